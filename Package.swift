@@ -1,0 +1,73 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// MARK: - Shared settings
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "Waybill",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "waybill", targets: ["WaybillCLI"]),
+        .library(name: "Storage", targets: ["Storage"]),
+        .library(name: "Ingestion", targets: ["Ingestion"]),
+        .library(name: "Export", targets: ["Export"]),
+        .library(name: "Simulation", targets: ["Simulation"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        // MARK: - System libraries (Debian packages; pkg-config names)
+
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CLAPACKE", pkgConfig: "lapacke", providers: [.apt(["liblapacke-dev"])]),
+
+        // MARK: - Implementation details
+
+        .target(
+            name: "_WaybillSupport",
+            dependencies: ["CZlib", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings),
+
+        // MARK: - Pipeline stages (public API)
+
+        .target(name: "Storage", dependencies: ["CSQLite", "_WaybillSupport"], swiftSettings: swiftSettings),
+        .target(
+            name: "Ingestion",
+            dependencies: ["Storage", "_WaybillSupport", .product(name: "Yams", package: "Yams")],
+            swiftSettings: swiftSettings),
+        .target(name: "Export", dependencies: ["Storage", "_WaybillSupport"], swiftSettings: swiftSettings),
+        .target(name: "Simulation", dependencies: ["Storage", "_WaybillSupport"], swiftSettings: swiftSettings),
+
+        // MARK: - The command-line tool
+
+        .executableTarget(
+            name: "WaybillCLI",
+            dependencies: [
+                "Storage", "Ingestion", "Export", "Simulation", "_WaybillSupport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings),
+
+        // MARK: - Unit test bundles
+
+        .target(name: "_TestSupport", dependencies: ["Storage", "_WaybillSupport"], path: "Tests/_TestSupport"),
+        .testTarget(name: "SupportTests", dependencies: ["_WaybillSupport", "_TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "StorageTests", dependencies: ["Storage", "_TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "IngestionTests", dependencies: ["Ingestion", "Export", "Storage", "_TestSupport"],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "SimulationTests", dependencies: ["Simulation", "Ingestion", "Storage", "_TestSupport"],
+            swiftSettings: swiftSettings),
+        .testTarget(name: "CLITests", dependencies: ["_TestSupport"], swiftSettings: swiftSettings),
+    ]
+)

@@ -1,0 +1,167 @@
+import _WaybillSupport
+
+/// An ordered list of named attribute values: how events and objects carry their attributes.
+public typealias AttributeList = [(key: String, value: AttributeValue)]
+
+/// The store's JSON encoding of attribute lists, written and read without Foundation.
+///
+/// An object with the keys in their original order; strings, integers, floats (always written
+/// with a `.` or an exponent, so `5.0` stays a float), booleans, and the two types JSON lacks as
+/// one-key objects: `{"$date":"2011-10-11T11:45:40.276Z"}` and `{"$id":"..."}`. SQLite's JSON
+/// functions can query it. Hand-written because `JSONSerialization` loses the integer/float
+/// distinction on Linux and `Codable` cannot keep key order.
+public enum AttributeJSON {
+    /// Encodes a list; nil for an empty list (stored as NULL).
+    ///
+    /// - Complexity: O(*n*) in the encoded size.
+    public static func encode(_ list: AttributeList) -> String? {
+        guard !list.isEmpty else { return nil }
+        var out = "{"
+        for (i, item) in list.enumerated() {
+            if i > 0 { out += "," }
+            appendString(item.key, to: &out)
+            out += ":"
+            switch item.value {
+            case .string(let s): appendString(s, to: &out)
+            case .int(let v): out += String(v)
+            case .double(let v):
+                if v.isFinite { out += AttributeValue.format(v) } else { out += "{\"$float\":\"\(AttributeValue.format(v))\"}" }
+            case .bool(let b): out += b ? "true" : "false"
+            case .date(let t): out += "{\"$date\":\"\(Timestamp.format(t))\"}"
+            case .id(let s):
+                out += "{\"$id\":"
+                appendString(s, to: &out)
+                out += "}"
+            }
+        }
+        out += "}"
+        return out
+    }
+
+    static func appendString(_ s: String, to out: inout String) {
+        out += "\""
+        for scalar in s.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if scalar.value < 0x20 {
+                    let hex = String(scalar.value, radix: 16)
+                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        out += "\""
+    }
+
+    /// Decodes what `encode` wrote; nil input gives an empty list.
+    ///
+    /// - Throws: `StoreError.invalidInput` for text that is not this encoding.
+    /// - Complexity: O(*n*).
+    public static func decode(_ text: String?) throws -> AttributeList {
+        guard let text, !text.isEmpty else { return [] }
+        var parser = Parser(bytes: Array(text.utf8))
+        return try parser.object()
+    }
+
+    private struct Parser {
+        let bytes: [UInt8]
+        var i = 0
+
+        mutating func fail() -> StoreError {
+            StoreError(.invalidInput, "stored attributes are not valid JSON at byte \(i)")
+        }
+        mutating func skip() { while i < bytes.count, bytes[i] == 0x20 || bytes[i] == 0x0A || bytes[i] == 0x09 || bytes[i] == 0x0D { i += 1 } }
+        mutating func expect(_ c: UInt8) throws {
+            skip()
+            guard i < bytes.count, bytes[i] == c else { throw fail() }
+            i += 1
+        }
+
+        mutating func object() throws -> AttributeList {
+            try expect(0x7B)
+            var list: AttributeList = []
+            skip()
+            if i < bytes.count, bytes[i] == 0x7D { i += 1; return list }
+            while true {
+                let key = try string()
+                try expect(0x3A)
+                list.append((key, try value()))
+                skip()
+                guard i < bytes.count else { throw fail() }
+                if bytes[i] == 0x2C { i += 1; continue }
+                if bytes[i] == 0x7D { i += 1; return list }
+                throw fail()
+            }
+        }
+
+        mutating func value() throws -> AttributeValue {
+            skip()
+            guard i < bytes.count else { throw fail() }
+            switch bytes[i] {
+            case 0x22: return .string(try string())
+            case 0x74: i += 4; return .bool(true)
+            case 0x66: i += 5; return .bool(false)
+            case 0x7B:
+                try expect(0x7B)
+                let tag = try string()
+                try expect(0x3A)
+                let inner = try string()
+                try expect(0x7D)
+                switch tag {
+                case "$date":
+                    guard let t = Timestamp.parseISO(inner) else { throw fail() }
+                    return .date(t.micros)
+                case "$id": return .id(inner)
+                case "$float":
+                    guard let v = AttributeValue.parse(xesType: "float", text: inner) else { throw fail() }
+                    return v
+                default: throw fail()
+                }
+            default:
+                let start = i
+                var isFloat = false
+                while i < bytes.count, bytes[i] != 0x2C, bytes[i] != 0x7D, bytes[i] != 0x20 {
+                    if bytes[i] == 0x2E || bytes[i] == 0x65 || bytes[i] == 0x45 { isFloat = true }
+                    i += 1
+                }
+                let token = String(decoding: bytes[start..<i], as: UTF8.self)
+                if !isFloat, let v = Int64(token) { return .int(v) }
+                guard let d = Double(token) else { throw fail() }
+                return .double(d)
+            }
+        }
+
+        mutating func string() throws -> String {
+            try expect(0x22)
+            var out = [UInt8]()
+            while i < bytes.count {
+                let c = bytes[i]
+                i += 1
+                if c == 0x22 { return String(decoding: out, as: UTF8.self) }
+                if c != 0x5C { out.append(c); continue }
+                guard i < bytes.count else { throw fail() }
+                let e = bytes[i]
+                i += 1
+                switch e {
+                case 0x6E: out.append(0x0A)
+                case 0x72: out.append(0x0D)
+                case 0x74: out.append(0x09)
+                case 0x75:
+                    guard i + 4 <= bytes.count, let code = UInt32(String(decoding: bytes[i..<i + 4], as: UTF8.self), radix: 16),
+                        let scalar = Unicode.Scalar(code)
+                    else { throw fail() }
+                    i += 4
+                    out.append(contentsOf: Array(String(Character(scalar)).utf8))
+                default: out.append(e)
+                }
+            }
+            throw fail()
+        }
+    }
+}

@@ -1,0 +1,140 @@
+import Foundation
+import _WaybillSupport
+
+/// The workspace's event store: one SQLite file holding the log faithfully.
+///
+/// Events (activity, UTC timestamp in microseconds, optional start timestamp and lifecycle
+/// transition, resource, typed attributes), the object-centric structure of OCEL 2.0 (object
+/// types, objects, attribute values over time, event-to-object and object-to-object links with
+/// qualifiers), case attributes (the attributes of the objects a flat log's cases become),
+/// import records (file hashes) and extraction watermarks. A flat log's case is an object of the
+/// case type (`case` unless the importer is told otherwise), linked to each of its events.
+///
+/// Every write is one transaction (`ingest`), so a killed process leaves the store as it was.
+public final class EventStore {
+    /// The store file's path.
+    public let path: String
+    /// The open connection.
+    public let db: SQLiteConnection
+
+    /// The file name of a workspace's store.
+    public static let fileName = "waybill.sqlite"
+
+    /// Opens or creates a store, migrating it to the current schema.
+    ///
+    /// - Throws: `StoreError` if the file is not a store, was written by a newer Waybill, or
+    ///   cannot be opened.
+    public init(path: String, create: Bool = true) throws {
+        if !create && !FileManager.default.fileExists(atPath: path) {
+            throw StoreError(.notFound, "no event store here; run `waybill ingest` or `waybill extract` first", path: path)
+        }
+        self.path = path
+        db = try SQLiteConnection(path: path, create: create)
+        do {
+            try db.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -262144;")
+        } catch let error as StoreError where error.message.contains("not a database") {
+            throw StoreError(.notAStore, "is not a SQLite database (and so not a Waybill event store)", path: path)
+        }
+        try Schema.migrate(db)
+    }
+
+    /// The schema version this build writes.
+    public static var schemaVersion: Int { Schema.latestVersion }
+
+    /// The import record of a file already ingested, found by its content hash.
+    public func importRecord(sha256: String) throws -> ImportRecord? {
+        try importRecords(where: "sha256 = ?", [.text(sha256)]).first
+    }
+
+    /// All import records, oldest first.
+    public func importRecords() throws -> [ImportRecord] { try importRecords(where: "1", []) }
+
+    private func importRecords(where condition: String, _ arguments: [SQLiteValue]) throws -> [ImportRecord] {
+        let statement = try db.prepare(
+            "SELECT id, source, format, sha256, started_at, events_read, events_added, duplicates, objects_added, rejects FROM import_record WHERE \(condition) ORDER BY id")
+        try statement.bind(arguments)
+        var records: [ImportRecord] = []
+        while try statement.step() {
+            records.append(ImportRecord(
+                id: statement.int64(0), source: statement.text(1), format: statement.text(2),
+                sha256: statement.optionalText(3), startedAt: statement.text(4), eventsRead: Int(statement.int64(5)),
+                eventsAdded: Int(statement.int64(6)), duplicates: Int(statement.int64(7)),
+                objectsAdded: Int(statement.int64(8)), rejects: Int(statement.int64(9))))
+        }
+        return records
+    }
+
+    /// Runs one import as one transaction: `body` writes through the session; if it throws,
+    /// nothing it wrote remains.
+    ///
+    /// - Parameters:
+    ///   - source: the file or mapping read, for the import record.
+    ///   - format: the input format's name.
+    ///   - sha256: the file's content hash; a second import with the same hash is refused by
+    ///     the unique constraint, so callers check `importRecord(sha256:)` first.
+    public func ingest<T>(
+        source: String, format: String, sha256: String?, options: String? = nil,
+        _ body: (IngestSession) throws -> T
+    ) throws -> T {
+        try db.transaction {
+            let insert = try db.prepare(
+                "INSERT INTO import_record (source, format, sha256, started_at, options) VALUES (?, ?, ?, ?, ?)")
+            try insert.bind([
+                .text(source), .text(format), sha256.map { .text($0) } ?? .null,
+                .text(Timestamp.format(Int64(Date().timeIntervalSince1970 * 1_000_000))),
+                options.map { .text($0) } ?? .null,
+            ])
+            try insert.run()
+            let session = try IngestSession(db: db, importID: db.lastInsertRowID)
+            let result = try body(session)
+            try session.finish()
+            return result
+        }
+    }
+
+    /// The names of the object types in the store, with their object counts.
+    public func objectTypes() throws -> [(name: String, objects: Int)] {
+        try db.rows(
+            "SELECT t.name, count(o.id) FROM object_type t LEFT JOIN object o ON o.type_id = t.id GROUP BY t.id ORDER BY t.name"
+        ).map { ($0[0].text ?? "", Int($0[1].integer ?? 0)) }
+    }
+
+    /// Resolves the object type a case view flattens onto.
+    ///
+    /// `requested` if given (it must exist); else `orders` if present; else the only type that
+    /// owns events; else an error listing the choices.
+    public func resolveCaseType(_ requested: String?) throws -> String {
+        let types = try db.rows(
+            "SELECT t.name FROM object_type t WHERE EXISTS (SELECT 1 FROM object o JOIN event_object eo ON eo.object_id = o.id WHERE o.type_id = t.id) ORDER BY t.name"
+        ).compactMap { $0[0].text }
+        if let requested {
+            guard try db.scalarInt("SELECT id FROM object_type WHERE name = ?", [.text(requested)]) != nil else {
+                throw StoreError(.notFound, "no object type '\(requested)' in the store; it has: \(types.joined(separator: ", "))", path: path)
+            }
+            return requested
+        }
+        if types.contains("orders") { return "orders" }
+        if types.count == 1 { return types[0] }
+        if types.isEmpty { throw StoreError(.notFound, "the store holds no events yet; ingest a log first", path: path) }
+        throw StoreError(.invalidInput, "several object types have events (\(types.joined(separator: ", "))); choose one with --object-type", path: path)
+    }
+
+    /// Reads a watermark of an extraction mapping entry.
+    public func watermark(mapping: String, entry: String) throws -> String? {
+        try db.rows("SELECT value FROM watermark WHERE mapping = ? AND entry = ?", [.text(mapping), .text(entry)]).first?[0].text
+    }
+}
+
+/// What one import did, as recorded in the store.
+public struct ImportRecord: Sendable, Equatable {
+    public var id: Int64
+    public var source: String
+    public var format: String
+    public var sha256: String?
+    public var startedAt: String
+    public var eventsRead: Int
+    public var eventsAdded: Int
+    public var duplicates: Int
+    public var objectsAdded: Int
+    public var rejects: Int
+}

@@ -1,0 +1,112 @@
+/// The event store's schema and its versioned migrations.
+///
+/// `PRAGMA user_version` holds the schema version and `PRAGMA application_id` marks the file as
+/// a Waybill store. Migrations only ever append: version *n* is reached by running steps 1...n
+/// in order, each in the opening transaction. A store whose version is above `latestVersion`
+/// was written by a newer Waybill and is refused rather than misread.
+enum Schema {
+    /// "WYBL" as a big-endian 32-bit integer.
+    static let applicationID: Int32 = 0x5759_424C
+
+    /// The migrations, index 0 = version 1.
+    static let migrations: [String] = [
+        """
+        CREATE TABLE import_record (
+            id INTEGER PRIMARY KEY,
+            source TEXT NOT NULL,
+            format TEXT NOT NULL,
+            sha256 TEXT UNIQUE,
+            started_at TEXT NOT NULL,
+            events_read INTEGER NOT NULL DEFAULT 0,
+            events_added INTEGER NOT NULL DEFAULT 0,
+            duplicates INTEGER NOT NULL DEFAULT 0,
+            objects_added INTEGER NOT NULL DEFAULT 0,
+            rejects INTEGER NOT NULL DEFAULT 0,
+            options TEXT
+        );
+        CREATE TABLE activity (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+        CREATE TABLE resource (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+        CREATE TABLE object_type (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+        CREATE TABLE object (
+            id INTEGER PRIMARY KEY,
+            type_id INTEGER NOT NULL REFERENCES object_type(id),
+            ext_id TEXT NOT NULL,
+            attrs TEXT,
+            import_id INTEGER NOT NULL,
+            UNIQUE (type_id, ext_id)
+        );
+        CREATE TABLE object_attribute (
+            object_id INTEGER NOT NULL,
+            name TEXT NOT NULL,
+            time INTEGER NOT NULL,
+            value TEXT NOT NULL,
+            PRIMARY KEY (object_id, name, time)
+        ) WITHOUT ROWID;
+        CREATE TABLE event (
+            id INTEGER PRIMARY KEY,
+            identity INTEGER NOT NULL,
+            ext_id TEXT,
+            activity_id INTEGER NOT NULL,
+            time INTEGER NOT NULL,
+            start_time INTEGER,
+            lifecycle TEXT,
+            resource_id INTEGER,
+            import_id INTEGER NOT NULL,
+            attrs TEXT
+        );
+        CREATE UNIQUE INDEX event_identity ON event(identity);
+        CREATE TABLE event_object (
+            object_id INTEGER NOT NULL,
+            event_id INTEGER NOT NULL,
+            qualifier TEXT NOT NULL DEFAULT '',
+            PRIMARY KEY (object_id, event_id, qualifier)
+        ) WITHOUT ROWID;
+        CREATE TABLE object_object (
+            source_id INTEGER NOT NULL,
+            target_id INTEGER NOT NULL,
+            qualifier TEXT NOT NULL DEFAULT '',
+            PRIMARY KEY (source_id, target_id, qualifier)
+        ) WITHOUT ROWID;
+        CREATE TABLE log_attribute (
+            import_id INTEGER NOT NULL,
+            scope TEXT NOT NULL,
+            name TEXT NOT NULL,
+            value TEXT,
+            PRIMARY KEY (import_id, scope, name)
+        );
+        CREATE TABLE watermark (
+            mapping TEXT NOT NULL,
+            entry TEXT NOT NULL,
+            value TEXT NOT NULL,
+            PRIMARY KEY (mapping, entry)
+        ) WITHOUT ROWID;
+        """
+    ]
+
+    /// The version this build writes.
+    static var latestVersion: Int { migrations.count }
+
+    /// Brings a connection's database to the latest version, or refuses it.
+    static func migrate(_ db: SQLiteConnection) throws {
+        let version = Int(try db.scalarInt("PRAGMA user_version") ?? 0)
+        let appID = Int32(truncatingIfNeeded: try db.scalarInt("PRAGMA application_id") ?? 0)
+        let tables = try db.scalarInt("SELECT count(*) FROM sqlite_master") ?? 0
+        if appID != applicationID && (version != 0 || tables != 0) {
+            throw StoreError(.notAStore, "is a SQLite database but not a Waybill event store", path: db.path)
+        }
+        if version > latestVersion {
+            throw StoreError(
+                .newerSchema,
+                "was written by a newer Waybill (schema version \(version); this build reads up to \(latestVersion)); upgrade Waybill to open it",
+                path: db.path)
+        }
+        guard version < latestVersion else { return }
+        try db.transaction {
+            for step in version..<latestVersion {
+                try db.execute(migrations[step])
+            }
+            try db.execute("PRAGMA application_id = \(applicationID)")
+            try db.execute("PRAGMA user_version = \(latestVersion)")
+        }
+    }
+}

@@ -1,0 +1,1 @@
+@main struct Waybill { static func main() {} }

@@ -1,0 +1,142 @@
+import CZlib
+import Foundation
+
+/// Reads a file as a sequence of byte chunks, inflating gzip transparently.
+///
+/// The importers stream: no file is held whole in memory. A gzip file is recognised by its magic
+/// bytes (1F 8B), not its name, so a mislabelled file is still read correctly, and a truncated or
+/// corrupt gzip stream is an error naming the file, never a silently short log.
+public final class ByteSource {
+    /// What went wrong reading the file.
+    public struct ReadError: Error, CustomStringConvertible {
+        public var path: String
+        public var reason: String
+        public var description: String { "\(path): \(reason)" }
+    }
+
+    /// The file's path, as given.
+    public let path: String
+    /// True when the file is gzip-compressed.
+    public let isGzip: Bool
+    /// Bytes read from disk so far (compressed bytes for gzip).
+    public private(set) var bytesRead: Int = 0
+    /// The file's size on disk.
+    public let fileSize: Int
+
+    private let handle: FileHandle
+    private let chunkSize: Int
+    private var stream = z_stream()
+    private var streamOpen = false
+    private var finished = false
+    private var pendingInput: [UInt8] = []
+    private var inputOffset = 0
+
+    /// Opens a file for chunked reading.
+    ///
+    /// - Throws: `ReadError` if the file cannot be opened.
+    public init(path: String, chunkSize: Int = 1 << 22) throws {
+        self.path = path
+        self.chunkSize = chunkSize
+        guard let h = FileHandle(forReadingAtPath: path) else {
+            throw ReadError(path: path, reason: FileManager.default.fileExists(atPath: path)
+                ? "cannot be read (permissions?)" : "no such file")
+        }
+        handle = h
+        let attributes = try? FileManager.default.attributesOfItem(atPath: path)
+        fileSize = (attributes?[.size] as? NSNumber)?.intValue ?? 0
+        let magic = (try? handle.read(upToCount: 2)) ?? Data()
+        isGzip = magic.count == 2 && magic[magic.startIndex] == 0x1F && magic[magic.startIndex + 1] == 0x8B
+        try handle.seek(toOffset: 0)
+        if isGzip {
+            // 15 + 32: zlib or gzip header, auto-detected.
+            let rc = inflateInit2_(&stream, 15 + 32, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size))
+            guard rc == Z_OK else { throw ReadError(path: path, reason: "cannot start gzip decoding (zlib \(rc))") }
+            streamOpen = true
+        }
+    }
+
+    deinit {
+        if streamOpen { inflateEnd(&stream) }
+        try? handle.close()
+    }
+
+    /// The next chunk of (decompressed) bytes, or nil at the end of the file.
+    ///
+    /// - Throws: `ReadError` for an I/O error or a corrupt or truncated gzip stream.
+    public func next() throws -> [UInt8]? {
+        if finished { return nil }
+        if !isGzip {
+            let data = try readRaw()
+            if data.isEmpty {
+                finished = true
+                return nil
+            }
+            return data
+        }
+        var out = [UInt8](repeating: 0, count: chunkSize)
+        var produced = 0
+        while produced < chunkSize {
+            if inputOffset >= pendingInput.count {
+                pendingInput = try readRaw()
+                inputOffset = 0
+                if pendingInput.isEmpty {
+                    throw ReadError(path: path, reason: "truncated gzip stream (the file ends before the compressed data does)")
+                }
+            }
+            let rc: Int32 = pendingInput.withUnsafeMutableBufferPointer { input in
+                out.withUnsafeMutableBufferPointer { output in
+                    stream.next_in = input.baseAddress! + inputOffset
+                    stream.avail_in = UInt32(input.count - inputOffset)
+                    stream.next_out = output.baseAddress! + produced
+                    stream.avail_out = UInt32(chunkSize - produced)
+                    let rc = inflate(&stream, Z_NO_FLUSH)
+                    inputOffset = input.count - Int(stream.avail_in)
+                    produced = chunkSize - Int(stream.avail_out)
+                    return rc
+                }
+            }
+            if rc == Z_STREAM_END {
+                // Concatenated gzip members are valid gzip: continue with the next member if any.
+                if try inputOffset < pendingInput.count || !peekEOF() {
+                    inflateReset(&stream)
+                    continue
+                }
+                finished = true
+                break
+            }
+            guard rc == Z_OK || rc == Z_BUF_ERROR else {
+                let message = stream.msg.map { String(cString: $0) } ?? "zlib error \(rc)"
+                throw ReadError(path: path, reason: "corrupt gzip data (\(message))")
+            }
+        }
+        out.removeSubrange(produced...)
+        if produced == 0 && finished { return nil }
+        return out
+    }
+
+    private func peekEOF() throws -> Bool {
+        pendingInput = try readRaw()
+        inputOffset = 0
+        return pendingInput.isEmpty
+    }
+
+    private func readRaw() throws -> [UInt8] {
+        do {
+            guard let data = try handle.read(upToCount: chunkSize), !data.isEmpty else { return [] }
+            bytesRead += data.count
+            return [UInt8](data)
+        } catch {
+            throw ReadError(path: path, reason: "read failed: \(error.localizedDescription)")
+        }
+    }
+
+    /// Reads the whole (decompressed) file into memory; for small inputs such as OCEL JSON.
+    ///
+    /// - Complexity: O(*n*) in the decompressed size.
+    public static func readAll(path: String) throws -> [UInt8] {
+        let source = try ByteSource(path: path)
+        var all: [UInt8] = []
+        while let chunk = try source.next() { all.append(contentsOf: chunk) }
+        return all
+    }
+}

@@ -1,0 +1,185 @@
+import Foundation
+
+/// A UTC instant in microseconds since 1970-01-01T00:00:00Z, the store's one representation of time.
+///
+/// Microseconds keep every sub-second digit the supported formats carry in practice (XES and
+/// OCEL 2.0 write milliseconds, PM4Py's CSVs microseconds); a finer fraction is truncated, never
+/// rounded, so that parsing the same text always gives the same instant.
+public typealias Microseconds = Int64
+
+/// Parses and formats the timestamp notations of event logs without Foundation's date formatters.
+///
+/// Hand-written because the importers parse one timestamp per event (tens of millions per run)
+/// and `ISO8601DateFormatter` / `DateFormatter` cost microseconds each and allocate.
+public enum Timestamp {
+    /// What a parse produced: the instant, and whether the text named its zone.
+    public struct Parsed: Equatable, Sendable {
+        /// Microseconds since the epoch; if `hasZone` is false, the wall-clock time read as UTC.
+        public var micros: Microseconds
+        /// True when the text carried `Z` or a numeric offset.
+        public var hasZone: Bool
+    }
+
+    /// Parses ISO 8601 / RFC 3339 and the `YYYY-MM-DD HH:MM:SS[.fff][+hh:mm]` form.
+    ///
+    /// Accepts `T` or a space between date and time, optional seconds, a fraction of any length
+    /// (truncated to microseconds), `Z`, `+hh:mm`, `+hhmm` or `+hh`, and a date alone (midnight).
+    /// Returns nil for anything else.
+    ///
+    /// - Complexity: O(*n*) in the length of the text, no allocation.
+    public static func parseISO(_ bytes: UnsafeBufferPointer<UInt8>) -> Parsed? {
+        var i = 0
+        let n = bytes.count
+        // Trim surrounding blanks.
+        var end = n
+        while i < end, bytes[i] == 0x20 { i += 1 }
+        while end > i, bytes[end - 1] == 0x20 { end -= 1 }
+        @inline(__always) func digits(_ count: Int) -> Int? {
+            guard i + count <= end else { return nil }
+            var v = 0
+            for k in 0..<count {
+                let d = Int(bytes[i + k]) &- 48
+                guard d >= 0, d <= 9 else { return nil }
+                v = v * 10 + d
+            }
+            i += count
+            return v
+        }
+        @inline(__always) func expect(_ c: UInt8) -> Bool {
+            guard i < end, bytes[i] == c else { return false }
+            i += 1
+            return true
+        }
+        guard let year = digits(4), expect(0x2D), let month = digits(2), expect(0x2D), let day = digits(2) else {
+            return nil
+        }
+        guard (1...12).contains(month), day >= 1, day <= daysInMonth(year: year, month: month) else { return nil }
+        var hour = 0, minute = 0, second = 0, micro = 0
+        var hasZone = false
+        var offsetSeconds = 0
+        if i < end {
+            guard bytes[i] == 0x54 || bytes[i] == 0x20 || bytes[i] == 0x74 else { return nil }
+            i += 1
+            guard let h = digits(2), expect(0x3A), let m = digits(2) else { return nil }
+            hour = h
+            minute = m
+            if i < end, bytes[i] == 0x3A {
+                i += 1
+                guard let s = digits(2) else { return nil }
+                second = s
+                if i < end, bytes[i] == 0x2E || bytes[i] == 0x2C {
+                    i += 1
+                    var scale = 100_000
+                    var count = 0
+                    while i < end, bytes[i] >= 0x30, bytes[i] <= 0x39 {
+                        micro += Int(bytes[i] - 0x30) * scale
+                        scale /= 10
+                        i += 1
+                        count += 1
+                    }
+                    guard count > 0 else { return nil }
+                }
+            }
+            guard hour < 24 || (hour == 24 && minute == 0 && second == 0 && micro == 0), minute < 60, second < 61
+            else { return nil }
+            if i < end {
+                let c = bytes[i]
+                if c == 0x5A || c == 0x7A {
+                    i += 1
+                    hasZone = true
+                } else if c == 0x2B || c == 0x2D {
+                    i += 1
+                    guard let oh = digits(2) else { return nil }
+                    var om = 0
+                    if i < end {
+                        if bytes[i] == 0x3A { i += 1 }
+                        guard let m2 = digits(2) else { return nil }
+                        om = m2
+                    }
+                    guard oh <= 18, om < 60 else { return nil }
+                    offsetSeconds = (oh * 3600 + om * 60) * (c == 0x2D ? -1 : 1)
+                    hasZone = true
+                }
+            }
+            guard i == end else { return nil }
+        }
+        let days = daysFromCivil(year: year, month: month, day: day)
+        let seconds = Int64(days) * 86_400 + Int64(hour * 3600 + minute * 60 + second) - Int64(offsetSeconds)
+        return Parsed(micros: seconds * 1_000_000 + Int64(micro), hasZone: hasZone)
+    }
+
+    /// Parses ISO text held in a `String`.
+    public static func parseISO(_ text: String) -> Parsed? {
+        var text = text
+        return text.withUTF8 { parseISO($0) }
+    }
+
+    /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's `days_from_civil`).
+    ///
+    /// - Complexity: O(1).
+    public static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let mp = (month + 9) % 12
+        let doy = (153 * mp + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146_097 + doe - 719_468
+    }
+
+    /// The civil date of a day count since 1970-01-01 (Hinnant's `civil_from_days`).
+    ///
+    /// - Complexity: O(1).
+    public static func civilFromDays(_ z0: Int) -> (year: Int, month: Int, day: Int) {
+        let z = z0 + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
+    }
+
+    static func daysInMonth(year: Int, month: Int) -> Int {
+        switch month {
+        case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
+    }
+
+    /// Formats an instant as RFC 3339 in UTC: `2010-12-30T13:32:00.000Z` (milliseconds when the
+    /// instant has no finer digits, microseconds otherwise), so exports lose nothing.
+    ///
+    /// - Complexity: O(1).
+    public static func format(_ micros: Microseconds, alwaysMicroseconds: Bool = false) -> String {
+        var secs = micros / 1_000_000
+        var frac = micros % 1_000_000
+        if frac < 0 {
+            frac += 1_000_000
+            secs -= 1
+        }
+        var days = secs / 86_400
+        var rem = secs % 86_400
+        if rem < 0 {
+            rem += 86_400
+            days -= 1
+        }
+        let (y, m, d) = civilFromDays(Int(days))
+        let h = Int(rem / 3600), mi = Int(rem % 3600 / 60), s = Int(rem % 60)
+        var out = ""
+        out.reserveCapacity(27)
+        func pad(_ v: Int, _ width: Int) {
+            let str = String(v)
+            if str.count < width { out += String(repeating: "0", count: width - str.count) }
+            out += str
+        }
+        pad(y, 4); out += "-"; pad(m, 2); out += "-"; pad(d, 2); out += "T"
+        pad(h, 2); out += ":"; pad(mi, 2); out += ":"; pad(s, 2); out += "."
+        if !alwaysMicroseconds && frac % 1000 == 0 { pad(Int(frac / 1000), 3) } else { pad(Int(frac), 6) }
+        out += "Z"
+        return out
+    }
+}

@@ -38,8 +38,26 @@ public enum AttributeJSON {
         return out
     }
 
+    /// A JSON string literal for `s`, quoted and escaped.
+    public static func quote(_ s: String) -> String {
+        var out = ""
+        appendString(s, to: &out)
+        return out
+    }
+
+    /// A JSON literal for a single value: what `encode` writes for it.
+    public static func literal(_ value: AttributeValue) -> String {
+        let whole = encode([("", value)])!
+        return String(whole.dropFirst(4).dropLast())
+    }
+
     static func appendString(_ s: String, to out: inout String) {
         out += "\""
+        if !s.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {
+            out += s
+            out += "\""
+            return
+        }
         for scalar in s.unicodeScalars {
             switch scalar {
             case "\"": out += "\\\""

@@ -30,10 +30,15 @@ public final class IngestSession {
     private var resourceIDs: [String: Int64] = [:]
     private var typeIDs: [String: Int64] = [:]
     private var objectIDs: [Int64: [String: Int64]] = [:]
+    /// Identities stored by earlier imports, loaded once per session: an in-memory set is far
+    /// cheaper than a unique index, whose random-order B-tree inserts dominated ingest time.
+    private var storedIdentities: Set<Int64> = []
+    /// Identities this import inserted.
+    private var insertedIdentities: Set<Int64> = []
+    /// Earlier-import identities this import has matched once already.
     private var matchedEarlier: Set<Int64> = []
 
     private let insertEvent: SQLiteStatement
-    private let findEvent: SQLiteStatement
     private let insertLink: SQLiteStatement
     private let insertObject: SQLiteStatement
     private let findObject: SQLiteStatement
@@ -46,8 +51,7 @@ public final class IngestSession {
         self.db = db
         self.importID = importID
         insertEvent = try db.prepare(
-            "INSERT OR IGNORE INTO event (identity, ext_id, activity_id, time, start_time, lifecycle, resource_id, import_id, attrs) VALUES (?,?,?,?,?,?,?,?,?)")
-        findEvent = try db.prepare("SELECT id, import_id FROM event WHERE identity = ?")
+            "INSERT INTO event (identity, ext_id, activity_id, time, start_time, lifecycle, resource_id, import_id, attrs) VALUES (?,?,?,?,?,?,?,?,?)")
         insertLink = try db.prepare("INSERT OR IGNORE INTO event_object (object_id, event_id, qualifier) VALUES (?,?,?)")
         insertObject = try db.prepare("INSERT INTO object (type_id, ext_id, import_id) VALUES (?,?,?)")
         findObject = try db.prepare("SELECT id FROM object WHERE type_id = ? AND ext_id = ?")
@@ -59,6 +63,8 @@ public final class IngestSession {
         for row in try db.rows("SELECT name, id FROM activity") { activityIDs[row[0].text!] = row[1].integer! }
         for row in try db.rows("SELECT name, id FROM resource") { resourceIDs[row[0].text!] = row[1].integer! }
         for row in try db.rows("SELECT name, id FROM object_type") { typeIDs[row[0].text!] = row[1].integer! }
+        let identities = try db.prepare("SELECT identity FROM event")
+        while try identities.step() { storedIdentities.insert(identities.int64(0)) }
     }
 
     private func intern(_ name: String, in table: String, cache: inout [String: Int64]) throws -> Int64 {
@@ -153,8 +159,7 @@ public final class IngestSession {
     /// - Parameters:
     ///   - identity: the importer's identity hash of the event.
     ///   - allowRepeats: true for flat logs, where identical rows are legitimate repeats.
-    /// - Complexity: O(log *n*) in the store's events (one B-tree insert), plus a look-up on a
-    ///   conflict.
+    /// - Complexity: amortised O(1) set look-ups plus one append to the event table.
     public func addEvent(
         identity: Int64, externalID: String?, activity: String, time: Microseconds, startTime: Microseconds?,
         lifecycle: String?, resource: String?, attributes: String?, allowRepeats: Bool
@@ -165,6 +170,21 @@ public final class IngestSession {
         var candidate = identity
         var occurrence: Int64 = 0
         while true {
+            if insertedIdentities.contains(candidate) || matchedEarlier.contains(candidate) {
+                // A repeat within this import: the next occurrence gets its own identity.
+                if !allowRepeats { return .repeatedInImport }
+                occurrence += 1
+                var next = StableHash()
+                next.combine(identity)
+                next.combine(occurrence)
+                candidate = next.value
+                continue
+            }
+            if storedIdentities.contains(candidate) {
+                matchedEarlier.insert(candidate)
+                duplicates += 1
+                return .alreadyStored
+            }
             insertEvent.bind(candidate, at: 1)
             insertEvent.bind(externalID, at: 2)
             insertEvent.bind(activityID, at: 3)
@@ -175,29 +195,9 @@ public final class IngestSession {
             insertEvent.bind(importID, at: 8)
             insertEvent.bind(attributes, at: 9)
             try insertEvent.run()
-            if db.changes > 0 {
-                eventsAdded += 1
-                return .added(db.lastInsertRowID)
-            }
-            findEvent.bind(candidate, at: 1)
-            guard try findEvent.step() else {
-                findEvent.reset()
-                throw StoreError(.sqlite, "event insert ignored but no conflicting identity found", path: db.path)
-            }
-            let ownerImport = findEvent.int64(1)
-            findEvent.reset()
-            let earlierAndUnmatched = ownerImport != importID && !matchedEarlier.contains(candidate)
-            if earlierAndUnmatched {
-                matchedEarlier.insert(candidate)
-                duplicates += 1
-                return .alreadyStored
-            }
-            if !allowRepeats { return .repeatedInImport }
-            occurrence += 1
-            var next = StableHash()
-            next.combine(identity)
-            next.combine(occurrence)
-            candidate = next.value
+            insertedIdentities.insert(candidate)
+            eventsAdded += 1
+            return .added(db.lastInsertRowID)
         }
     }
 
@@ -224,6 +224,11 @@ public final class IngestSession {
             "INSERT OR REPLACE INTO log_attribute (import_id, scope, name, value) VALUES (?,?,?,?)")
         try statement.bind([.integer(importID), .text(scope), .text(name), value.map { .text($0) } ?? .null])
         try statement.run()
+    }
+
+    /// Reads an extraction watermark.
+    public func watermark(mapping: String, entry: String) throws -> String? {
+        try db.rows("SELECT value FROM watermark WHERE mapping = ? AND entry = ?", [.text(mapping), .text(entry)]).first?[0].text
     }
 
     /// Sets an extraction watermark.

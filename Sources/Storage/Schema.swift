@@ -54,7 +54,6 @@ enum Schema {
             import_id INTEGER NOT NULL,
             attrs TEXT
         );
-        CREATE UNIQUE INDEX event_identity ON event(identity);
         CREATE TABLE event_object (
             object_id INTEGER NOT NULL,
             event_id INTEGER NOT NULL,

@@ -14,6 +14,11 @@ public typealias Microseconds = Int64
 public enum Timestamp {
     /// What a parse produced: the instant, and whether the text named its zone.
     public struct Parsed: Equatable, Sendable {
+        public init(micros: Microseconds, hasZone: Bool) {
+            self.micros = micros
+            self.hasZone = hasZone
+        }
+
         /// Microseconds since the epoch; if `hasZone` is false, the wall-clock time read as UTC.
         public var micros: Microseconds
         /// True when the text carried `Z` or a numeric offset.
@@ -141,6 +146,9 @@ public enum Timestamp {
         let m = mp < 10 ? mp + 3 : mp - 9
         return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
     }
+
+    /// The number of days in a month of the proleptic Gregorian calendar.
+    public static func daysInMonthPublic(year: Int, month: Int) -> Int { daysInMonth(year: year, month: month) }
 
     static func daysInMonth(year: Int, month: Int) -> Int {
         switch month {

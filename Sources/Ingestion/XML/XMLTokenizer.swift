@@ -110,6 +110,11 @@ public enum XMLToken: Sendable, Equatable, CustomStringConvertible {
         return nil
     }
 
+    /// Returns whether two tokens are the same kind with equal names, attributes and text.
+    ///
+    /// Attributes are compared in order, by name and value.
+    ///
+    /// - Complexity: O(total length of the names, values and text compared).
     public static func == (lhs: XMLToken, rhs: XMLToken) -> Bool {
         switch (lhs, rhs) {
         case let (.startElement(n1, a1, s1), .startElement(n2, a2, s2)):
@@ -124,6 +129,11 @@ public enum XMLToken: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// The token as XML-like text, for debugging and test failure messages.
+    ///
+    /// Values are shown decoded, not re-escaped; text is shown as a quoted Swift string.
+    ///
+    /// - Complexity: O(size of the token).
     public var description: String {
         switch self {
         case let .startElement(name, attributes, selfClosing):
@@ -150,11 +160,20 @@ public struct XMLError: Error, CustomStringConvertible, Sendable, Equatable {
     public var message: String
 
     /// Creates an error at `line` with `message`.
+    ///
+    /// Mostly for tests; the tokenizer creates these itself.
+    ///
+    /// - Complexity: O(1).
     public init(line: Int, message: String) {
         self.line = line
         self.message = message
     }
 
+    /// "XML error on line N: message".
+    ///
+    /// Suitable for showing to a user as is.
+    ///
+    /// - Complexity: O(message length).
     public var description: String { "XML error on line \(line): \(message)" }
 }
 
@@ -233,66 +252,80 @@ private struct OpenElement {
     var line: Int
 }
 
+/// An interned name. Names of up to 16 bytes are compared as two packed words; longer ones by
+/// hash and then bytewise against their copy in the arena.
 private struct InternEntry {
-    var hash: UInt32
-    var offset: Int
+    var w0: UInt64
+    var w1: UInt64
     var length: Int
+    var offset: Int
     var string: String
 }
 
 /// The mutable reader behind ``XMLTokenizer``. Hot loops copy the buffer pointer, length and
-/// class table into locals so that they run on registers only.
+/// class table into locals so that they run on registers only. The stored properties opt out
+/// of dynamic exclusivity checks: the class is private, never shared across threads, and no
+/// method holds an `inout` access to a property across a call that could re-enter it (the
+/// source closure cannot reach the tokenizer core).
 private final class XMLTokenizerCore {
     private let source: () throws -> [UInt8]?
 
     // Read buffer: bytes [0, len) are valid; `pos` is the scan position.
-    private var buf: UnsafeMutablePointer<UInt8>
-    private var cap: Int
-    private var len = 0
-    private var pos = 0
-    private var eof = false
+    @exclusivity(unchecked) private var buf: UnsafeMutablePointer<UInt8>
+    @exclusivity(unchecked) private var cap: Int
+    @exclusivity(unchecked) private var len = 0
+    @exclusivity(unchecked) private var pos = 0
+    @exclusivity(unchecked) private var eof = false
     /// Absolute input offset of `buf[0]`.
-    private var discarded = 0
+    @exclusivity(unchecked) private var discarded = 0
     private static let minRead = 64 * 1024
 
     // Lazy line counting: `countedLine` is the line number at buffer index `countedPos`.
-    private var countedPos = 0
-    private var countedLine = 1
-    fileprivate var lastTokenStart = 0
-    private var tokenStart = 0
+    @exclusivity(unchecked) private var countedPos = 0
+    @exclusivity(unchecked) private var countedLine = 1
+    @exclusivity(unchecked) fileprivate var lastTokenStart = 0
+    @exclusivity(unchecked) private var tokenStart = 0
 
     private let table: UnsafeMutablePointer<UInt8>
-    private var state = DocumentState.prolog
-    private var atDocumentStart = true
-    private var sawDoctype = false
-    private var latin1 = false
-    private var failure: XMLError?
-    private var finished = false
+    @exclusivity(unchecked) private var state = DocumentState.prolog
+    @exclusivity(unchecked) private var atDocumentStart = true
+    @exclusivity(unchecked) private var sawDoctype = false
+    @exclusivity(unchecked) private var latin1 = false
+    @exclusivity(unchecked) private var failure: XMLError?
+    @exclusivity(unchecked) private var finished = false
 
-    private var stack: [OpenElement] = []
-    private var stackArena: [UInt8] = []
-    private var attrs: [(name: String, value: String)] = []
-    private var scratch: [UInt8] = []
+    @exclusivity(unchecked) private var stack: [OpenElement] = []
+    @exclusivity(unchecked) private var stackArena: [UInt8] = []
+    @exclusivity(unchecked) private var attrs: [(name: String, value: String)] = []
+    @exclusivity(unchecked) private var scratch: [UInt8] = []
+    /// Intern ids of the attribute names of the start tag being parsed (duplicate detection).
+    @exclusivity(unchecked) private var attrIDs: UnsafeMutablePointer<Int>
+    @exclusivity(unchecked) private var attrIDCapacity = 16
 
-    // Name intern table: open addressing over `slots`, key bytes in `arena`.
-    private static let slotCount = 4096
+    // Name intern table: open addressing over `slots` (indices into `entries`); bytes of long
+    // names are kept in `arena`. Once full, further new names are simply not interned.
+    private static let slotBits = 12
     private static let maxInterned = 2048
     private static let arenaCapacity = 64 * 1024
     private static let maxInternLength = 64
     private let slots: UnsafeMutablePointer<Int32>
+    private let entries: UnsafeMutablePointer<InternEntry>
+    @exclusivity(unchecked) private var entryCount = 0
     private let arena: UnsafeMutablePointer<UInt8>
-    private var arenaUsed = 0
-    private var entries: [InternEntry] = []
+    @exclusivity(unchecked) private var arenaUsed = 0
+    /// Bytes allocated past `cap` so that names near the end can be read as whole words.
+    private static let slack = 16
 
     init(source: @escaping () throws -> [UInt8]?) {
         self.source = source
         cap = 2 * Self.minRead
-        buf = .allocate(capacity: cap)
+        buf = .allocate(capacity: cap + Self.slack)
         table = makeClassTable()
-        slots = .allocate(capacity: Self.slotCount)
-        slots.initialize(repeating: -1, count: Self.slotCount)
+        slots = .allocate(capacity: 1 << Self.slotBits)
+        slots.initialize(repeating: -1, count: 1 << Self.slotBits)
+        entries = .allocate(capacity: Self.maxInterned)
         arena = .allocate(capacity: Self.arenaCapacity)
-        entries.reserveCapacity(64)
+        attrIDs = .allocate(capacity: attrIDCapacity)
         attrs.reserveCapacity(8)
         scratch.reserveCapacity(256)
     }
@@ -302,6 +335,17 @@ private final class XMLTokenizerCore {
         table.deallocate()
         slots.deallocate()
         arena.deallocate()
+        entries.deinitialize(count: entryCount)
+        entries.deallocate()
+        attrIDs.deallocate()
+    }
+
+    private func growAttrIDs() {
+        let grown = UnsafeMutablePointer<Int>.allocate(capacity: attrIDCapacity * 2)
+        grown.update(from: attrIDs, count: attrIDCapacity)
+        attrIDs.deallocate()
+        attrIDs = grown
+        attrIDCapacity *= 2
     }
 
     // MARK: Driver
@@ -364,7 +408,7 @@ private final class XMLTokenizerCore {
             if len + chunk.count > cap {
                 var newCap = cap * 2
                 while newCap < len + chunk.count { newCap *= 2 }
-                let newBuf = UnsafeMutablePointer<UInt8>.allocate(capacity: newCap)
+                let newBuf = UnsafeMutablePointer<UInt8>.allocate(capacity: newCap + Self.slack)
                 newBuf.update(from: buf, count: len)
                 buf.deallocate()
                 buf = newBuf
@@ -389,10 +433,26 @@ private final class XMLTokenizerCore {
         return countedLine - countNewlines(p, countedPos)
     }
 
+    /// Counts LF bytes in `buf[from..<to]`, eight bytes at a time: an exact SWAR zero-byte test
+    /// gives 0x80 in each matching byte lane, and lanes are summed in batches of 255 words.
     private func countNewlines(_ from: Int, _ to: Int) -> Int {
         let b = buf
         var n = 0
         var i = from
+        let low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+        let lfs: UInt64 = 0x0A0A_0A0A_0A0A_0A0A
+        while i &+ 8 <= to {
+            var lanes: UInt64 = 0
+            var k = 0
+            while k < 255 && i &+ 8 <= to {
+                let x = UnsafeRawPointer(b + i).loadUnaligned(as: UInt64.self) ^ lfs
+                lanes &+= (~(((x & low7) &+ low7) | x | low7)) >> 7
+                i &+= 8
+                k &+= 1
+            }
+            let pairs = (lanes & 0x00FF_00FF_00FF_00FF) &+ ((lanes >> 8) & 0x00FF_00FF_00FF_00FF)
+            n &+= Int((pairs &* 0x0001_0001_0001_0001) >> 48)
+        }
         while i < to {
             n &+= b[i] == cLF ? 1 : 0
             i &+= 1
@@ -441,31 +501,58 @@ private final class XMLTokenizerCore {
     }
 
     /// Returns the (shared) `String` for a name, allocating it only the first time it is seen.
-    private func intern(_ p: UnsafePointer<UInt8>, _ n: Int) -> String {
-        if n > Self.maxInternLength { return makeString(p, n) }
-        var h: UInt32 = 2_166_136_261
-        for k in 0..<n { h = (h ^ UInt32(p[k])) &* 16_777_619 }
-        let mask = Self.slotCount - 1
-        var slot = Int(h) & mask
+    ///
+    /// `p` must point into the read buffer (which has `slack` readable bytes past its end).
+    /// `id` is the entry index, or -1 if the name was not interned (too long, or table full).
+    private func intern(_ p: UnsafePointer<UInt8>, _ n: Int) -> (string: String, id: Int) {
+        var w0: UInt64 = 0
+        var w1: UInt64 = 0
+        var h: UInt64
+        if n <= 16 {
+            let raw = UnsafeRawPointer(p)
+            let a = raw.loadUnaligned(as: UInt64.self)
+            let b = raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
+            w0 = n >= 8 ? a : a & ((1 &<< UInt64(n &* 8)) &- 1)
+            w1 = n >= 16 ? b : n <= 8 ? 0 : b & ((1 &<< UInt64((n &- 8) &* 8)) &- 1)
+            h = (w0 ^ (w1 &* 0xC2B2_AE3D_27D4_EB4F) ^ UInt64(n)) &* 0x9E37_79B9_7F4A_7C15
+        } else if n <= Self.maxInternLength {
+            h = 0xCBF2_9CE4_8422_2325
+            for k in 0..<n { h = (h ^ UInt64(p[k])) &* 0x100_0000_01B3 }
+            h = (h ^ (h >> 29)) &* 0x9E37_79B9_7F4A_7C15
+            w0 = h  // so that most mismatches are rejected without the byte loop
+        } else {
+            return (makeString(p, n), -1)
+        }
+        let mask = (1 << Self.slotBits) - 1
+        var slot = Int(truncatingIfNeeded: h >> UInt64(64 - Self.slotBits))
+        let e = entries
         while true {
-            let e = Int(slots[slot])
-            if e < 0 { break }
-            if entries[e].hash == h && entries[e].length == n {
-                let key = arena + entries[e].offset
+            let index = Int(slots[slot])
+            if index < 0 { break }
+            let entry = e + index
+            if entry.pointee.length == n && entry.pointee.w0 == w0 && entry.pointee.w1 == w1 {
+                if n <= 16 { return (entry.pointee.string, index) }
+                let key = arena + entry.pointee.offset
                 var k = 0
                 while k < n && key[k] == p[k] { k += 1 }
-                if k == n { return entries[e].string }
+                if k == n { return (entry.pointee.string, index) }
             }
             slot = (slot + 1) & mask
         }
         let s = makeString(p, n)
-        if entries.count < Self.maxInterned && arenaUsed + n <= Self.arenaCapacity {
-            (arena + arenaUsed).update(from: p, count: n)
-            entries.append(InternEntry(hash: h, offset: arenaUsed, length: n, string: s))
-            slots[slot] = Int32(entries.count - 1)
-            arenaUsed += n
+        if entryCount < Self.maxInterned && (n <= 16 || arenaUsed + n <= Self.arenaCapacity) {
+            var offset = 0
+            if n > 16 {
+                offset = arenaUsed
+                (arena + arenaUsed).update(from: p, count: n)
+                arenaUsed += n
+            }
+            (e + entryCount).initialize(to: InternEntry(w0: w0, w1: w1, length: n, offset: offset, string: s))
+            slots[slot] = Int32(entryCount)
+            entryCount += 1
+            return (s, entryCount - 1)
         }
-        return s
+        return (s, -1)
     }
 
     // MARK: References
@@ -906,11 +993,13 @@ private final class XMLTokenizerCore {
         while i < n && t[Int(b[i])] & fNameChar != 0 { i += 1 }
         guard i < n else { throw short("start tag", at: start) }
         let nameEnd = i
-        let name = intern(b + nameStart, nameEnd - nameStart)
+        let name = intern(b + nameStart, nameEnd - nameStart).string
 
         var list = attrs
         attrs = []
-        list.removeAll(keepingCapacity: true)
+        // Reuses the storage when the caller has dropped the previous token (element-wise
+        // removal is much cheaper than the generic removeAll(keepingCapacity:) path).
+        while !list.isEmpty { list.removeLast() }
         defer { attrs = list }
         let selfClosing: Bool
         while true {
@@ -979,10 +1068,16 @@ private final class XMLTokenizerCore {
             }
             let valueEnd = i
             i += 1
-            let attrName = intern(b + attrStart, attrEnd - attrStart)
-            for existing in list where existing.name == attrName {
-                throw fail("duplicate attribute '\(attrName)' in start tag <\(name)>", at: attrStart)
+            let (attrName, attrID) = intern(b + attrStart, attrEnd - attrStart)
+            // Equal interned names have equal ids; compare strings only when one is not interned.
+            for k in 0..<list.count {
+                let other = attrIDs[k]
+                if other == attrID && attrID >= 0 || (other < 0 || attrID < 0) && list[k].name == attrName {
+                    throw fail("duplicate attribute '\(attrName)' in start tag <\(name)>", at: attrStart)
+                }
             }
+            if list.count == attrIDCapacity { growAttrIDs() }
+            attrIDs[list.count] = attrID
             let value =
                 plain
                 ? makeString(b + valueStart, valueEnd - valueStart)

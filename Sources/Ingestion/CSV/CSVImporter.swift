@@ -1,0 +1,206 @@
+import Storage
+import _WaybillSupport
+
+/// Imports a flat event log from a CSV file (plain or gzip).
+///
+/// Columns are found by the XES standard names (`case:concept:name`, `concept:name`,
+/// `time:timestamp`, `org:resource`, `lifecycle:transition`, `start_timestamp`), by common
+/// aliases (`case_id`, `activity`, `timestamp`, `resource`...), case-insensitively, or by the
+/// options. Every other column is kept as a typed attribute: columns prefixed `case:` become
+/// attributes of the case, the rest of the event. Values are typed by their text: integers,
+/// floats, booleans, timestamps with a zone, otherwise strings; empty cells are absent values.
+///
+/// A row without case id, activity or timestamp, with an unreadable timestamp, or with the wrong
+/// number of cells is rejected with its line and field.
+public struct CSVImporter: LogImporter {
+    public var formatName: String { "csv" }
+    let path: String
+    let options: ImportOptions
+
+    public init(path: String, options: ImportOptions) {
+        self.path = path
+        self.options = options
+    }
+
+    static let caseNames = ["case:concept:name", "case_id", "caseid", "case id", "case", "case_concept_name"]
+    static let activityNames = ["concept:name", "activity", "activity_name", "activity name", "event", "task"]
+    static let timestampNames = [
+        "time:timestamp", "timestamp", "complete_timestamp", "end_timestamp", "time", "end_time", "completion_time",
+    ]
+    static let startNames = ["start_timestamp", "start_time", "starttime", "start timestamp"]
+    static let resourceNames = ["org:resource", "resource", "user", "performer"]
+    static let lifecycleNames = ["lifecycle:transition", "lifecycle", "transition"]
+
+    /// Finds a column by an explicit name, or the first standard name or alias present.
+    static func column(_ header: [String], explicit: String?, candidates: [String]) -> Int? {
+        if let explicit { return header.firstIndex(of: explicit) ?? header.firstIndex { $0.lowercased() == explicit.lowercased() } }
+        let lowered = header.map { $0.lowercased() }
+        for name in candidates { if let i = lowered.firstIndex(of: name) { return i } }
+        return nil
+    }
+
+    /// - Complexity: O(*n*) in the file's size; memory bounded by the read chunk and the case
+    ///   attribute cache, not the file.
+    public func run(into session: IngestSession, rejects: inout RejectLog) throws {
+        let source: ByteSource
+        do { source = try ByteSource(path: path) } catch { throw IngestionError(.unreadable, file: path, "\(error)") }
+        let progress = Progress(label: "reading \(path)", total: source.fileSize)
+        defer { progress.finish() }
+        var reader: CSVReader
+        do {
+            reader = try CSVReader(path: path, delimiter: options.delimiter, source: source.next)
+        } catch let error as ByteSource.ReadError {
+            throw IngestionError(.unreadable, file: path, error.reason)
+        }
+        guard try readRecord(&reader, source) else {
+            throw IngestionError(.wrongFormat, file: path, "is empty: a CSV event log needs a header line")
+        }
+        var header: [String] = []
+        for k in reader.cells.indices {
+            let name = reader.string(k).trimmingSpaces
+            header.append(name.isEmpty ? "column\(k + 1)" : name)
+        }
+        guard header.allSatisfy({ !$0.contains("\u{FFFD}") }) else {
+            throw IngestionError(.wrongFormat, file: path, location: "line 1", "the header is not UTF-8 text; is this really a CSV file?")
+        }
+        func required(_ explicit: String?, _ names: [String], _ what: String, _ flag: String) throws -> Int {
+            guard let i = CSVImporter.column(header, explicit: explicit, candidates: names) else {
+                let wanted = explicit.map { "'\($0)'" } ?? names.prefix(3).map { "'\($0)'" }.joined(separator: " or ")
+                throw IngestionError(
+                    .missingColumn, file: path, location: "line 1",
+                    "no \(what) column (looked for \(wanted)); name it with \(flag). Header: \(header.joined(separator: ", "))")
+            }
+            return i
+        }
+        let caseColumn = try required(options.caseColumn, CSVImporter.caseNames, "case id", "--case-column")
+        let activityColumn = try required(options.activityColumn, CSVImporter.activityNames, "activity", "--activity-column")
+        let timeColumn = try required(options.timestampColumn, CSVImporter.timestampNames, "timestamp", "--timestamp-column")
+        let startColumn = CSVImporter.column(header, explicit: options.startTimestampColumn, candidates: CSVImporter.startNames)
+        let resourceColumn = CSVImporter.column(header, explicit: options.resourceColumn, candidates: CSVImporter.resourceNames)
+        let lifecycleColumn = CSVImporter.column(header, explicit: nil, candidates: CSVImporter.lifecycleNames)
+        let special = Set([caseColumn, activityColumn, timeColumn, startColumn, resourceColumn, lifecycleColumn].compactMap { $0 })
+        // Attribute columns: (index, key, isCaseAttribute).
+        var attributeColumns: [(index: Int, key: String, isCase: Bool)] = []
+        for (k, name) in header.enumerated() where !special.contains(k) {
+            if name.hasPrefix("case:") {
+                attributeColumns.append((k, String(name.dropFirst(5)), true))
+            } else {
+                attributeColumns.append((k, name, false))
+            }
+        }
+        let timestamps = try TimestampReader(format: options.timestampFormat, timeZone: options.timeZone)
+        var seenCases: Set<String> = []
+        var eventAttributes: AttributeList = []
+        var caseAttributes: AttributeList = []
+
+        while try readRecord(&reader, source) {
+            progress.update(source.bytesRead)
+            if reader.isBlank { continue }
+            rejects.rowsRead += 1
+            let location = "line \(reader.line)"
+            guard reader.cells.count == header.count else {
+                rejects.add(Reject(
+                    file: path, location: location, field: "",
+                    reason: "has \(reader.cells.count) cells, the header has \(header.count)"))
+                continue
+            }
+            let caseID = reader.string(caseColumn)
+            let activity = reader.string(activityColumn)
+            if caseID.isEmpty {
+                rejects.add(Reject(file: path, location: location, field: header[caseColumn], reason: "missing case id"))
+                continue
+            }
+            if activity.isEmpty {
+                rejects.add(Reject(file: path, location: location, field: header[activityColumn], reason: "missing activity"))
+                continue
+            }
+            guard let time = try readTime(&reader, timeColumn, timestamps, header, location, &rejects, required: true) else {
+                continue
+            }
+            var startTime: Microseconds? = nil
+            if let startColumn {
+                guard let parsed = try readTime(&reader, startColumn, timestamps, header, location, &rejects, required: false)
+                else { continue }
+                startTime = parsed == Int64.min ? nil : parsed
+            }
+            let resource = resourceColumn.map { reader.string($0) }.flatMap { $0.isEmpty ? nil : $0 }
+            let lifecycle = lifecycleColumn.map { reader.string($0) }.flatMap { $0.isEmpty ? nil : $0 }
+            eventAttributes.removeAll(keepingCapacity: true)
+            caseAttributes.removeAll(keepingCapacity: true)
+            let isNewCase = !seenCases.contains(caseID)
+            for column in attributeColumns {
+                if column.isCase && !isNewCase { continue }
+                guard reader.cellLength(column.index) > 0 else { continue }
+                let value = reader.withCell(column.index) { CSVImporter.typedValue($0) }
+                if column.isCase { caseAttributes.append((column.key, value)) } else { eventAttributes.append((column.key, value)) }
+            }
+            let object = try session.object(caseID, type: options.caseType)
+            if isNewCase {
+                seenCases.insert(caseID)
+                try session.mergeAttributes(object: object.id, caseAttributes)
+            }
+            let attributesJSON = AttributeJSON.encode(eventAttributes)
+            var hash = StableHash()
+            hash.combine(caseID)
+            hash.combine(activity)
+            hash.combine(time)
+            hash.combine(startTime ?? Int64.min)
+            hash.combine(resource ?? "")
+            hash.combine(lifecycle ?? "")
+            hash.combine(attributesJSON ?? "")
+            let outcome = try session.addEvent(
+                identity: hash.value, externalID: nil, activity: activity, time: time, startTime: startTime,
+                lifecycle: lifecycle, resource: resource, attributes: attributesJSON, allowRepeats: true)
+            if case .added(let eventID) = outcome { try session.link(event: eventID, object: object.id) }
+        }
+    }
+
+    private func readRecord(_ reader: inout CSVReader, _ source: ByteSource) throws -> Bool {
+        do { return try reader.next() } catch let error as ByteSource.ReadError {
+            throw IngestionError(.unreadable, file: path, error.reason)
+        }
+    }
+
+    /// Reads a timestamp cell; nil after recording a reject; `Int64.min` for an empty optional cell.
+    private func readTime(
+        _ reader: inout CSVReader, _ column: Int, _ timestamps: TimestampReader, _ header: [String], _ location: String,
+        _ rejects: inout RejectLog, required: Bool
+    ) throws -> Microseconds? {
+        if reader.cellLength(column) == 0 {
+            if !required { return Int64.min }
+            rejects.add(Reject(file: path, location: location, field: header[column], reason: "missing timestamp"))
+            return nil
+        }
+        switch reader.withCell(column, { timestamps.read($0) }) {
+        case .success(let t): return t
+        case .failure(.noZone):
+            throw IngestionError(
+                .ambiguousTimeZone, file: path, location: location,
+                "column \(header[column]): timestamp '\(reader.string(column))' has no time zone; pass --timezone (UTC, +01:00 or a zone name such as Europe/Amsterdam)")
+        case .failure(.invalid):
+            rejects.add(Reject(
+                file: path, location: location, field: header[column], reason: "unreadable timestamp", value: reader.string(column)))
+            return nil
+        }
+    }
+
+    /// Types a cell: integer, float, boolean, a timestamp with a zone, or a string.
+    static func typedValue(_ bytes: UnsafeBufferPointer<UInt8>) -> AttributeValue {
+        if bytes.count >= 19, bytes[4] == 0x2D, bytes[7] == 0x2D, bytes[0] >= 0x30, bytes[0] <= 0x39,
+            let parsed = Timestamp.parseISO(bytes), parsed.hasZone
+        {
+            return .date(parsed.micros)
+        }
+        return AttributeValue.infer(String(decoding: bytes, as: UTF8.self))
+    }
+}
+
+extension String {
+    /// The string without leading and trailing spaces and tabs.
+    var trimmingSpaces: String {
+        var s = Substring(self)
+        while let f = s.first, f == " " || f == "\t" { s.removeFirst() }
+        while let l = s.last, l == " " || l == "\t" { s.removeLast() }
+        return String(s)
+    }
+}

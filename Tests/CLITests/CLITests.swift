@@ -1,0 +1,132 @@
+import Foundation
+import Testing
+import _TestSupport
+
+/// Runs the built `waybill` binary as a user would.
+enum CLI {
+    /// The binary: `$WAYBILL_BINARY`, else the debug build beside the tests.
+    static let binary: String = {
+        if let path = ProcessInfo.processInfo.environment["WAYBILL_BINARY"] { return path }
+        return Fixtures.directory.deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent(".build/debug/waybill").path
+    }()
+
+    struct Result {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    static func start(_ arguments: [String]) throws -> (Process, Pipe, Pipe) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = arguments
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        return (process, out, err)
+    }
+
+    static func run(_ arguments: String...) throws -> Result {
+        let (process, out, err) = try start(arguments)
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Result(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
+    }
+}
+
+@Suite(.serialized) struct CLITests {
+    @Test func binaryExists() {
+        #expect(FileManager.default.isExecutableFile(atPath: CLI.binary), "build the package first: \(CLI.binary)")
+    }
+
+    @Test func helpListsEverySubcommandWithExamples() throws {
+        let help = try CLI.run("--help")
+        #expect(help.status == 0)
+        for command in ["demo", "simulate", "ingest", "extract", "export", "summary"] {
+            #expect(help.stdout.contains(command))
+            let sub = try CLI.run(command, "--help")
+            #expect(sub.status == 0)
+            #expect(sub.stdout.contains("waybill \(command)") || sub.stdout.contains("Example"), "\(command)")
+        }
+    }
+
+    @Test func ingestSummaryAndExportFromTheCommandLine() throws {
+        let dir = Fixtures.temporaryDirectory("cli")
+        let ws = dir.appendingPathComponent("ws").path
+        let ingest = try CLI.run("ingest", Fixtures.path("running-example.xes"), Fixtures.path("receipt.csv"), "--workspace", ws, "--json")
+        #expect(ingest.status == 0, "\(ingest.stderr)")
+        let reports = try JSONSerialization.jsonObject(with: Data(ingest.stdout.utf8)) as? [[String: Any]]
+        #expect(reports?.map { $0["eventsAdded"] as? Int } == [42, 8_577])
+        let summary = try CLI.run("summary", "--workspace", ws, "--json")
+        #expect(summary.status == 0, "\(summary.stderr)")
+        let object = try JSONSerialization.jsonObject(with: Data(summary.stdout.utf8)) as? [String: Any]
+        #expect(object?["events"] as? Int == 8_619)
+        let text = try CLI.run("summary", "--workspace", ws)
+        #expect(text.stdout.contains("Case view on 'case': 1,440 cases"))
+        let out = dir.appendingPathComponent("out.xes").path
+        let export = try CLI.run("export", "--workspace", ws, "--format", "xes", "--out", out)
+        #expect(export.status == 0)
+        #expect(export.stdout.contains("8,619 events"))
+    }
+
+    @Test func errorsAreOneLineWithDocumentedExitCodes() throws {
+        let dir = Fixtures.temporaryDirectory("cli")
+        let ws = dir.appendingPathComponent("ws").path
+        let missing = try CLI.run("ingest", dir.appendingPathComponent("nope.csv").path, "--workspace", ws)
+        #expect(missing.status == 3)
+        #expect(missing.stderr.hasPrefix("error: ") && missing.stderr.split(separator: "\n").count == 1)
+        let bad = Fixtures.write("case_id,activity,timestamp\nc1,A,x\nc2,B,2026-01-05T10:00:00Z\n", to: "bad.csv", in: dir)
+        let rejected = try CLI.run("ingest", bad, "--workspace", ws)
+        #expect(rejected.status == 4)
+        #expect(rejected.stderr.contains("nothing was imported"))
+        let usage = try CLI.run("ingest", "--workspace", ws)
+        #expect(usage.status == 64)
+        let newer = dir.appendingPathComponent("newer")
+        try FileManager.default.createDirectory(at: newer, withIntermediateDirectories: true)
+        _ = try CLI.run("ingest", Fixtures.path("running-example.csv"), "--workspace", newer.path)
+        let sqlite = Process()
+        sqlite.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        sqlite.arguments = ["sqlite3", newer.appendingPathComponent("waybill.sqlite").path, "PRAGMA user_version = 999;"]
+        try sqlite.run()
+        sqlite.waitUntilExit()
+        let refused = try CLI.run("summary", "--workspace", newer.path)
+        #expect(refused.status == 5)
+        #expect(refused.stderr.contains("newer Waybill"))
+    }
+
+    /// A process killed in the middle of an ingest leaves the store exactly as it was.
+    @Test func killedIngestLeavesNoHalfState() throws {
+        let dir = Fixtures.temporaryDirectory("kill")
+        let ws = dir.appendingPathComponent("ws")
+        let first = try CLI.run("ingest", Fixtures.path("running-example.csv"), "--workspace", ws.path)
+        #expect(first.status == 0)
+        var big = "case_id,activity,timestamp,amount,note\n"
+        big.reserveCapacity(40_000_000)
+        for i in 0..<400_000 {
+            big += "case-\(i / 8),activity \(i % 8),2026-01-\(String(format: "%02d", 1 + i % 28))T10:\(String(format: "%02d", i % 60)):00Z,\(i),some free text \(i)\n"
+        }
+        let path = Fixtures.write(big, to: "big.csv", in: dir)
+        let (process, _, _) = try CLI.start(["ingest", path, "--workspace", ws.path])
+        let wal = ws.appendingPathComponent("waybill.sqlite-wal").path
+        let deadline = Date().addingTimeInterval(120)
+        while process.isRunning && Date() < deadline {
+            let size = (try? FileManager.default.attributesOfItem(atPath: wal)[.size] as? Int) ?? 0
+            if size > 4_000_000 { break }
+            usleep(20_000)
+        }
+        #expect(process.isRunning, "the ingest finished before it could be killed; make the file larger")
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        #expect(process.terminationReason == .uncaughtSignal)
+        let summary = try CLI.run("summary", "--workspace", ws.path, "--json")
+        #expect(summary.status == 0, "\(summary.stderr)")
+        let object = try JSONSerialization.jsonObject(with: Data(summary.stdout.utf8)) as? [String: Any]
+        #expect(object?["events"] as? Int == 42)
+        #expect(object?["imports"] as? Int == 1)
+        let again = try CLI.run("ingest", Fixtures.path("running-example.xes"), "--workspace", ws.path)
+        #expect(again.status == 0, "\(again.stderr)")
+    }
+}

@@ -1,0 +1,131 @@
+import Foundation
+import Testing
+import _TestSupport
+@testable import Export
+@testable import Ingestion
+@testable import Storage
+
+@Suite struct IdempotenceTests {
+    @Test func sameFileTwiceAddsNothing() throws {
+        let (store, first, ws) = try importFixture("receipt.csv")
+        let ingestor = Ingestor(store: store, rejectsPath: ws.rejectsPath)
+        let second = try ingestor.ingest(path: Fixtures.path("receipt.csv"), options: ImportOptions())
+        #expect(first.eventsAdded == 8_577)
+        #expect(second.alreadyImported)
+        #expect(try store.db.scalarInt("SELECT count(*) FROM event") == 8_577)
+        #expect(try store.importRecords().count == 1)
+    }
+
+    @Test func aGrownExportAddsOnlyItsNewEvents() throws {
+        let ws = try Workspace(path: Fixtures.temporaryDirectory("grow").path)
+        let store = try ws.openStore()
+        let ingestor = Ingestor(store: store, rejectsPath: ws.rejectsPath)
+        let header = "case_id,activity,timestamp\n"
+        let week1 = "c1,A,2026-01-05T10:00:00Z\nc1,A,2026-01-05T10:00:00Z\nc2,A,2026-01-06T10:00:00Z\n"
+        let week2 = "c2,B,2026-01-13T10:00:00Z\n"
+        _ = try ingestor.ingest(path: Fixtures.write(header + week1, to: "w1.csv", in: ws.root), options: ImportOptions())
+        let report = try ingestor.ingest(path: Fixtures.write(header + week1 + week2, to: "w2.csv", in: ws.root), options: ImportOptions())
+        #expect(report.eventsAdded == 1)
+        #expect(report.duplicates == 3)
+        // The identical pair of c1 events is kept as two events.
+        #expect(try store.db.scalarInt("SELECT count(*) FROM event") == 4)
+    }
+}
+
+@Suite struct CSVReaderTests {
+    /// A simple reference: RFC 4180 split of a whole string, character by character.
+    static func reference(_ text: String) -> [[String]] {
+        var records: [[String]] = []
+        var record: [String] = []
+        var cell = ""
+        var quoted = false
+        var chars = Array(text)[...]
+        while let c = chars.popFirst() {
+            if quoted {
+                if c == "\"" {
+                    if chars.first == "\"" { cell.append("\""); chars.removeFirst() } else { quoted = false }
+                } else { cell.append(c) }
+            } else if c == "\"" { quoted = true }
+            else if c == "," { record.append(cell); cell = "" }
+            else if c == "\n" || c == "\r\n" { record.append(cell); records.append(record); record = []; cell = "" }
+            else { cell.append(c) }
+        }
+        if !cell.isEmpty || !record.isEmpty { record.append(cell); records.append(record) }
+        return records
+    }
+
+    static func read(_ text: String, chunk: Int) throws -> [[String]] {
+        var bytes = Array(text.utf8)[...]
+        var reader = try CSVReader(path: "t.csv", delimiter: 0x2C) {
+            guard !bytes.isEmpty else { return nil }
+            let piece = Array(bytes.prefix(chunk))
+            bytes = bytes.dropFirst(chunk)
+            return piece
+        }
+        var out: [[String]] = []
+        while try reader.next() { out.append(reader.cells.indices.map { reader.string($0) }) }
+        return out
+    }
+
+    @Test(arguments: [1, 2, 7, 64, 4096])
+    func agreesWithReferenceAtAnyChunking(chunk: Int) throws {
+        var generator = SystemRandomNumberGenerator()
+        let pieces = ["a", "bc", "", "\"q,uoted\"", "\"with \"\"quotes\"\"\"", "\"multi\nline\"", "é漢", "12.5"]
+        for _ in 0..<50 {
+            var text = ""
+            for _ in 0..<Int.random(in: 1...20, using: &generator) {
+                let cells = (0..<Int.random(in: 1...5, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }
+                text += cells.joined(separator: ",") + (Bool.random(using: &generator) ? "\r\n" : "\n")
+            }
+            #expect(try Self.read(text, chunk: chunk) == Self.reference(text), "\(text.debugDescription)")
+        }
+    }
+
+    @Test func lastRecordWithoutLineBreak() throws {
+        #expect(try Self.read("a,b\nc,d", chunk: 3) == [["a", "b"], ["c", "d"]])
+        #expect(try Self.read("a,b\nc,", chunk: 1) == [["a", "b"], ["c", ""]])
+    }
+}
+
+/// Import, export and re-import lose nothing.
+@Suite struct RoundTripTests {
+    struct Snapshot: Equatable {
+        var cases: [String: [String]]
+        var attributes: [String: [String]]
+    }
+
+    static func snapshot(_ store: EventStore) throws -> Snapshot {
+        let log = try store.loadCaseView()
+        let events = try StoredEvents(store: store)
+        var cases: [String: [String]] = [:]
+        var attributes: [String: [String]] = [:]
+        for c in 0..<log.caseCount {
+            cases[log.caseIDs[c]] = log.events(ofCase: c).map { i in
+                let id = log.eventIDs[i]
+                let attrs = (events.attributes[id] ?? []).map { "\($0.key)=\($0.value.text)" }.sorted().joined(separator: ";")
+                return "\(log.activityNames[Int(log.activities[i])])|\(log.timestamps[i])|\(log.startTimestamps[i])|\(events.resource[id] ?? "")|\(events.lifecycle[id] ?? "")|\(attrs)"
+            }
+            attributes[log.caseIDs[c]] = log.caseAttributes.keys.sorted().compactMap { k in log.caseAttributes[k]![c].map { "\(k)=\($0.text)" } }
+        }
+        return Snapshot(cases: cases, attributes: attributes)
+    }
+
+    @Test(arguments: ["running-example.csv", "running-example.xes", "receipt.xes.gz", "interval_event_log.csv", "roadtraffic100traces.xes"])
+    func exportAndReimport(name: String) throws {
+        let (store, _, ws) = try importFixture(name)
+        let original = try Self.snapshot(store)
+        for format in ["csv", "xes", "jsonocel"] {
+            let out = ws.root.appendingPathComponent("export.\(format)").path
+            switch format {
+            case "csv": try CSVExporter(store: store).write(to: out)
+            case "xes": try XESExporter(store: store).write(to: out)
+            default: try OCELJSONExporter(store: store).write(to: out)
+            }
+            let target = try Workspace(path: Fixtures.temporaryDirectory("reimport").path)
+            let again = try target.openStore()
+            let report = try Ingestor(store: again, rejectsPath: target.rejectsPath).ingest(path: out, options: ImportOptions())
+            #expect(report.rejects == 0, "\(format)")
+            #expect(try Self.snapshot(again) == original, "\(name) via \(format)")
+        }
+    }
+}

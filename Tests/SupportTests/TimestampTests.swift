@@ -1,0 +1,91 @@
+import Foundation
+import Testing
+@testable import _WaybillSupport
+
+/// The hand-written timestamp parser against Foundation's formatter (the simple reference).
+@Suite struct TimestampTests {
+    @Test(arguments: [
+        ("2010-12-30 14:32:00+01:00", "2010-12-30T13:32:00.000Z"),
+        ("2011-10-11 13:45:40.276000+02:00", "2011-10-11T11:45:40.276Z"),
+        ("2011-10-11T13:45:40.276+02:00", "2011-10-11T11:45:40.276Z"),
+        ("2020-02-29T23:59:59Z", "2020-02-29T23:59:59.000Z"),
+        ("2020-02-29T23:59:59.123456789Z", "2020-02-29T23:59:59.123456Z"),
+        ("1969-12-31T23:59:59.5Z", "1969-12-31T23:59:59.500Z"),
+        ("2026-03-02T09:15-0530", "2026-03-02T14:45:00.000Z"),
+        ("2026-03-02", "2026-03-02T00:00:00.000Z"),
+    ])
+    func parsesAndFormats(input: String, expected: String) throws {
+        let parsed = try #require(Timestamp.parseISO(input))
+        #expect(Timestamp.format(parsed.micros) == expected)
+    }
+
+    @Test(arguments: ["", "2010-13-01T00:00:00Z", "2010-02-30T00:00:00Z", "2010-01-01T25:00:00Z", "yesterday", "2010-01-01T10:00:00+1", "2010-01-01X10:00"])
+    func rejectsInvalid(input: String) {
+        #expect(Timestamp.parseISO(input) == nil)
+    }
+
+    @Test func zoneIsReported() throws {
+        #expect(try #require(Timestamp.parseISO("2010-01-01 10:00:00")).hasZone == false)
+        #expect(try #require(Timestamp.parseISO("2010-01-01 10:00:00Z")).hasZone == true)
+    }
+
+    @Test func agreesWithFoundationOnRandomInstants() throws {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<2_000 {
+            let millis = Int64.random(in: -2_000_000_000_000...4_000_000_000_000, using: &generator)
+            let date = Date(timeIntervalSince1970: Double(millis) / 1000)
+            let text = formatter.string(from: date)
+            let parsed = try #require(Timestamp.parseISO(text))
+            #expect(parsed.micros == millis * 1000, "\(text)")
+            #expect(Timestamp.format(parsed.micros) == text)
+        }
+    }
+
+    @Test func civilDaysRoundTrip() {
+        for day in stride(from: -800_000, through: 800_000, by: 37) {
+            let (y, m, d) = Timestamp.civilFromDays(day)
+            #expect(Timestamp.daysFromCivil(year: y, month: m, day: d) == day)
+        }
+    }
+}
+
+@Suite struct SupportTests {
+    @Test(arguments: [
+        ("plain", "plain"), ("=SUM(A1)", "'=SUM(A1)"), ("+1 555", "'+1 555"), ("-3.5", "-3.5"), ("@user", "'@user"),
+        ("a,b", "\"a,b\""), ("say \"hi\"", "\"say \"\"hi\"\"\""), ("-", "'-"),
+    ])
+    func csvCellsAreSafe(input: String, expected: String) {
+        #expect(CSVCell.escape(input) == expected)
+    }
+
+    @Test func stableHashSeparatesFields() {
+        var a = StableHash(), b = StableHash()
+        a.combine("ab"); a.combine("c")
+        b.combine("a"); b.combine("bc")
+        #expect(a.value != b.value)
+        var c = StableHash()
+        c.combine("ab"); c.combine("c")
+        #expect(a.value == c.value)
+    }
+
+    @Test func gzipIsReadTransparentlyAndTruncationIsAnError() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("wb-gz-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let text = String(repeating: "line of text 0123456789\n", count: 50_000)
+        let plain = dir.appendingPathComponent("a.txt").path
+        try Data(text.utf8).write(to: URL(fileURLWithPath: plain))
+        let gz = plain + ".gz"
+        let gzip = Process()
+        gzip.executableURL = URL(fileURLWithPath: "/bin/sh")
+        gzip.arguments = ["-c", "gzip -c '\(plain)' > '\(gz)'"]
+        try gzip.run()
+        gzip.waitUntilExit()
+        #expect(try ByteSource.readAll(path: gz) == Array(text.utf8))
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: gz))
+        let truncated = dir.appendingPathComponent("t.gz").path
+        try bytes.prefix(bytes.count / 2).write(to: URL(fileURLWithPath: truncated))
+        #expect(throws: ByteSource.ReadError.self) { try ByteSource.readAll(path: truncated) }
+    }
+}

@@ -43,8 +43,6 @@ public struct OCELJSONExporter {
         let db = store.db
         var typeNames: [Int64: String] = [:]
         for row in try db.rows("SELECT id, name FROM object_type") { typeNames[row[0].integer!] = row[1].text! }
-        var activityNames: [Int64: String] = [:]
-        for row in try db.rows("SELECT id, name FROM activity") { activityNames[row[0].integer!] = row[1].text! }
 
         // Objects: id -> (ext, type, attributes over time).
         struct Obj { var ext: String; var type: String; var values: [(name: String, time: Int64, value: AttributeValue)] = []; var links: [(String, String)] = [] }
@@ -80,9 +78,9 @@ public struct OCELJSONExporter {
         }
 
         // Event-to-object links, grouped by event.
+        let table = try store.eventTable()
         var e2o: [Int64: [(Int64, String)]] = [:]
-        let links = try db.prepare("SELECT event_id, object_id, qualifier FROM event_object ORDER BY event_id, object_id, qualifier")
-        while try links.step() { e2o[links.int64(0), default: []].append((links.int64(1), links.text(2))) }
+        for link in table.links { e2o[link.event, default: []].append((link.object, link.qualifier)) }
 
         guard FileManager.default.createFile(atPath: path, contents: nil), let out = FileHandle(forWritingAtPath: path) else {
             throw ExportError(file: path, message: "cannot create the file")
@@ -107,30 +105,27 @@ public struct OCELJSONExporter {
         // Event types need a pass over events first.
         var eventTypeAttributes: [String: [String: String]] = [:]
         var eventTypeOrder = OrderedKeys()
-        let eventRows = try db.prepare(
-            "SELECT e.id, e.activity_id, e.time, e.ext_id, e.attrs, e.start_time, r.name, e.lifecycle FROM event e LEFT JOIN resource r ON r.id = e.resource_id ORDER BY e.id")
         var eventTexts: [String] = []
-        var count = 0
-        while try eventRows.step() {
-            count += 1
-            let id = eventRows.int64(0)
-            let activity = activityNames[eventRows.int64(1)] ?? ""
+        for i in table.ids.indices {
+            let id = table.ids[i]
+            let activity = table.activity[i]
             eventTypeOrder.add(activity)
-            var attrs = try AttributeJSON.decode(eventRows.optionalText(4))
+            var attrs = try AttributeJSON.decode(table.attributes[i])
             // OCEL 2.0 has no fields for these: they travel as attributes under their XES names,
             // which the OCEL importers map back.
-            if !eventRows.isNull(5) { attrs.append(("start_timestamp", .date(eventRows.int64(5)))) }
-            if let resource = eventRows.optionalText(6) { attrs.append(("org:resource", .string(resource))) }
-            if let lifecycle = eventRows.optionalText(7) { attrs.append(("lifecycle:transition", .string(lifecycle))) }
+            if table.startTime[i] != Int64.min { attrs.append(("start_timestamp", .date(table.startTime[i]))) }
+            if let resource = table.resource[i] { attrs.append(("org:resource", .string(resource))) }
+            if let lifecycle = table.lifecycle[i] { attrs.append(("lifecycle:transition", .string(lifecycle))) }
             for (k, v) in attrs where eventTypeAttributes[activity]?[k] == nil {
                 eventTypeAttributes[activity, default: [:]][k] = OCELJSONExporter.ocelType(v)
             }
-            let ext = eventRows.optionalText(3) ?? "e\(id)"
+            let ext = table.externalID[i] ?? "e\(id)"
             let attrText = attrs.map { "{\"name\":\(AttributeJSON.quote($0.key)),\"value\":\(OCELJSONExporter.ocelValue($0.value))}" }.joined(separator: ",")
             let relText = (e2o[id] ?? []).map { "{\"objectId\":\(AttributeJSON.quote(objects[$0.0]?.ext ?? "")),\"qualifier\":\(AttributeJSON.quote($0.1))}" }.joined(separator: ",")
             eventTexts.append(
-                "{\"id\":\(AttributeJSON.quote(ext)),\"type\":\(AttributeJSON.quote(activity)),\"time\":\"\(Timestamp.format(eventRows.int64(2)))\",\"attributes\":[\(attrText)],\"relationships\":[\(relText)]}")
+                "{\"id\":\(AttributeJSON.quote(ext)),\"type\":\(AttributeJSON.quote(activity)),\"time\":\"\(Timestamp.format(table.time[i]))\",\"attributes\":[\(attrText)],\"relationships\":[\(relText)]}")
         }
+        let count = table.ids.count
         text += "\"eventTypes\":[\n" + typeList(eventTypeOrder.keys, eventTypeAttributes) + "\n],\n"
         text += "\"objects\":[\n"
         for (n, id) in objectOrder.enumerated() {

@@ -11,14 +11,13 @@ struct StoredEvents {
 
     /// - Complexity: O(*E*).
     init(store: EventStore) throws {
-        let statement = try store.db.prepare(
-            "SELECT e.id, r.name, e.lifecycle, e.attrs, e.ext_id FROM event e LEFT JOIN resource r ON r.id = e.resource_id")
-        while try statement.step() {
-            let id = statement.int64(0)
-            if let r = statement.optionalText(1) { resource[id] = r }
-            if let l = statement.optionalText(2) { lifecycle[id] = l }
-            if let a = statement.optionalText(3) { attributes[id] = try AttributeJSON.decode(a) }
-            if let x = statement.optionalText(4) { externalID[id] = x }
+        let table = try store.eventTable()
+        for i in table.ids.indices {
+            let id = table.ids[i]
+            if let r = table.resource[i] { resource[id] = r }
+            if let l = table.lifecycle[i] { lifecycle[id] = l }
+            if let a = table.attributes[i] { attributes[id] = try AttributeJSON.decode(a) }
+            if let x = table.externalID[i] { externalID[id] = x }
         }
     }
 }

@@ -9,8 +9,9 @@ extension EventStore {
     /// change over time (OCEL 2.0), the earliest value.
     ///
     /// - Parameter objectType: the type to flatten on; see `resolveCaseType`.
-    /// - Complexity: O(*E* log *k*) for *E* linked events and the longest case length *k*: one
-    ///   ordered scan of the event-object index, then a stable sort per case.
+    /// - Complexity: O(*E* + *L* log *k*) for *E* events, *L* links and the longest case length
+    ///   *k*: one pass over the segments, a counting sort of the links by case, and a sort of
+    ///   each case that is not already in order.
     public func loadCaseView(objectType requested: String? = nil) throws -> ColumnarLog {
         let caseType = try resolveCaseType(requested)
         guard let typeID = try db.scalarInt("SELECT id FROM object_type WHERE name = ?", [.text(caseType)]) else {
@@ -22,51 +23,95 @@ extension EventStore {
             codeOf[row[0].integer!] = Int32(activityNames.count)
             activityNames.append(row[1].text!)
         }
-        let expected = Int(try db.scalarInt(
-            "SELECT count(*) FROM event_object WHERE object_id IN (SELECT id FROM object WHERE type_id = ?)", [.integer(typeID)]) ?? 0)
+        var maxActivityID: Int64 = 0
+        for id in codeOf.keys { maxActivityID = max(maxActivityID, id) }
+        var codeTable = [Int32](repeating: -1, count: Int(maxActivityID) + 1)
+        for (id, code) in codeOf { codeTable[Int(id)] = code }
+
+        // The type's objects, in creation order, numbered densely.
+        var objectIndex: [Int64: Int32] = [:]
+        var objectRowIDs: [Int64] = []
+        let typeObjects = try db.prepare("SELECT id FROM object WHERE type_id = ? ORDER BY id")
+        typeObjects.bind(typeID, at: 1)
+        while try typeObjects.step() {
+            objectIndex[typeObjects.int64(0)] = Int32(objectRowIDs.count)
+            objectRowIDs.append(typeObjects.int64(0))
+        }
+
+        // One pass over the segments: event columns, and the links to objects of the type.
+        var eventTime: [Int64] = [], eventStart: [Int64] = [], eventActivity: [Int32] = [], eventIDs: [Int64] = []
+        var eventRow: [Int64: Int32] = [:]
+        var linkCase: [Int32] = [], linkEvent: [Int64] = []
+        try forEachSegment { _, first, segment in
+            if segment.count > 0 {
+                eventRow[first] = Int32(eventTime.count)
+                eventTime += segment.time
+                eventStart += segment.startTime
+                eventActivity += segment.activity.map { codeTable[Int($0)] }
+                eventIDs += (0..<Int64(segment.count)).map { first + $0 }
+            }
+            for k in 0..<segment.linkCount {
+                guard let c = objectIndex[segment.linkObject[k]] else { continue }
+                linkCase.append(c)
+                linkEvent.append(first + Int64(segment.linkEvent[k]))
+            }
+        }
+        // Event id -> row: ids are dense within a segment, so find the segment's first id.
+        let firsts = eventRow.keys.sorted()
+        func row(of event: Int64) -> Int {
+            var lo = 0, hi = firsts.count - 1
+            while lo < hi {
+                let mid = (lo + hi + 1) / 2
+                if firsts[mid] <= event { lo = mid } else { hi = mid - 1 }
+            }
+            return Int(eventRow[firsts[lo]]!) + Int(event - firsts[lo])
+        }
+
+        // Counting sort of the links by case, then a stable sort of each case by (time, event id).
+        var counts = [Int](repeating: 0, count: objectRowIDs.count + 1)
+        for c in linkCase { counts[Int(c) + 1] += 1 }
+        for c in 0..<objectRowIDs.count { counts[c + 1] += counts[c] }
+        var slots = counts
+        var ordered = [Int](repeating: 0, count: linkCase.count)
+        for k in linkCase.indices {
+            let c = Int(linkCase[k])
+            ordered[slots[c]] = row(of: linkEvent[k])
+            slots[c] += 1
+        }
         var log = ColumnarLog(
             caseType: caseType, activityNames: activityNames, activities: [], timestamps: [], startTimestamps: [],
             eventIDs: [], caseOffsets: [0], caseIDs: [], caseAttributes: [:])
-        log.activities.reserveCapacity(expected)
-        log.timestamps.reserveCapacity(expected)
-        log.startTimestamps.reserveCapacity(expected)
-        log.eventIDs.reserveCapacity(expected)
-
-        var objectRowIDs: [Int64] = []
-        let statement = try db.prepare("""
-            SELECT eo.object_id, e.id, e.activity_id, e.time, e.start_time
-            FROM event_object eo JOIN event e ON e.id = eo.event_id
-            WHERE eo.object_id IN (SELECT id FROM object WHERE type_id = ?)
-            ORDER BY eo.object_id, eo.event_id
-            """)
-        statement.bind(typeID, at: 1)
-        var currentObject: Int64 = -1
-        var lastEvent: Int64 = -1
-        var order: [Int] = []
-        func closeCase() {
-            let start = log.caseOffsets[log.caseOffsets.count - 1]
-            let end = log.activities.count
-            if end - start > 1 { sortCase(&log, start, end, &order) }
-            log.caseOffsets.append(end)
-        }
-        while try statement.step() {
-            let object = statement.int64(0)
-            let event = statement.int64(1)
-            if object != currentObject {
-                if currentObject >= 0 { closeCase() }
-                currentObject = object
-                objectRowIDs.append(object)
-                lastEvent = -1
+        log.activities.reserveCapacity(ordered.count)
+        log.timestamps.reserveCapacity(ordered.count)
+        log.startTimestamps.reserveCapacity(ordered.count)
+        log.eventIDs.reserveCapacity(ordered.count)
+        var kept: [Int64] = []
+        for c in 0..<objectRowIDs.count where counts[c + 1] > counts[c] {
+            var rows = Array(ordered[counts[c]..<counts[c + 1]])
+            var sorted = true
+            for k in rows.indices.dropFirst() {
+                let a = rows[k - 1], b = rows[k]
+                if eventTime[a] > eventTime[b] || (eventTime[a] == eventTime[b] && eventIDs[a] >= eventIDs[b]) {
+                    sorted = false
+                    break
+                }
             }
-            // One event linked to the same object under two qualifiers counts once.
-            if event == lastEvent { continue }
-            lastEvent = event
-            log.eventIDs.append(event)
-            log.activities.append(codeOf[statement.int64(2)]!)
-            log.timestamps.append(statement.int64(3))
-            log.startTimestamps.append(statement.isNull(4) ? Int64.min : statement.int64(4))
+            if !sorted {
+                rows.sort { eventTime[$0] != eventTime[$1] ? eventTime[$0] < eventTime[$1] : eventIDs[$0] < eventIDs[$1] }
+            }
+            var previous = -1
+            for r in rows where r != previous {
+                // One event linked to the same object under two qualifiers counts once.
+                previous = r
+                log.activities.append(eventActivity[r])
+                log.timestamps.append(eventTime[r])
+                log.startTimestamps.append(eventStart[r])
+                log.eventIDs.append(eventIDs[r])
+            }
+            log.caseOffsets.append(log.activities.count)
+            kept.append(objectRowIDs[c])
         }
-        if currentObject >= 0 { closeCase() }
+        objectRowIDs = kept
 
         // External ids and attributes, in the same object order.
         var index: [Int64: Int] = [:]
@@ -105,24 +150,3 @@ extension EventStore {
     }
 }
 
-/// Stable-sorts one case's events by timestamp; ties keep their (event id) order.
-private func sortCase(_ log: inout ColumnarLog, _ start: Int, _ end: Int, _ order: inout [Int]) {
-    var sorted = true
-    for i in (start + 1)..<end where log.timestamps[i] < log.timestamps[i - 1] {
-        sorted = false
-        break
-    }
-    if sorted { return }
-    order.removeAll(keepingCapacity: true)
-    order.append(contentsOf: start..<end)
-    let ts = log.timestamps
-    order.sort { ts[$0] != ts[$1] ? ts[$0] < ts[$1] : $0 < $1 }
-    let activities = order.map { log.activities[$0] }
-    let timestamps = order.map { log.timestamps[$0] }
-    let starts = order.map { log.startTimestamps[$0] }
-    let ids = order.map { log.eventIDs[$0] }
-    log.activities.replaceSubrange(start..<end, with: activities)
-    log.timestamps.replaceSubrange(start..<end, with: timestamps)
-    log.startTimestamps.replaceSubrange(start..<end, with: starts)
-    log.eventIDs.replaceSubrange(start..<end, with: ids)
-}

@@ -104,9 +104,7 @@ public final class EventStore {
     /// `requested` if given (it must exist); else `orders` if present; else the only type that
     /// owns events; else an error listing the choices.
     public func resolveCaseType(_ requested: String?) throws -> String {
-        let types = try db.rows(
-            "SELECT t.name FROM object_type t WHERE EXISTS (SELECT 1 FROM object o JOIN event_object eo ON eo.object_id = o.id WHERE o.type_id = t.id) ORDER BY t.name"
-        ).compactMap { $0[0].text }
+        let types = try typesWithEvents()
         if let requested {
             guard try db.scalarInt("SELECT id FROM object_type WHERE name = ?", [.text(requested)]) != nil else {
                 throw StoreError(.notFound, "no object type '\(requested)' in the store; it has: \(types.joined(separator: ", "))", path: path)
@@ -117,6 +115,25 @@ public final class EventStore {
         if types.count == 1 { return types[0] }
         if types.isEmpty { throw StoreError(.notFound, "the store holds no events yet; ingest a log first", path: path) }
         throw StoreError(.invalidInput, "several object types have events (\(types.joined(separator: ", "))); choose one with --object-type", path: path)
+    }
+
+    /// The object types that own at least one event, by name.
+    ///
+    /// - Complexity: O(*L*) over the links.
+    public func typesWithEvents() throws -> [String] {
+        var objectsWithEvents: Set<Int64> = []
+        let statement = try db.prepare("SELECT data FROM event_segment WHERE link_count > 0")
+        while try statement.step() {
+            let segment = try statement.withBlob(0) { try EventSegment.decode($0) }
+            objectsWithEvents.formUnion(segment.linkObject)
+        }
+        var typeOf: [Int64: String] = [:]
+        var names: Set<String> = []
+        for row in try db.rows("SELECT o.id, t.name FROM object o JOIN object_type t ON t.id = o.type_id") {
+            typeOf[row[0].integer!] = row[1].text!
+        }
+        for object in objectsWithEvents { if let name = typeOf[object] { names.insert(name) } }
+        return names.sorted()
     }
 
     /// Reads a watermark of an extraction mapping entry.

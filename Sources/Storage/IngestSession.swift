@@ -2,8 +2,9 @@ import _WaybillSupport
 
 /// Writes one import into the store, inside the transaction `EventStore.ingest` opened.
 ///
-/// Interns activity, resource and object-type names, keeps the ids of the objects it has seen,
-/// and inserts events through prepared statements, so the per-event cost is a few SQLite steps.
+/// Interns activity, resource, lifecycle, qualifier and object-type names, keeps the ids of the
+/// objects it has seen, and buffers events as columns, writing an `EventSegment` (one BLOB) per
+/// 65,536 events: the per-event cost is a few array appends and set look-ups.
 ///
 /// Event identity: each event carries a 64-bit identity the importer derives from what the event
 /// *is* (an OCEL event id, or a flat event's case, activity, time, resource and attributes). An
@@ -28,6 +29,22 @@ public final class IngestSession {
 
     private var activityIDs: [String: Int64] = [:]
     private var resourceIDs: [String: Int64] = [:]
+    private var lifecycleIDs: [String: Int64] = [:]
+    private var qualifierIDs: [String: Int64] = ["": 0]
+    /// The events buffered for the next segment, and the id of its first event.
+    private var pending = EventSegment()
+    private var pendingFirstEvent: Int64
+    /// Links to events of segments already written (OCEL links resolved at the end of a file).
+    private var lateLinks = EventSegment()
+    private var lateLinkSet: Set<LinkKey> = []
+    /// Event-to-object links written.
+    public private(set) var linksAdded = 0
+
+    private struct LinkKey: Hashable {
+        var event: Int64
+        var object: Int64
+        var qualifier: Int32
+    }
     private var typeIDs: [String: Int64] = [:]
     private var objectIDs: [Int64: [String: Int64]] = [:]
     /// Identities stored by earlier imports, loaded once per session: an in-memory set is far
@@ -38,8 +55,7 @@ public final class IngestSession {
     /// Earlier-import identities this import has matched once already.
     private var matchedEarlier: Set<Int64> = []
 
-    private let insertEvent: SQLiteStatement
-    private let insertLink: SQLiteStatement
+    private let insertSegment: SQLiteStatement
     private let insertObject: SQLiteStatement
     private let findObject: SQLiteStatement
     private let insertObjectLink: SQLiteStatement
@@ -50,9 +66,8 @@ public final class IngestSession {
     init(db: SQLiteConnection, importID: Int64) throws {
         self.db = db
         self.importID = importID
-        insertEvent = try db.prepare(
-            "INSERT INTO event (identity, ext_id, activity_id, time, start_time, lifecycle, resource_id, import_id, attrs) VALUES (?,?,?,?,?,?,?,?,?)")
-        insertLink = try db.prepare("INSERT OR IGNORE INTO event_object (object_id, event_id, qualifier) VALUES (?,?,?)")
+        insertSegment = try db.prepare(
+            "INSERT INTO event_segment (import_id, first_event, event_count, link_count, min_time, max_time, data) VALUES (?,?,?,?,?,?,?)")
         insertObject = try db.prepare("INSERT INTO object (type_id, ext_id, import_id) VALUES (?,?,?)")
         findObject = try db.prepare("SELECT id FROM object WHERE type_id = ? AND ext_id = ?")
         insertObjectLink = try db.prepare("INSERT OR IGNORE INTO object_object (source_id, target_id, qualifier) VALUES (?,?,?)")
@@ -63,8 +78,13 @@ public final class IngestSession {
         for row in try db.rows("SELECT name, id FROM activity") { activityIDs[row[0].text!] = row[1].integer! }
         for row in try db.rows("SELECT name, id FROM resource") { resourceIDs[row[0].text!] = row[1].integer! }
         for row in try db.rows("SELECT name, id FROM object_type") { typeIDs[row[0].text!] = row[1].integer! }
-        let identities = try db.prepare("SELECT identity FROM event")
-        while try identities.step() { storedIdentities.insert(identities.int64(0)) }
+        for row in try db.rows("SELECT name, id FROM lifecycle") { lifecycleIDs[row[0].text!] = row[1].integer! }
+        for row in try db.rows("SELECT name, id FROM qualifier") { qualifierIDs[row[0].text!] = row[1].integer! }
+        pendingFirstEvent = try db.scalarInt("SELECT max(first_event + event_count) FROM event_segment") ?? 1
+        let segments = try db.prepare("SELECT data FROM event_segment WHERE event_count > 0")
+        while try segments.step() {
+            try segments.withBlob(0) { storedIdentities.formUnion(try EventSegment.identities($0)) }
+        }
     }
 
     private func intern(_ name: String, in table: String, cache: inout [String: Int64]) throws -> Int64 {
@@ -185,29 +205,101 @@ public final class IngestSession {
                 duplicates += 1
                 return .alreadyStored
             }
-            insertEvent.bind(candidate, at: 1)
-            insertEvent.bind(externalID, at: 2)
-            insertEvent.bind(activityID, at: 3)
-            insertEvent.bind(time, at: 4)
-            insertEvent.bind(startTime, at: 5)
-            insertEvent.bind(lifecycle, at: 6)
-            insertEvent.bind(resourceID, at: 7)
-            insertEvent.bind(importID, at: 8)
-            insertEvent.bind(attributes, at: 9)
-            try insertEvent.run()
+            if pending.count == EventSegment.capacity { try flushPending() }
+            pending.identity.append(candidate)
+            pending.activity.append(Int32(activityID))
+            pending.time.append(time)
+            pending.startTime.append(startTime ?? Int64.min)
+            pending.resource.append(Int32(resourceID ?? 0))
+            pending.lifecycle.append(Int32(try lifecycle.map { try intern($0, in: "lifecycle", cache: &lifecycleIDs) } ?? 0))
+            pending.externalIDs.append(externalID)
+            pending.attributes.append(attributes)
             insertedIdentities.insert(candidate)
             eventsAdded += 1
-            return .added(db.lastInsertRowID)
+            return .added(pendingFirstEvent + Int64(pending.count - 1))
         }
     }
 
-    /// Links an event to an object with a qualifier (`""` when the source gives none).
+    /// Links an event to an object with a qualifier (`""` when the source gives none); a link
+    /// given twice is kept once.
+    ///
+    /// - Complexity: O(1) for an event of the current segment (links come right after their
+    ///   event), a set look-up otherwise.
     @inline(__always)
     public func link(event: Int64, object: Int64, qualifier: String = "") throws {
-        insertLink.bind(object, at: 1)
-        insertLink.bind(event, at: 2)
-        insertLink.bind(qualifier, at: 3)
-        try insertLink.run()
+        let qualifierID = Int32(qualifier.isEmpty ? 0 : try intern(qualifier, in: "qualifier", cache: &qualifierIDs))
+        if event >= pendingFirstEvent {
+            var k = pending.linkEvent.count - 1
+            while k >= 0 && pending.linkEvent[k] == Int32(event - pendingFirstEvent) {
+                if pending.linkObject[k] == object && pending.linkQualifier[k] == qualifierID { return }
+                k -= 1
+            }
+            if k >= 0 && pending.linkEvent[k] > Int32(event - pendingFirstEvent) {
+                // Out of order within the segment: keep the links sorted by event.
+                if lateLinkSet.insert(LinkKey(event: event, object: object, qualifier: qualifierID)).inserted {
+                    lateLinks.linkEvent.append(Int32(truncatingIfNeeded: event))
+                    lateLinks.linkObject.append(object)
+                    lateLinks.linkQualifier.append(qualifierID)
+                    lateEventIDs.append(event)
+                    linksAdded += 1
+                }
+                return
+            }
+            pending.linkEvent.append(Int32(event - pendingFirstEvent))
+            pending.linkObject.append(object)
+            pending.linkQualifier.append(qualifierID)
+            linksAdded += 1
+            return
+        }
+        guard lateLinkSet.insert(LinkKey(event: event, object: object, qualifier: qualifierID)).inserted else { return }
+        lateLinks.linkEvent.append(Int32(truncatingIfNeeded: event))
+        lateLinks.linkObject.append(object)
+        lateLinks.linkQualifier.append(qualifierID)
+        lateEventIDs.append(event)
+        linksAdded += 1
+    }
+
+    /// The global event ids of `lateLinks` (its `linkEvent` column is rebased when written).
+    private var lateEventIDs: [Int64] = []
+
+    /// Writes the buffered events as one segment.
+    private func flushPending() throws {
+        guard pending.count > 0 || pending.linkCount > 0 else { return }
+        try writeSegment(pending, firstEvent: pendingFirstEvent)
+        pendingFirstEvent += Int64(pending.count)
+        pending.removeAll()
+    }
+
+    private func writeSegment(_ segment: EventSegment, firstEvent: Int64) throws {
+        insertSegment.bind(importID, at: 1)
+        insertSegment.bind(firstEvent, at: 2)
+        insertSegment.bind(Int64(segment.count), at: 3)
+        insertSegment.bind(Int64(segment.linkCount), at: 4)
+        insertSegment.bind(segment.time.min(), at: 5)
+        insertSegment.bind(segment.time.max(), at: 6)
+        insertSegment.bind(.blob(segment.encoded()), at: 7)
+        try insertSegment.run()
+    }
+
+    /// Writes links that could not join their event's segment as link-only segments, one per
+    /// run of links whose events fit an Int32 offset from the run's first event id.
+    private func flushLateLinks() throws {
+        guard !lateEventIDs.isEmpty else { return }
+        let order = lateEventIDs.indices.sorted { lateEventIDs[$0] < lateEventIDs[$1] }
+        var segment = EventSegment()
+        var base = lateEventIDs[order[0]]
+        for i in order {
+            let event = lateEventIDs[i]
+            if event - base > Int64(Int32.max) {
+                try writeSegment(segment, firstEvent: base)
+                segment.removeAll()
+                base = event
+            }
+            segment.linkEvent.append(Int32(event - base))
+            segment.linkObject.append(lateLinks.linkObject[i])
+            segment.linkQualifier.append(lateLinks.linkQualifier[i])
+        }
+        try writeSegment(segment, firstEvent: base)
     }
 
     /// Links two objects with a qualifier.
@@ -239,6 +331,8 @@ public final class IngestSession {
     }
 
     func finish() throws {
+        try flushPending()
+        try flushLateLinks()
         let statement = try db.prepare(
             "UPDATE import_record SET events_read = ?, events_added = ?, duplicates = ?, objects_added = ?, rejects = ? WHERE id = ?")
         try statement.bind([

@@ -42,24 +42,18 @@ enum Schema {
             value TEXT NOT NULL,
             PRIMARY KEY (object_id, name, time)
         ) WITHOUT ROWID;
-        CREATE TABLE event (
+        CREATE TABLE lifecycle (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+        CREATE TABLE qualifier (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+        CREATE TABLE event_segment (
             id INTEGER PRIMARY KEY,
-            identity INTEGER NOT NULL,
-            ext_id TEXT,
-            activity_id INTEGER NOT NULL,
-            time INTEGER NOT NULL,
-            start_time INTEGER,
-            lifecycle TEXT,
-            resource_id INTEGER,
             import_id INTEGER NOT NULL,
-            attrs TEXT
+            first_event INTEGER NOT NULL,
+            event_count INTEGER NOT NULL,
+            link_count INTEGER NOT NULL,
+            min_time INTEGER,
+            max_time INTEGER,
+            data BLOB NOT NULL
         );
-        CREATE TABLE event_object (
-            object_id INTEGER NOT NULL,
-            event_id INTEGER NOT NULL,
-            qualifier TEXT NOT NULL DEFAULT '',
-            PRIMARY KEY (object_id, event_id, qualifier)
-        ) WITHOUT ROWID;
         CREATE TABLE object_object (
             source_id INTEGER NOT NULL,
             target_id INTEGER NOT NULL,

@@ -40,8 +40,8 @@ extension EventStore {
         var objects: [String: Int] = [:]
         for (name, n) in try objectTypes() { objects[name] = n }
         var summary = StoreSummary(
-            events: try count("SELECT count(*) FROM event"), objectsByType: objects,
-            eventObjectLinks: try count("SELECT count(*) FROM event_object"),
+            events: try eventCount(), objectsByType: objects,
+            eventObjectLinks: try eventObjectLinkCount(),
             objectObjectLinks: try count("SELECT count(*) FROM object_object"),
             activities: try count("SELECT count(*) FROM activity"), imports: try count("SELECT count(*) FROM import_record"),
             caseView: nil)

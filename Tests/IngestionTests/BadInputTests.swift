@@ -53,7 +53,7 @@ import _WaybillSupport
         let error = try #require(throws: IngestionError.self) { try ingestor.ingest(path: csv, options: ImportOptions()) }
         #expect(error.code == .tooManyRejects)
         #expect(error.description.contains("nothing was imported"))
-        #expect(try store.db.scalarInt("SELECT count(*) FROM event") == 0)
+        #expect(try store.eventCount() == 0)
         #expect(try store.importRecords().isEmpty)
         #expect(FileManager.default.fileExists(atPath: ws.rejectsPath))
     }
@@ -111,7 +111,7 @@ import _WaybillSupport
             #expect(error.description.hasPrefix(path), "\(error)")
             #expect(!error.description.contains("\n"))
         }
-        #expect(try store.db.scalarInt("SELECT count(*) FROM event") == 0)
+        #expect(try store.eventCount() == 0)
     }
 
     @Test func truncatedGzipImportsNothing() throws {
@@ -122,7 +122,7 @@ import _WaybillSupport
         let error = try #require(throws: IngestionError.self) { try ingestor.ingest(path: truncated.path, options: ImportOptions()) }
         #expect(error.code == .unreadable)
         #expect(error.description.contains("truncated"))
-        #expect(try store.db.scalarInt("SELECT count(*) FROM event") == 0)
+        #expect(try store.eventCount() == 0)
     }
 
     @Test func xesEventsWithoutActivityOrTimeAreRejected() throws {

@@ -101,6 +101,7 @@ func importFixture(_ name: String, options: ImportOptions = ImportOptions()) thr
         #expect(log.caseAttributes["channel"]?.compactMap { $0 }.count == log.caseCount)
         if case .date = log.caseAttributes["deadline"]?.first ?? nil {} else { Issue.record("case:deadline should be a date") }
         let (roads, _, _) = try importFixture("roadtraffic100traces.csv")
+        try roads.materializeEventTables()
         let attrs = try AttributeJSON.decode(roads.db.rows("SELECT attrs FROM event WHERE attrs LIKE '%amount%' LIMIT 1")[0][0].text)
         #expect(attrs.first { $0.key == "amount" }?.value == .double(35))
     }

@@ -12,7 +12,7 @@ import _TestSupport
         let second = try ingestor.ingest(path: Fixtures.path("receipt.csv"), options: ImportOptions())
         #expect(first.eventsAdded == 8_577)
         #expect(second.alreadyImported)
-        #expect(try store.db.scalarInt("SELECT count(*) FROM event") == 8_577)
+        #expect(try store.eventCount() == 8_577)
         #expect(try store.importRecords().count == 1)
     }
 
@@ -28,7 +28,7 @@ import _TestSupport
         #expect(report.eventsAdded == 1)
         #expect(report.duplicates == 3)
         // The identical pair of c1 events is kept as two events.
-        #expect(try store.db.scalarInt("SELECT count(*) FROM event") == 4)
+        #expect(try store.eventCount() == 4)
     }
 }
 

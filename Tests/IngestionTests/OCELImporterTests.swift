@@ -48,7 +48,13 @@ private struct Workspace {
         return try ingestor.ingest(path: path, options: options)
     }
 
-    func count(_ sql: String) throws -> Int { Int(try store.db.scalarInt(sql) ?? 0) }
+    /// Runs SQL over the store, with the events materialised as the TEMP tables `event` and `event_object`.
+    func rows(_ sql: String) throws -> [[SQLiteValue]] {
+        try store.materializeEventTables()
+        return try store.db.rows(sql)
+    }
+
+    func count(_ sql: String) throws -> Int { Int(try rows(sql).first?[0].integer ?? 0) }
 
     func rejects() throws -> [[String]] {
         guard let text = try? String(contentsOfFile: rejectsPath, encoding: .utf8) else { return [] }
@@ -130,9 +136,10 @@ private func canonicalDump(_ store: EventStore) throws -> [String] {
         .joined(separator: ";")
     }
     var lines: [String] = []
+    try store.materializeEventTables()
     for row in try store.db.rows("SELECT name FROM object_type") { lines.append("type|\(row[0].text!)") }
     for row in try store.db.rows(
-        "SELECT e.ext_id, a.name, e.time, e.attrs FROM event e JOIN activity a ON a.id = e.activity_id")
+        "SELECT e.ext_id, e.activity, e.time, e.attrs FROM event e")
     {
         lines.append(
             "event|\(row[0].text!)|\(row[1].text!)|\(Timestamp.format(row[2].integer!))|\(try attrs(row[3].text))")
@@ -191,8 +198,8 @@ struct OCELImporterTests {
         #expect(perType.filter { $0.value > 0 } == counts(raw["objects_per_type"]))
 
         // Events are kept whole, so PM4Py's per-activity counts apply to every layout.
-        let activities = try workspace.store.db.rows(
-            "SELECT a.name, count(*) FROM event e JOIN activity a ON a.id = e.activity_id GROUP BY a.name")
+        let activities = try workspace.rows(
+            "SELECT e.activity, count(*) FROM event e GROUP BY e.activity")
         let perActivity = Dictionary(uniqueKeysWithValues: activities.map { ($0[0].text!, Int($0[1].integer!)) })
         #expect(perActivity == counts(golden["events_per_activity"]))
 
@@ -207,7 +214,7 @@ struct OCELImporterTests {
         }
 
         // PM4Py reads naive timestamps as UTC; ours are read in the zone they were written in.
-        let range = try #require(try workspace.store.db.rows("SELECT min(time), max(time) FROM event").first)
+        let range = try #require(try workspace.rows("SELECT min(time), max(time) FROM event").first)
         let shift = Int64(fixture.naiveOffsetHours) * 3_600_000_000
         for (index, key) in ["timestamp_min", "timestamp_max"].enumerated() {
             let text = try #require(golden[key] as? String)
@@ -352,11 +359,11 @@ struct OCELImporterTests {
         // The object referenced twice under two qualifiers keeps both links.
         #expect(try workspace.count("SELECT count(*) FROM event_object") == 3)
         #expect(try workspace.count("SELECT count(*) FROM object_object") == 1)
-        let e1 = try workspace.store.db.rows("SELECT time, attrs FROM event WHERE ext_id = 'e1'")
+        let e1 = try workspace.rows("SELECT time, attrs FROM event WHERE ext_id = 'e1'")
         #expect(e1.count == 1)
         #expect(e1.first?[0].integer == Timestamp.parseISO("2024-01-01T10:00:00Z")?.micros)
         #expect(e1.first?[1].text == #"{"n":3}"#)
-        let price = try workspace.store.db.rows("SELECT value FROM object_attribute")
+        let price = try workspace.rows("SELECT value FROM object_attribute")
         #expect(price.map { $0[0].text } == [#"{"v":5.0}"#])
     }
 
@@ -395,7 +402,7 @@ struct OCELImporterTests {
         #expect(try workspace.rejects().first?[4] == "o9")
         #expect(try workspace.count("SELECT count(*) FROM event_object") == 1)
         #expect(try workspace.count("SELECT count(*) FROM object_object") == 1)
-        let values = try workspace.store.db.rows("SELECT name, value FROM object_attribute ORDER BY name")
+        let values = try workspace.rows("SELECT name, value FROM object_attribute ORDER BY name")
         #expect(values.map { $0[1].text } == [#"{"v":{"$date":"2023-12-31T09:00:00.000Z"}}"#, #"{"v":true}"#])
     }
 

@@ -47,7 +47,7 @@ import _TestSupport
                 throw Boom()
             }
         }
-        #expect(try store.db.scalarInt("SELECT count(*) FROM event") == 0)
+        #expect(try store.eventCount() == 0)
         #expect(try store.db.scalarInt("SELECT count(*) FROM object") == 0)
         #expect(try store.importRecords().isEmpty)
     }
@@ -69,7 +69,7 @@ import _TestSupport
         let second = try offer(3, sha: "two")
         #expect(second.prefix(2) == [.alreadyStored, .alreadyStored])
         if case .added = second[2] {} else { Issue.record("the third copy is new and must be added") }
-        #expect(try store.db.scalarInt("SELECT count(*) FROM event") == 3)
+        #expect(try store.eventCount() == 3)
     }
 
     @Test func caseViewOrdersByTimeWithTiesInInsertionOrder() throws {

@@ -141,6 +141,13 @@ public final class SQLiteStatement {
         }
     }
 
+    /// Calls `body` with column `i`'s bytes, valid only during the call (no copy).
+    public func withBlob<T>(_ i: Int32, _ body: (UnsafeRawBufferPointer) throws -> T) rethrows -> T {
+        let n = Int(sqlite3_column_bytes(handle, i))
+        guard n > 0, let p = sqlite3_column_blob(handle, i) else { return try body(UnsafeRawBufferPointer(start: nil, count: 0)) }
+        return try body(UnsafeRawBufferPointer(start: p, count: n))
+    }
+
     /// The name of result column `i`.
     public func columnName(_ i: Int) -> String { String(cString: sqlite3_column_name(handle, Int32(i))) }
 }

@@ -72,13 +72,16 @@ struct OrderIntake: Sendable {
             if tod >= 9 * Clock.hour && tod < 17 * Clock.hour { return created + 4 * Clock.hour }
             return (tod < 9 * Clock.hour ? midnight : midnight + Clock.day) + 12 * Clock.hour
         }
-        var days: Int
-        if speed == Retailer.express {
-            days = tod < 12 * Clock.hour ? 1 : 2
-        } else {
-            days = [3, 3, 3, 3, 4][Int(channel)]
-        }
+        // Count delivery days (Monday to Saturday) from the dispatch day: express orders placed
+        // before noon on a warehouse day leave that day and arrive the next delivery day.
         var day = Clock.dayNumber(created)
+        var days = [3, 3, 3, 3, 4][Int(channel)]
+        if speed == Retailer.express {
+            if tod >= 12 * Clock.hour || Clock.weekday(ofDay: day) == 6 {
+                repeat { day += 1 } while Clock.weekday(ofDay: day) == 6
+            }
+            days = 1
+        }
         while days > 0 {
             day += 1
             if Clock.weekday(ofDay: day) != 6 { days -= 1 }

@@ -33,7 +33,7 @@ struct ScenarioPlan: Sendable {
     // Pattern 2: marketplace inventory-sync lag.
     let allocationFailureRates: [Double]
     let baselineFailureRate = 0.03
-    let syncRetryMedian: Millis = 3 * Clock.hour
+    let syncRetryMedian: Millis = 4 * Clock.hour
     let maxAllocationAttempts = 3
 
     // Pattern 3: a slow carrier in one region.

@@ -183,6 +183,13 @@ public struct ByteColumn: Equatable, Sendable {
         offsets.append(UInt32(bytes.count))
     }
 
+    /// Appends a row from bytes (nil or empty = none).
+    @inline(__always)
+    public mutating func append(bytes row: UnsafeBufferPointer<UInt8>?) {
+        if let row { bytes.append(contentsOf: row) }
+        offsets.append(UInt32(bytes.count))
+    }
+
     /// Row `i` as a string, nil when empty.
     public func string(_ i: Int) -> String? {
         let start = Int(offsets[i]), end = Int(offsets[i + 1])

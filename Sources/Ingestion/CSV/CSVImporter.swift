@@ -89,98 +89,135 @@ public struct CSVImporter: LogImporter {
             }
         }
         let timestamps = try TimestampReader(format: options.timestampFormat, timeZone: options.timeZone)
-        var seenCases: Set<String> = []
-        var eventAttributes: AttributeList = []
-        var caseAttributes: AttributeList = []
+        let eventColumns = attributeColumns.filter { !$0.isCase }
+        // `,"key":` for each event attribute column, encoded once.
+        let keyBytes = eventColumns.map { Array((AttributeJSON.quote($0.key) + ":").utf8) }
+        let caseColumns = attributeColumns.filter { $0.isCase }
+        // Interned per file, by bytes: the row loop allocates nothing for names it has seen.
+        var cases = ByteInterner(capacity: 1 << 16), activities = ByteInterner(), resources = ByteInterner()
+        var lifecycles = ByteInterner()
+        var caseObjects: [Int64] = [], activityIDs: [Int64] = [], resourceIDs: [Int64] = [], lifecycleIDs: [Int64] = []
+        var json: [UInt8] = []
+        json.reserveCapacity(1024)
 
         while try readRecord(&reader, source) {
-            progress.update(source.bytesRead)
+            if reader.line & 0x3FFF == 0 { progress.update(source.bytesRead) }
             if reader.isBlank { continue }
             rejects.rowsRead += 1
-            let location = "line \(reader.line)"
             guard reader.cells.count == header.count else {
                 rejects.add(Reject(
-                    file: path, location: location, field: "",
+                    file: path, location: "line \(reader.line)", field: "",
                     reason: "has \(reader.cells.count) cells, the header has \(header.count)"))
                 continue
             }
-            let caseID = reader.string(caseColumn)
-            let activity = reader.string(activityColumn)
-            if caseID.isEmpty {
-                rejects.add(Reject(file: path, location: location, field: header[caseColumn], reason: "missing case id"))
-                continue
+            let line = reader.line
+            // A row is read in one pass over its cells' bytes; a reject is returned, not thrown.
+            let outcome: Reject? = try reader.withRecord { row -> Reject? in
+                let location = "line \(line)"
+                let caseBytes = row[caseColumn], activityBytes = row[activityColumn]
+                if caseBytes.isEmpty { return Reject(file: path, location: location, field: header[caseColumn], reason: "missing case id") }
+                if activityBytes.isEmpty {
+                    return Reject(file: path, location: location, field: header[activityColumn], reason: "missing activity")
+                }
+                let time: Microseconds
+                switch try readTime(row[timeColumn], timestamps, header[timeColumn], location) {
+                case .time(let t): time = t
+                case .reject(let reject): return reject
+                }
+                var startTime: Microseconds? = nil
+                if let startColumn, !row[startColumn].isEmpty {
+                    switch try readTime(row[startColumn], timestamps, header[startColumn], location) {
+                    case .time(let t): startTime = t
+                    case .reject(let reject): return reject
+                    }
+                }
+                let (caseIndex, isNewCase) = cases.intern(caseBytes)
+                if isNewCase {
+                    let caseID = String(decoding: caseBytes, as: UTF8.self)
+                    let object = try session.object(caseID, type: options.caseType)
+                    caseObjects.append(object.id)
+                    var list: AttributeList = []
+                    for column in caseColumns where !row[column.index].isEmpty {
+                        list.append((column.key, CSVImporter.typedValue(row[column.index])))
+                    }
+                    try session.mergeAttributes(object: object.id, list)
+                }
+                let (activityIndex, isNewActivity) = activities.intern(activityBytes)
+                if isNewActivity { activityIDs.append(try session.activityID(String(decoding: activityBytes, as: UTF8.self))) }
+                var resourceID: Int64? = nil
+                let resourceBytes = resourceColumn.map { row[$0] } ?? UnsafeBufferPointer(start: nil, count: 0)
+                if !resourceBytes.isEmpty {
+                    let (index, isNew) = resources.intern(resourceBytes)
+                    if isNew { resourceIDs.append(try session.resourceID(String(decoding: resourceBytes, as: UTF8.self))) }
+                    resourceID = resourceIDs[index]
+                }
+                var lifecycleID: Int64? = nil
+                let lifecycleBytes = lifecycleColumn.map { row[$0] } ?? UnsafeBufferPointer(start: nil, count: 0)
+                if !lifecycleBytes.isEmpty {
+                    let (index, isNew) = lifecycles.intern(lifecycleBytes)
+                    if isNew { lifecycleIDs.append(try session.lifecycleID(String(decoding: lifecycleBytes, as: UTF8.self))) }
+                    lifecycleID = lifecycleIDs[index]
+                }
+                json.removeAll(keepingCapacity: true)
+                for (k, column) in eventColumns.enumerated() {
+                    let cell = row[column.index]
+                    guard !cell.isEmpty else { continue }
+                    json.append(json.isEmpty ? 0x7B : 0x2C)
+                    json += keyBytes[k]
+                    CSVValueWriter.appendValue(cell, to: &json)
+                }
+                if !json.isEmpty { json.append(0x7D) }
+                return try json.withUnsafeBufferPointer { attributes -> Reject? in
+                    var hash = StableHash()
+                    hash.combine(bytes: caseBytes)
+                    hash.combine(bytes: activityBytes)
+                    hash.combine(time)
+                    hash.combine(startTime ?? Int64.min)
+                    hash.combine(bytes: resourceBytes)
+                    hash.combine(bytes: lifecycleBytes)
+                    hash.combine(bytes: attributes)
+                    let outcome = try session.addEvent(
+                        identity: hash.value, externalID: nil, activityID: activityIDs[activityIndex], time: time,
+                        startTime: startTime, lifecycleID: lifecycleID, resourceID: resourceID,
+                        attributes: attributes.isEmpty ? nil : attributes, allowRepeats: true)
+                    if case .added(let eventID) = outcome { try session.link(event: eventID, object: caseObjects[caseIndex]) }
+                    return nil
+                }
             }
-            if activity.isEmpty {
-                rejects.add(Reject(file: path, location: location, field: header[activityColumn], reason: "missing activity"))
-                continue
-            }
-            guard let time = try readTime(&reader, timeColumn, timestamps, header, location, &rejects, required: true) else {
-                continue
-            }
-            var startTime: Microseconds? = nil
-            if let startColumn {
-                guard let parsed = try readTime(&reader, startColumn, timestamps, header, location, &rejects, required: false)
-                else { continue }
-                startTime = parsed == Int64.min ? nil : parsed
-            }
-            let resource = resourceColumn.map { reader.string($0) }.flatMap { $0.isEmpty ? nil : $0 }
-            let lifecycle = lifecycleColumn.map { reader.string($0) }.flatMap { $0.isEmpty ? nil : $0 }
-            eventAttributes.removeAll(keepingCapacity: true)
-            caseAttributes.removeAll(keepingCapacity: true)
-            let isNewCase = !seenCases.contains(caseID)
-            for column in attributeColumns {
-                if column.isCase && !isNewCase { continue }
-                guard reader.cellLength(column.index) > 0 else { continue }
-                let value = reader.withCell(column.index) { CSVImporter.typedValue($0) }
-                if column.isCase { caseAttributes.append((column.key, value)) } else { eventAttributes.append((column.key, value)) }
-            }
-            let object = try session.object(caseID, type: options.caseType)
-            if isNewCase {
-                seenCases.insert(caseID)
-                try session.mergeAttributes(object: object.id, caseAttributes)
-            }
-            let attributesJSON = AttributeJSON.encode(eventAttributes)
-            var hash = StableHash()
-            hash.combine(caseID)
-            hash.combine(activity)
-            hash.combine(time)
-            hash.combine(startTime ?? Int64.min)
-            hash.combine(resource ?? "")
-            hash.combine(lifecycle ?? "")
-            hash.combine(attributesJSON ?? "")
-            let outcome = try session.addEvent(
-                identity: hash.value, externalID: nil, activity: activity, time: time, startTime: startTime,
-                lifecycle: lifecycle, resource: resource, attributes: attributesJSON, allowRepeats: true)
-            if case .added(let eventID) = outcome { try session.link(event: eventID, object: object.id) }
+            if let outcome { rejects.add(outcome) }
+        }
+    }
+
+    /// A timestamp cell read: the instant, or why the row is rejected.
+    private enum TimeCell {
+        case time(Microseconds)
+        case reject(Reject)
+    }
+
+    /// Reads a timestamp cell, or says why the row is rejected.
+    ///
+    /// - Throws: `IngestionError.ambiguousTimeZone` for a time without zone and no `--timezone`.
+    @inline(__always)
+    private func readTime(
+        _ cell: UnsafeBufferPointer<UInt8>, _ timestamps: TimestampReader, _ field: String, _ location: String
+    ) throws -> TimeCell {
+        if cell.isEmpty { return .reject(Reject(file: path, location: location, field: field, reason: "missing timestamp")) }
+        switch timestamps.read(cell) {
+        case .success(let t): return .time(t)
+        case .failure(.noZone):
+            throw IngestionError(
+                .ambiguousTimeZone, file: path, location: location,
+                "column \(field): timestamp '\(String(decoding: cell, as: UTF8.self))' has no time zone; pass --timezone (UTC, +01:00 or a zone name such as Europe/Amsterdam)")
+        case .failure(.invalid):
+            return .reject(Reject(
+                file: path, location: location, field: field, reason: "unreadable timestamp",
+                value: String(decoding: cell, as: UTF8.self)))
         }
     }
 
     private func readRecord(_ reader: inout CSVReader, _ source: ByteSource) throws -> Bool {
         do { return try reader.next() } catch let error as ByteSource.ReadError {
             throw IngestionError(.unreadable, file: path, error.reason)
-        }
-    }
-
-    /// Reads a timestamp cell; nil after recording a reject; `Int64.min` for an empty optional cell.
-    private func readTime(
-        _ reader: inout CSVReader, _ column: Int, _ timestamps: TimestampReader, _ header: [String], _ location: String,
-        _ rejects: inout RejectLog, required: Bool
-    ) throws -> Microseconds? {
-        if reader.cellLength(column) == 0 {
-            if !required { return Int64.min }
-            rejects.add(Reject(file: path, location: location, field: header[column], reason: "missing timestamp"))
-            return nil
-        }
-        switch reader.withCell(column, { timestamps.read($0) }) {
-        case .success(let t): return t
-        case .failure(.noZone):
-            throw IngestionError(
-                .ambiguousTimeZone, file: path, location: location,
-                "column \(header[column]): timestamp '\(reader.string(column))' has no time zone; pass --timezone (UTC, +01:00 or a zone name such as Europe/Amsterdam)")
-        case .failure(.invalid):
-            rejects.add(Reject(
-                file: path, location: location, field: header[column], reason: "unreadable timestamp", value: reader.string(column)))
-            return nil
         }
     }
 

@@ -209,6 +209,32 @@ struct CSVReader {
         return try scratch.withUnsafeBufferPointer { try body($0) }
     }
 
+    /// Calls `body` with the current record's cells as byte buffers (quoted cells unescaped),
+    /// valid only during the call: the allocation-free way to read a whole row.
+    mutating func withRecord<T>(_ body: (CSVRecord) throws -> T) rethrows -> T {
+        var unescaped: [(Int, Int)] = []
+        if cells.contains(where: { $0.escaped }) {
+            scratch.removeAll(keepingCapacity: true)
+            for cell in cells {
+                let start = scratch.count
+                if cell.escaped {
+                    var i = cell.start
+                    while i < cell.end {
+                        scratch.append(buffer[i])
+                        i += buffer[i] == 0x22 ? 2 : 1
+                    }
+                }
+                unescaped.append((start, scratch.count))
+            }
+        }
+        let cells = self.cells
+        return try buffer.withUnsafeBufferPointer { b in
+            try scratch.withUnsafeBufferPointer { side in
+                try body(CSVRecord(buffer: b, side: side, cells: cells, unescaped: unescaped))
+            }
+        }
+    }
+
     /// Cell `k` as a string.
     mutating func string(_ k: Int) -> String {
         withCell(k) { String(decoding: $0, as: UTF8.self) }
@@ -216,4 +242,26 @@ struct CSVReader {
 
     /// The length of cell `k` in bytes (escaped form).
     func cellLength(_ k: Int) -> Int { cells[k].end - cells[k].start }
+}
+
+/// The cells of one CSV record as byte buffers, valid during `CSVReader.withRecord`.
+struct CSVRecord {
+    let buffer: UnsafeBufferPointer<UInt8>
+    let side: UnsafeBufferPointer<UInt8>
+    let cells: [(start: Int, end: Int, escaped: Bool)]
+    let unescaped: [(Int, Int)]
+
+    /// The number of cells.
+    var count: Int { cells.count }
+
+    /// Cell `k`'s bytes.
+    @inline(__always)
+    subscript(_ k: Int) -> UnsafeBufferPointer<UInt8> {
+        let cell = cells[k]
+        if cell.escaped {
+            let (start, end) = unescaped[k]
+            return UnsafeBufferPointer(rebasing: side[start..<end])
+        }
+        return UnsafeBufferPointer(rebasing: buffer[cell.start..<cell.end])
+    }
 }

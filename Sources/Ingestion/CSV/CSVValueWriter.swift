@@ -1,0 +1,81 @@
+import Storage
+import _WaybillSupport
+
+/// Writes typed CSV cells straight into attribute JSON bytes, the way `AttributeJSON` would
+/// encode `CSVImporter.typedValue` of the cell, without building `String`s or `AttributeValue`s.
+///
+/// The hot path of CSV ingest: every attribute cell of every row passes through here.
+enum CSVValueWriter {
+    /// Appends the cell's typed JSON value.
+    ///
+    /// - Complexity: O(*n*) in the cell's length.
+    @inline(__always)
+    static func appendValue(_ b: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        let n = b.count
+        let first = b[0]
+        // Dates with a zone.
+        if n >= 19, b[4] == 0x2D, b[7] == 0x2D, first >= 0x30, first <= 0x39, let parsed = Timestamp.parseISO(b), parsed.hasZone {
+            out += Array("{\"$date\":\"\(Timestamp.format(parsed.micros))\"}".utf8)
+            return
+        }
+        // Booleans.
+        if first == 0x74 || first == 0x66 || first == 0x54 || first == 0x46 {
+            if isWord(b, "true") || isWord(b, "True") || isWord(b, "TRUE") { out += [0x74, 0x72, 0x75, 0x65]; return }
+            if isWord(b, "false") || isWord(b, "False") || isWord(b, "FALSE") { out += [0x66, 0x61, 0x6C, 0x73, 0x65]; return }
+            appendString(b, to: &out)
+            return
+        }
+        // Numbers: the rules of `AttributeValue.infer`.
+        if first == 0x2D || first == 0x2E || (first >= 0x30 && first <= 0x39) {
+            let bodyStart = first == 0x2D ? 1 : 0
+            let bodyCount = n - bodyStart
+            if bodyCount > 1 && b[bodyStart] == 0x30 && b[bodyStart + 1] != 0x2E {
+                appendString(b, to: &out)  // a leading zero: an identifier, not a number
+                return
+            }
+            var allDigits = bodyCount > 0
+            for i in bodyStart..<n where b[i] < 0x30 || b[i] > 0x39 {
+                allDigits = false
+                break
+            }
+            let text = String(decoding: b, as: UTF8.self)
+            if allDigits {
+                if Int64(text) != nil { out += b } else { appendString(b, to: &out) }
+                return
+            }
+            if let v = Double(text), v.isFinite {
+                out += Array(AttributeValue.format(v).utf8)
+                return
+            }
+        }
+        appendString(b, to: &out)
+    }
+
+    @inline(__always)
+    static func isWord(_ b: UnsafeBufferPointer<UInt8>, _ word: StaticString) -> Bool {
+        guard b.count == word.utf8CodeUnitCount else { return false }
+        let w = word.utf8Start
+        for i in 0..<b.count where b[i] != w[i] { return false }
+        return true
+    }
+
+    /// Appends a JSON string literal of UTF-8 bytes.
+    @inline(__always)
+    static func appendString(_ b: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        out.append(0x22)
+        for c in b {
+            switch c {
+            case 0x22: out += [0x5C, 0x22]
+            case 0x5C: out += [0x5C, 0x5C]
+            case 0x0A: out += [0x5C, 0x6E]
+            case 0x0D: out += [0x5C, 0x72]
+            case 0x09: out += [0x5C, 0x74]
+            case 0..<0x20:
+                let hex = Array("0123456789abcdef".utf8)
+                out += [0x5C, 0x75, 0x30, 0x30, hex[Int(c >> 4)], hex[Int(c & 15)]]
+            default: out.append(c)
+            }
+        }
+        out.append(0x22)
+    }
+}

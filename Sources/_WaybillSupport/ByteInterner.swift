@@ -1,0 +1,87 @@
+/// Maps byte strings to dense integer ids without allocating per look-up.
+///
+/// An open-addressing hash table (linear probing, FNV-1a) over one byte arena. The ingest hot path
+/// looks up the case id, activity and resource of every row; going through `String` and
+/// `Dictionary` cost an allocation and a seeded SipHash per field, several times the cost of
+/// parsing the row. Ids are given in first-seen order: 0, 1, 2...
+public struct ByteInterner {
+    private var arena: [UInt8] = []
+    private var starts: [Int] = [0]
+    private var hashes: [UInt64] = []
+    /// Slot -> id + 1 (0 = empty).
+    private var slots: [Int32]
+    private var mask: Int
+
+    /// The number of distinct strings.
+    public var count: Int { hashes.count }
+
+    public init(capacity: Int = 1024) {
+        var size = 16
+        while size < capacity * 2 { size <<= 1 }
+        slots = [Int32](repeating: 0, count: size)
+        mask = size - 1
+    }
+
+    @inline(__always)
+    static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in bytes {
+            h ^= UInt64(b)
+            h &*= 0x0000_0100_0000_01B3
+        }
+        return h ^ (h >> 29)
+    }
+
+    /// The id of `bytes`, adding it if new.
+    ///
+    /// - Complexity: amortised O(*n*) in the length of `bytes`.
+    @inline(__always)
+    public mutating func intern(_ bytes: UnsafeBufferPointer<UInt8>) -> (id: Int, isNew: Bool) {
+        let h = ByteInterner.hash(bytes)
+        var slot = Int(truncatingIfNeeded: h) & mask
+        while true {
+            let entry = Int(slots[slot])
+            if entry == 0 { break }
+            let id = entry - 1
+            if hashes[id] == h && equals(id, bytes) { return (id, false) }
+            slot = (slot + 1) & mask
+        }
+        let id = hashes.count
+        hashes.append(h)
+        arena.append(contentsOf: bytes)
+        starts.append(arena.count)
+        slots[slot] = Int32(id + 1)
+        if hashes.count * 2 > slots.count { grow() }
+        return (id, true)
+    }
+
+    @inline(__always)
+    private func equals(_ id: Int, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        let start = starts[id], end = starts[id + 1]
+        guard end - start == bytes.count else { return false }
+        return arena.withUnsafeBufferPointer { a in
+            var i = 0
+            while i < bytes.count {
+                if a[start + i] != bytes[i] { return false }
+                i += 1
+            }
+            return true
+        }
+    }
+
+    private mutating func grow() {
+        let size = slots.count * 2
+        slots = [Int32](repeating: 0, count: size)
+        mask = size - 1
+        for (id, h) in hashes.enumerated() {
+            var slot = Int(truncatingIfNeeded: h) & mask
+            while slots[slot] != 0 { slot = (slot + 1) & mask }
+            slots[slot] = Int32(id + 1)
+        }
+    }
+
+    /// The string of an id.
+    public func string(_ id: Int) -> String {
+        String(decoding: arena[starts[id]..<starts[id + 1]], as: UTF8.self)
+    }
+}

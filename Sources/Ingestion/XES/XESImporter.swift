@@ -38,6 +38,22 @@ public struct XESImporter: LogImporter {
         var attributes: AttributeList = []
     }
 
+    /// The element name without a namespace prefix (`xes:event` -> `event`).
+    @inline(__always)
+    static func localName(_ name: String) -> String {
+        guard let colon = name.utf8.lastIndex(of: 0x3A) else { return name }
+        return String(name[name.utf8.index(after: colon)...])
+    }
+
+    /// True for the XES attribute elements.
+    @inline(__always)
+    static func isAttributeElement(_ name: String) -> Bool {
+        switch name {
+        case "string", "date", "int", "float", "boolean", "id", "list", "container": true
+        default: false
+        }
+    }
+
     public func run(into session: IngestSession, rejects: inout RejectLog) throws {
         let source: ByteSource
         do { source = try ByteSource(path: path) } catch { throw IngestionError(.unreadable, file: path, "\(error)") }
@@ -137,7 +153,7 @@ public struct XESImporter: LogImporter {
             if tokens & 0xFFF == 0 { progress.update(source.bytesRead) }
             switch token {
             case .startElement(let rawName, let attributes, let selfClosing):
-                let name = rawName.split(separator: ":").last.map(String.init) ?? rawName
+                let name = XESImporter.localName(rawName)
                 func attr(_ n: String) -> String? { attributes.first { $0.name == n }?.value }
                 if !sawLog {
                     guard name == "log" else {
@@ -198,11 +214,8 @@ public struct XESImporter: LogImporter {
                 default:
                     break
                 }
-                if name == "event", current?.time == nil, current?.timeText == nil {
-                    // Keep the reason precise later: no timestamp seen yet.
-                }
                 if !selfClosing {
-                    if ["string", "date", "int", "float", "boolean", "id", "list", "container"].contains(name) {
+                    if XESImporter.isAttributeElement(name) {
                         owners.append(.other)
                     } else {
                         owners.append(pushed)
@@ -214,7 +227,7 @@ public struct XESImporter: LogImporter {
                     try flushTrace()
                 }
             case .endElement(let rawName):
-                let name = rawName.split(separator: ":").last.map(String.init) ?? rawName
+                let name = XESImporter.localName(rawName)
                 owners.removeLast()
                 switch name {
                 case "string", "date", "int", "float", "boolean", "id", "list", "container":

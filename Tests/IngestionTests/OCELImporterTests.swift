@@ -1,3 +1,4 @@
+import Export
 import Foundation
 import Storage
 import Testing
@@ -443,6 +444,18 @@ struct OCELImporterTests {
     }
 
     // MARK: - Idempotence
+
+    @Test("export to OCEL 2.0 JSON and re-import gives the same store", arguments: ["ocel2/ocel20_example.jsonocel", "ocel2/order-management.json.gz"])
+    func exportRoundTrip(_ name: String) throws {
+        let original = try Workspace()
+        _ = try original.ingest(Fixtures.path(name))
+        let out = original.directory.appendingPathComponent("export.jsonocel").path
+        try OCELJSONExporter(store: original.store).write(to: out)
+        let again = try Workspace()
+        let report = try again.ingest(out)
+        #expect(report.rejects == 0)
+        #expect(try canonicalDump(again.store) == (try canonicalDump(original.store)))
+    }
 
     @Test("ingesting the same file twice adds nothing the second time")
     func sameFileTwice() throws {

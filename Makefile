@@ -24,6 +24,7 @@ demo: build
 
 test: deps
 	$(SWIFT) build --build-tests
+	$(SWIFT) build --product waybill   # the CLI tests run the debug binary
 	$(SWIFT) test --skip-build
 
 # Regenerates Tests/Goldens from the fixtures with PM4Py (needs: pip install pm4py pandas).

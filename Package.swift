@@ -66,7 +66,8 @@ let package = Package(
             name: "IngestionTests", dependencies: ["Ingestion", "Export", "Storage", "_TestSupport"],
             swiftSettings: swiftSettings),
         .testTarget(
-            name: "SimulationTests", dependencies: ["Simulation", "Ingestion", "Storage", "_TestSupport"],
+            name: "SimulationTests",
+            dependencies: ["Simulation", "Ingestion", "Storage", "_TestSupport", .product(name: "Yams", package: "Yams")],
             swiftSettings: swiftSettings),
         .testTarget(name: "CLITests", dependencies: ["_TestSupport"], swiftSettings: swiftSettings),
     ]

@@ -31,14 +31,17 @@ struct ArrivalSchedule {
         }
         var cdf = [Double](repeating: 0, count: hours * channels)
         var total = 0.0
-        var shareSums = (before: [Double](repeating: 0, count: channels), after: [Double](repeating: 0, count: channels))
+        var shareSums = (
+            before: [Double](repeating: 0, count: channels), after: [Double](repeating: 0, count: channels)
+        )
         for h in 0..<hours {
             let t = plan.windowStart + Millis(h) * Clock.hour
             let wd = Clock.weekday(t)
             let promo = plan.promotion(at: t)
             let drifted = plan.drifted(t)
             for c in 0..<channels {
-                var w = Retailer.channelShares[c] * Retailer.weekdayProfile[c][wd] * Retailer.hourlyProfile[c][h % 24]
+                var w =
+                    Retailer.channelShares[c] * Retailer.weekdayProfile[c][wd] * Retailer.hourlyProfile[c][h % 24]
                     / norm[c]
                 if drifted && c == Int(plan.driftChannel) { w *= plan.driftChannelFactor }
                 if promo == nil {

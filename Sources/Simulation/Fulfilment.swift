@@ -200,7 +200,9 @@ struct Fulfilment: Sendable {
 
     /// Appends a carrier scan if it happened in the window.
     @inline(__always)
-    private func scan(rows: inout SourceRows, _ oi: Int32, _ carrier: UInt8, _ at: Millis, _ kind: UInt8, _ location: UInt8) {
+    private func scan(
+        rows: inout SourceRows, _ oi: Int32, _ carrier: UInt8, _ at: Millis, _ kind: UInt8, _ location: UInt8
+    ) {
         guard at <= plan.windowEnd else { return }
         rows.scans.order.append(oi)
         rows.scans.carrier.append(carrier)
@@ -225,13 +227,15 @@ struct Fulfilment: Sendable {
             rows.shipments.carrier.append(carrier)
             rows.shipments.speed.append(speed)
             rows.shipments.label.append(label)
-            let grams = Double(rows.orders.itemCount[k]) * [650, 1400, 1800, 300, 700, 900][Int(rows.orders.category[k])]
+            let grams =
+                Double(rows.orders.itemCount[k]) * [650, 1400, 1800, 300, 700, 900][Int(rows.orders.category[k])]
             rows.shipments.weightGrams.append(Int32(grams * (0.85 + 0.3 * rng.uniform())) + 120)
             rows.tally.events[Activity.labelCreated] += 1
             if slow { rows.tally.slowCarrierShipments += 1 }
         }
         let collections = Retailer.isDC(node) ? Retailer.dcCollections : Retailer.storeCollections
-        let collected = collections.next(atOrAfter: label + 15 * Clock.minute) + Millis(rng.int(below: 20 * 60)) * Clock.second
+        let collected =
+            collections.next(atOrAfter: label + 15 * Clock.minute) + Millis(rng.int(below: 20 * 60)) * Clock.second
         var factor = 1.0
         if slow { factor *= plan.slowTransitFactor }
         if carrier == plan.driftCarrier && plan.drifted(collected) { factor *= plan.driftTransitFactor }
@@ -257,7 +261,9 @@ struct Fulfilment: Sendable {
             let outForDelivery = round + Millis(rng.int(below: 75 * 60)) * Clock.second
             let drop = max(
                 outForDelivery + 5 * Clock.minute,
-                min(outForDelivery + rng.duration(median: 3 * Clock.hour, sigma: 0.5), Clock.midnight(round) + 20 * Clock.hour))
+                min(
+                    outForDelivery + rng.duration(median: 3 * Clock.hour, sigma: 0.5),
+                    Clock.midnight(round) + 20 * Clock.hour))
             scan(rows: &rows, oi, carrier, outForDelivery, Scan.outForDelivery, Scan.depot(region))
             if attempt < 3 && rng.chance(failureRate) {
                 scan(rows: &rows, oi, carrier, drop, Scan.deliveryFailed, Scan.town(region))
@@ -297,7 +303,8 @@ struct Fulfilment: Sendable {
             reason += 1
         }
         let delayMedian: Millis =
-            reason == Retailer.lateDelivery ? 20 * Clock.hour : reason == Retailer.damaged ? 14 * Clock.hour : 3 * Clock.day
+            reason == Retailer.lateDelivery
+            ? 20 * Clock.hour : reason == Retailer.damaged ? 14 * Clock.hour : 3 * Clock.day
         let requested = finished + rng.duration(median: delayMedian, sigma: 0.6)
         let received =
             isPickup

@@ -77,11 +77,17 @@ public struct GroundTruth: Sendable, Codable, Equatable {
 
 /// One injected pattern, written as an object with a `kind` field and the pattern's own fields.
 public enum InjectedPattern: Sendable, Codable, Equatable {
+    /// `congested_node`: a node packs slowly on some weekdays.
     case congestedNode(CongestedNode)
+    /// `allocation_sync_lag`: a channel's allocations fail and are retried hours later.
     case allocationSyncLag(AllocationSyncLag)
+    /// `slow_carrier`: a carrier is slow, and fails more deliveries, in one region.
     case slowCarrier(SlowCarrier)
+    /// `promotion`: a window of extra intake.
     case promotion(Promotion)
+    /// `return_reasons`: how return reasons depend on category, carrier and lateness.
     case returnReasons(ReturnReasons)
+    /// `drift`: the process changes from one week on.
     case drift(Drift)
 
     /// A fulfilment node whose packing falls behind on some weekdays.
@@ -119,7 +125,9 @@ public enum InjectedPattern: Sendable, Codable, Equatable {
 
     /// A carrier that is slow, and fails more deliveries, in one region.
     public struct SlowCarrier: Sendable, Codable, Equatable {
+        /// The carrier, e.g. `SwiftShip`.
         public var carrier: String
+        /// The customer region where it is slow, e.g. `east`.
         public var region: String
         /// How many times longer collection → depot arrival takes.
         public var transitFactor: Double
@@ -133,14 +141,17 @@ public enum InjectedPattern: Sendable, Codable, Equatable {
 
     /// A promotion window that multiplies order intake (and so the load on the DCs).
     public struct Promotion: Sendable, Codable, Equatable {
+        /// The promotion's display name.
         public var name: String
         /// The promo code stamped on orders created in the window (`orders.promo_code`).
         public var code: String
-        /// Start (inclusive) and end (exclusive), RFC 3339 UTC.
+        /// Start (inclusive), RFC 3339 UTC.
         public var start: String
+        /// End (exclusive), RFC 3339 UTC.
         public var end: String
         /// Intake multiplier for the promoted channels.
         public var volumeFactor: Double
+        /// The channels whose intake grows (B2B does not).
         public var channels: [String]
         /// Queue waits before picking scale with `load ^ exponent`, where load is the node's
         /// intake that working day over its mean.
@@ -170,10 +181,15 @@ public enum InjectedPattern: Sendable, Codable, Equatable {
 
         /// Return probabilities of one category, by reason code.
         public struct CategoryRates: Sendable, Codable, Equatable {
+            /// The product category, e.g. `apparel`.
             public var category: String
+            /// Probability of a `size_fit` return.
             public var sizeFit: Double
+            /// Probability of a `defective` return.
             public var defective: Double
+            /// Probability of a `changed_mind` return.
             public var changedMind: Double
+            /// Probability of a `not_as_described` return.
             public var notAsDescribed: Double
             /// The reason with the highest probability (`size_fit` for apparel).
             public var dominantReason: String
@@ -181,7 +197,9 @@ public enum InjectedPattern: Sendable, Codable, Equatable {
 
         /// One carrier's damage rate.
         public struct CarrierRate: Sendable, Codable, Equatable {
+            /// The carrier.
             public var carrier: String
+            /// Probability that its parcel arrives damaged and is returned.
             public var rate: Double
         }
     }
@@ -192,15 +210,17 @@ public enum InjectedPattern: Sendable, Codable, Equatable {
         public var fromWeek: Int
         /// The instant the drift starts (RFC 3339 UTC).
         public var start: String
-        /// The channel whose share grows, and by how much its intake weight is multiplied.
+        /// The channel whose share grows, e.g. `marketplace_a`.
         public var channel: String
+        /// How much the channel's intake weight is multiplied from `start` on.
         public var channelWeightFactor: Double
-        /// The channel's expected share of orders before and after (outside promotions).
+        /// The channel's expected share of orders before `start` (outside promotions).
         public var shareBefore: Double
+        /// The channel's expected share of orders from `start` on (outside promotions).
         public var shareAfter: Double
-        /// The carrier whose transit time grows, and by how much, for parcels collected from
-        /// `start` on.
+        /// The carrier whose transit time grows for parcels collected from `start` on.
         public var carrier: String
+        /// How many times longer its collection → depot arrival takes then.
         public var transitFactor: Double
     }
 

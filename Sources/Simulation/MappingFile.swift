@@ -25,7 +25,9 @@ enum MappingFile {
     static let entries: [Entry] = [
         Entry(
             name: "order-created", activity: "Order Created",
-            query: "SELECT order_id AS case_id, created_at AS timestamp, 'OMS' AS resource, channel, promo_code FROM orders"),
+            query:
+                "SELECT order_id AS case_id, created_at AS timestamp, 'OMS' AS resource, channel, promo_code FROM orders"
+        ),
         Entry(
             name: "payment-authorized", activity: "Payment Authorized",
             query:
@@ -78,7 +80,9 @@ enum MappingFile {
         ),
         Entry(
             name: "invoiced", activity: "Invoiced",
-            query: "SELECT order_id AS case_id, invoiced_at AS timestamp, 'ERP' AS resource, amount, invoice_no FROM invoices"),
+            query:
+                "SELECT order_id AS case_id, invoiced_at AS timestamp, 'ERP' AS resource, amount, invoice_no FROM invoices"
+        ),
         Entry(
             name: "order-cancelled", activity: "Order Cancelled",
             query:
@@ -107,12 +111,11 @@ enum MappingFile {
     static var text: String {
         var out = """
             # Waybill extraction mapping for the simulated retailer (written by `waybill simulate`).
-            # Source tables: see ground-truth.json and the Simulation module's documentation.
             name: \(name)            # watermarks are kept per mapping name and entry
             case_type: orders             # the object type of `case_id`
-            case_attributes:              # one query, one row per case: `case_id` + attribute columns
+            case_attributes:              # optional: one query, one row per case; column `case_id` + attribute columns
               query: \(caseAttributes)
-            entries:                      # one per activity, or a query returning an `activity` column
+            entries:                      # one per activity (or a query returning an `activity` column)
 
             """
         for entry in entries {

@@ -118,7 +118,8 @@ struct OrderIntake: Sendable {
             let size = Retailer.catalogSizes[lineCategory]
             let sku = min(size - 1, Int(Double(size) * rng.uniform() * rng.uniform()))
             let price = Self.price(category: lineCategory, sku: sku)
-            let qty: Int32 = isB2B ? Int32(4 + rng.int(below: 37)) : (rng.chance(0.86) ? 1 : Int32(2 + rng.int(below: 2)))
+            let qty: Int32 =
+                isB2B ? Int32(4 + rng.int(below: 37)) : (rng.chance(0.86) ? 1 : Int32(2 + rng.int(below: 2)))
             rows.lines.order.append(oi)
             rows.lines.lineNo.append(UInt8(l + 1))
             rows.lines.category.append(UInt8(lineCategory))
@@ -156,8 +157,9 @@ struct OrderIntake: Sendable {
         } else {
             carrier = UInt8(rng.pick(Retailer.standardCarriers))
         }
-        let promo = plan.promotion(at: created)
-        if let promo { rows.tally.promotionOrders[promo] += 1 }
+        let window = plan.promotion(at: created)
+        if let window { rows.tally.promotionOrders[window] += 1 }
+        let promo = plan.promotedChannels[c] ? window : nil
         let isMarketplace = channel == Retailer.marketplaceA || channel == Retailer.marketplaceB
         let externalRef: UInt64 = isMarketplace ? 1_000_000_000 + rng.next() % 9_000_000_000 : 0
 
@@ -175,7 +177,7 @@ struct OrderIntake: Sendable {
         rows.tally.events[Activity.orderCreated] += 1
         if rng.chance(Self.declineRates[c]) {
             authorized = Clock.never
-            paymentStatus = PaymentStatus.declined
+            paymentStatus = authorization <= end ? PaymentStatus.declined : PaymentStatus.pending
             cancelled = authorization + rng.duration(median: 8 * Clock.minute, sigma: 0.6)
         } else {
             if authorized <= end {

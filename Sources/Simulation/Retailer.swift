@@ -18,10 +18,22 @@ enum Retailer {
     /// Relative order intake per hour of day (UTC), per channel: an evening peak for the web
     /// and marketplaces, shop hours for click-and-collect, office hours for B2B.
     static let hourlyProfile: [[Double]] = [
-        [0.9, 0.5, 0.3, 0.2, 0.2, 0.3, 0.6, 1.1, 1.6, 2.0, 2.2, 2.4, 2.8, 2.6, 2.4, 2.4, 2.6, 3.0, 3.6, 4.4, 5.0, 4.8, 3.6, 1.9],
-        [1.0, 0.6, 0.4, 0.3, 0.3, 0.4, 0.8, 1.3, 1.8, 2.1, 2.3, 2.5, 2.8, 2.7, 2.5, 2.5, 2.7, 3.0, 3.4, 3.9, 4.2, 4.0, 3.0, 1.8],
-        [1.0, 0.6, 0.4, 0.3, 0.3, 0.4, 0.8, 1.3, 1.8, 2.1, 2.3, 2.5, 2.8, 2.7, 2.5, 2.5, 2.7, 3.0, 3.4, 3.9, 4.2, 4.0, 3.0, 1.8],
-        [0.2, 0.1, 0.05, 0.05, 0.05, 0.1, 0.3, 0.8, 1.6, 2.4, 2.8, 3.0, 3.4, 3.2, 2.8, 2.6, 2.8, 3.2, 3.3, 3.0, 2.4, 1.6, 0.8, 0.4],
+        [
+            0.9, 0.5, 0.3, 0.2, 0.2, 0.3, 0.6, 1.1, 1.6, 2.0, 2.2, 2.4, 2.8, 2.6, 2.4, 2.4, 2.6, 3.0, 3.6, 4.4, 5.0,
+            4.8, 3.6, 1.9,
+        ],
+        [
+            1.0, 0.6, 0.4, 0.3, 0.3, 0.4, 0.8, 1.3, 1.8, 2.1, 2.3, 2.5, 2.8, 2.7, 2.5, 2.5, 2.7, 3.0, 3.4, 3.9, 4.2,
+            4.0, 3.0, 1.8,
+        ],
+        [
+            1.0, 0.6, 0.4, 0.3, 0.3, 0.4, 0.8, 1.3, 1.8, 2.1, 2.3, 2.5, 2.8, 2.7, 2.5, 2.5, 2.7, 3.0, 3.4, 3.9, 4.2,
+            4.0, 3.0, 1.8,
+        ],
+        [
+            0.2, 0.1, 0.05, 0.05, 0.05, 0.1, 0.3, 0.8, 1.6, 2.4, 2.8, 3.0, 3.4, 3.2, 2.8, 2.6, 2.8, 3.2, 3.3, 3.0, 2.4,
+            1.6, 0.8, 0.4,
+        ],
         [0, 0, 0, 0, 0, 0, 0.2, 0.9, 2.6, 3.6, 3.8, 3.4, 2.2, 3.0, 3.4, 3.2, 2.6, 1.4, 0.4, 0.1, 0.05, 0, 0, 0],
     ]
     /// Relative order intake per weekday (Monday first), per channel.
@@ -39,8 +51,6 @@ enum Retailer {
     static let regionCities = ["Leeds", "Southampton", "Norwich", "Bristol", "Birmingham"]
     static let regionWeights: [Double] = [0.22, 0.24, 0.20, 0.18, 0.16]
 
-    static let apparel: UInt8 = 0
-    static let electronics: UInt8 = 1
     static let categoryNames = ["apparel", "electronics", "home", "beauty", "toys", "sports"]
     static let skuPrefixes = ["APP", "ELE", "HOM", "BEA", "TOY", "SPO"]
     static let catalogSizes = [1200, 600, 900, 500, 700, 600]
@@ -127,7 +137,9 @@ enum Retailer {
 
     // MARK: - Returns
 
-    static let returnReasonNames = ["size_fit", "damaged", "late_delivery", "defective", "changed_mind", "not_as_described"]
+    static let returnReasonNames = [
+        "size_fit", "damaged", "late_delivery", "defective", "changed_mind", "not_as_described",
+    ]
     static let sizeFit = 0
     static let damaged = 1
     static let lateDelivery = 2

@@ -18,7 +18,8 @@ enum ReturnComments {
             "item scratched on arrival", "packaging soaked through, item damaged", "parcel dented, contents broken",
         ],
         [  // late_delivery
-            "arrived {n} days late, no longer needed", "came too late for the event", "delivery was {n} days late, bought elsewhere",
+            "arrived {n} days late, no longer needed", "came too late for the event",
+            "delivery was {n} days late, bought elsewhere",
             "ordered for a birthday, arrived {n} days after", "late delivery, not needed anymore",
         ],
         [  // defective
@@ -26,7 +27,8 @@ enum ReturnComments {
             "broke after {n} days of use",
         ],
         [  // changed_mind
-            "changed my mind", "found it cheaper elsewhere", "ordered by mistake", "no longer needed", "gift not wanted",
+            "changed my mind", "found it cheaper elsewhere", "ordered by mistake", "no longer needed",
+            "gift not wanted",
         ],
         [  // not_as_described
             "colour is different from the photos", "material feels cheap, not as described", "smaller than pictured",

@@ -69,9 +69,9 @@ public struct SimulationConfig: Sendable, Codable, Equatable {
             try c.decodeIfPresent(Double.self, forKey: .promotionVolumeFactor) ?? d.promotionVolumeFactor
     }
 
-    /// The largest order count accepted; beyond it the in-memory order book would not fit a
-    /// typical machine.
-    public static let maximumOrders = 20_000_000
+    /// The largest order count accepted: the order book is held in memory (about 0.5 GB per
+    /// million orders), and beyond this it would not fit a typical machine.
+    public static let maximumOrders = 10_000_000
 
     /// Checks every field and throws the first problem, naming the field and the accepted range.
     ///
@@ -87,7 +87,8 @@ public struct SimulationConfig: Sendable, Codable, Equatable {
             throw fail("weeks", "the window must be 1 to 104 weeks long; got \(weeks)")
         }
         guard startDay != nil else {
-            throw fail("startDate", "expected a calendar date written YYYY-MM-DD, such as 2026-01-05; got \"\(startDate)\"")
+            throw fail(
+                "startDate", "expected a calendar date written YYYY-MM-DD, such as 2026-01-05; got \"\(startDate)\"")
         }
         if let driftFromWeek, driftFromWeek < 2 || driftFromWeek > weeks {
             throw fail(
@@ -102,7 +103,8 @@ public struct SimulationConfig: Sendable, Codable, Equatable {
             throw fail(field, "a factor must be between 1 (no effect) and 50; got \(value)")
         }
         guard marketplaceFailureRate >= 0, marketplaceFailureRate <= 0.9 else {
-            throw fail("marketplaceFailureRate", "a failure rate must be between 0 and 0.9; got \(marketplaceFailureRate)")
+            throw fail(
+                "marketplaceFailureRate", "a failure rate must be between 0 and 0.9; got \(marketplaceFailureRate)")
         }
     }
 

@@ -51,6 +51,44 @@ enum SourceSchema {
         "carrier_scans", "pickups", "invoices", "refunds", "returns",
     ]
 
+    /// Positions in `tableNames`, for the renderer and the writer.
+    enum Table {
+        static let nodes = 0
+        static let carriers = 1
+        static let orders = 2
+        static let orderLines = 3
+        static let payments = 4
+        static let allocations = 5
+        static let warehouseTasks = 6
+        static let shipments = 7
+        static let carrierScans = 8
+        static let pickups = 9
+        static let invoices = 10
+        static let refunds = 11
+        static let returns = 12
+    }
+
+    /// Columns the loader fills, per table (`warehouse_tasks.task_id` is left to SQLite's rowid).
+    static let insertColumns: [[String]] = [
+        ["node", "kind", "region", "opening_hours"],
+        ["carrier", "kind", "tracking_prefix"],
+        [
+            "order_id", "created_at", "channel", "external_ref", "customer_id", "region", "category", "order_value",
+            "item_count", "ship_speed", "node", "carrier", "promised_at", "promo_code", "status", "cancelled_at",
+            "cancel_reason",
+        ],
+        ["order_id", "line_no", "sku", "category", "qty", "price"],
+        ["payment_id", "order_id", "method", "amount", "requested_at", "authorized_at", "status"],
+        ["order_id", "attempt", "at", "outcome", "node", "reason"],
+        ["order_id", "node", "task", "started_at", "completed_at", "worker"],
+        ["order_id", "carrier", "service", "tracking_no", "label_at", "weight_kg"],
+        ["tracking_no", "at", "scan", "location"],
+        ["order_id", "store", "ready_for_pickup_at", "picked_up_at"],
+        ["invoice_no", "order_id", "invoiced_at", "amount"],
+        ["refund_id", "order_id", "return_id", "refunded_at", "amount"],
+        ["return_id", "order_id", "requested_at", "received_at", "reason_code", "comment"],
+    ]
+
     /// Indexes built after loading: the keys the mapping's join and typical lookups use.
     static let indexes = """
         CREATE UNIQUE INDEX orders_order_id ON orders(order_id);

@@ -129,13 +129,17 @@ public final class IngestSession {
 
     /// Merges attributes into an object's static attributes; a key already present is overwritten.
     ///
+    /// Pass `isNew` for an object this session just created: it has no attributes to read.
+    ///
     /// - Complexity: O(*a* + *b*) in the sizes of the two lists.
-    public func mergeAttributes(object id: Int64, _ list: AttributeList, overwrite: Bool = true) throws {
+    public func mergeAttributes(object id: Int64, _ list: AttributeList, overwrite: Bool = true, isNew: Bool = false) throws {
         guard !list.isEmpty else { return }
-        readObjectAttrs.bind(id, at: 1)
         var merged: AttributeList = []
-        if try readObjectAttrs.step() { merged = try AttributeJSON.decode(readObjectAttrs.optionalText(0)) }
-        readObjectAttrs.reset()
+        if !isNew {
+            readObjectAttrs.bind(id, at: 1)
+            if try readObjectAttrs.step() { merged = try AttributeJSON.decode(readObjectAttrs.optionalText(0)) }
+            readObjectAttrs.reset()
+        }
         var changed = false
         for item in list {
             if let index = merged.firstIndex(where: { $0.key == item.key }) {

@@ -42,7 +42,8 @@ import _TestSupport
     }
 
     @Test func missingFieldsDecodeToDefaults() throws {
-        let config = try JSONDecoder().decode(SimulationConfig.self, from: Data(#"{"orders": 120, "driftFromWeek": 3}"#.utf8))
+        let config = try JSONDecoder().decode(
+            SimulationConfig.self, from: Data(#"{"orders": 120, "driftFromWeek": 3}"#.utf8))
         #expect(config == SimulationConfig(orders: 120, driftFromWeek: 3))
     }
 

@@ -26,7 +26,7 @@ import _TestSupport
         let r = fixture.result
         let orders = fixture.config.orders
         for table in SourceSchema.tableNames {
-            let count = try fixture.db.scalarInt("SELECT count(*) FROM \(table)")
+            let count = try fixture.scalarInt("SELECT count(*) FROM \(table)")
             #expect(count.map(Int.init) == r.rows[table], "\(table)")
             #expect((r.rows[table] ?? 0) > 0, "\(table) is empty")
         }
@@ -50,7 +50,8 @@ import _TestSupport
         var total = 0
         for (entry, query) in zip(MappingFile.entries, queries) {
             #expect(query == entry.query)
-            let statement = try fixture.db.prepare("SELECT * FROM (\(query)) WHERE timestamp >= :watermark")
+            let db = try fixture.connect()
+            let statement = try db.prepare("SELECT * FROM (\(query)) WHERE timestamp >= :watermark")
             try statement.bind([.text("1970-01-01T00:00:00.000Z")])
             let columns = (0..<statement.columnCount).map { statement.columnName($0) }
             #expect(columns.contains("case_id") && columns.contains("timestamp"), "\(entry.name)")
@@ -63,7 +64,7 @@ import _TestSupport
                 total += 1
                 #expect(!statement.isNull(timestampColumn))
             }
-            let nulls = try fixture.db.scalarInt("SELECT count(*) FROM (\(query)) WHERE timestamp IS NULL")
+            let nulls = try fixture.scalarInt("SELECT count(*) FROM (\(query)) WHERE timestamp IS NULL")
             #expect(nulls == 0, "\(entry.name) returns rows without a timestamp")
         }
         #expect(total == fixture.result.events)
@@ -99,7 +100,7 @@ import _TestSupport
             ("returns", "received_at"),
         ]
         for (table, column) in columns {
-            let bad = try fixture.db.scalarInt(
+            let bad = try fixture.scalarInt(
                 "SELECT count(*) FROM \(table) WHERE \(column) IS NOT NULL AND (\(column) < ? OR \(column) > ? OR \(column) NOT GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9].[0-9][0-9][0-9]Z')",
                 [.text(start), .text(end)])
             #expect(bad == 0, "\(table).\(column)")
@@ -122,24 +123,26 @@ import _TestSupport
             "SELECT count(*) FROM orders o JOIN shipments s USING (order_id) WHERE o.cancelled_at IS NOT NULL",
             "SELECT count(*) FROM (SELECT tracking_no FROM carrier_scans WHERE scan = 'delivered' GROUP BY 1 HAVING count(*) > 1)",
         ]
-        for sql in checks { #expect(try fixture.db.scalarInt(sql) == 0, "\(sql)") }
+        for sql in checks { #expect(try fixture.scalarInt(sql) == 0, "\(sql)") }
         // Scans of one parcel are written in time order.
-        let outOfOrder = try fixture.db.scalarInt(
-            "SELECT count(*) FROM carrier_scans a JOIN carrier_scans b ON b.tracking_no = a.tracking_no AND b.rowid = a.rowid + 1 WHERE b.at < a.at")
+        let outOfOrder = try fixture.scalarInt(
+            "SELECT count(*) FROM carrier_scans a JOIN carrier_scans b ON b.tracking_no = a.tracking_no AND b.rowid = a.rowid + 1 WHERE b.at < a.at"
+        )
         #expect(outOfOrder == 0)
     }
 
     @Test func someOrdersAreStillInFlightAtTheEnd() throws {
         let open = try #require(
-            try fixture.db.scalarInt(
+            try fixture.scalarInt(
                 "SELECT count(*) FROM orders WHERE status NOT IN ('delivered', 'collected', 'cancelled', 'returned')"))
         #expect(open > 40)
         #expect(Int(open) == fixture.truth.summary.openOrders)
         // In flight means: no final event yet.
-        let shippedNotDelivered = try fixture.db.scalarInt(
-            "SELECT count(*) FROM orders o JOIN shipments s USING (order_id) WHERE NOT EXISTS (SELECT 1 FROM carrier_scans c WHERE c.tracking_no = s.tracking_no AND c.scan = 'delivered')")
+        let shippedNotDelivered = try fixture.scalarInt(
+            "SELECT count(*) FROM orders o JOIN shipments s USING (order_id) WHERE NOT EXISTS (SELECT 1 FROM carrier_scans c WHERE c.tracking_no = s.tracking_no AND c.scan = 'delivered')"
+        )
         #expect((shippedNotDelivered ?? 0) > 20)
-        let unfinishedTasks = try fixture.db.scalarInt("SELECT count(*) FROM warehouse_tasks WHERE completed_at IS NULL")
+        let unfinishedTasks = try fixture.scalarInt("SELECT count(*) FROM warehouse_tasks WHERE completed_at IS NULL")
         #expect(unfinishedTasks != nil)
         // Statuses a real OMS would show.
         let statuses = Set(fixture.rows("SELECT DISTINCT status FROM orders").compactMap { $0[0].text })
@@ -161,14 +164,18 @@ import _TestSupport
             "SELECT count(*) FROM orders WHERE channel = 'web' AND substr(created_at, 12, 2) BETWEEN '02' AND '04'")
         #expect(webEvening > 5 * webNight)
         let b2bNight = fixture.number(
-            "SELECT count(*) FROM orders WHERE channel = 'b2b' AND (substr(created_at, 12, 2) < '06' OR substr(created_at, 12, 2) > '20')")
+            "SELECT count(*) FROM orders WHERE channel = 'b2b' AND (substr(created_at, 12, 2) < '06' OR substr(created_at, 12, 2) > '20')"
+        )
         #expect(b2bNight == 0)
         let b2bWeekend = fixture.number(
             "SELECT count(*) FROM orders WHERE channel = 'b2b' AND strftime('%w', created_at) IN ('0', '6')")
         #expect(b2bWeekend < 0.05 * share("b2b") * n)
         // Store pickup orders are fulfilled at stores; others mostly at DCs.
-        #expect(fixture.number("SELECT count(*) FROM orders WHERE channel = 'store_pickup' AND node NOT LIKE 'STORE-%'") == 0)
-        #expect(fixture.number("SELECT count(*) FROM orders WHERE channel = 'store_pickup' AND carrier IS NOT NULL") == 0)
+        #expect(
+            fixture.number("SELECT count(*) FROM orders WHERE channel = 'store_pickup' AND node NOT LIKE 'STORE-%'")
+                == 0)
+        #expect(
+            fixture.number("SELECT count(*) FROM orders WHERE channel = 'store_pickup' AND carrier IS NOT NULL") == 0)
         let fromDC = fixture.number("SELECT avg(node LIKE 'DC-%') FROM orders WHERE channel = 'web'")
         #expect(fromDC > 0.85 && fromDC < 1)
     }

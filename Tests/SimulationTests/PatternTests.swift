@@ -26,7 +26,8 @@ import Testing
 
     @Test func congestedNodePacksSlowlyOnItsWeekdays() throws {
         let pattern = try #require(fixture.truth.congestedNodes.first)
-        #expect(pattern.node == "DC-S" && pattern.weekdays == ["Monday", "Tuesday"] && pattern.edge == ["Picked", "Packed"])
+        #expect(
+            pattern.node == "DC-S" && pattern.weekdays == ["Monday", "Tuesday"] && pattern.edge == ["Picked", "Packed"])
         let rows = fixture.rows(
             """
             SELECT p.node, CAST(strftime('%w', p.completed_at) AS INTEGER),
@@ -57,15 +58,18 @@ import Testing
     @Test func marketplaceAllocationsFailAtTheirRates() throws {
         for pattern in fixture.truth.allocationSyncLags {
             let rate = fixture.number(
-                "SELECT avg(a.outcome = 'failed') FROM allocations a JOIN orders o USING (order_id) WHERE a.attempt = 1 AND o.channel = '\(pattern.channel)'")
+                "SELECT avg(a.outcome = 'failed') FROM allocations a JOIN orders o USING (order_id) WHERE a.attempt = 1 AND o.channel = '\(pattern.channel)'"
+            )
             #expect(abs(rate - pattern.failureRate) < 0.05, "\(pattern.channel): \(rate)")
             let affected = fixture.number(
-                "SELECT count(DISTINCT a.order_id) FROM allocations a JOIN orders o USING (order_id) WHERE a.outcome = 'failed' AND o.channel = '\(pattern.channel)'")
+                "SELECT count(DISTINCT a.order_id) FROM allocations a JOIN orders o USING (order_id) WHERE a.outcome = 'failed' AND o.channel = '\(pattern.channel)'"
+            )
             #expect(Int(affected) == pattern.affectedOrders)
         }
         let baseline = fixture.truth.allocationSyncLags[0].baselineRate
         let web = fixture.number(
-            "SELECT avg(a.outcome = 'failed') FROM allocations a JOIN orders o USING (order_id) WHERE a.attempt = 1 AND o.channel = 'web'")
+            "SELECT avg(a.outcome = 'failed') FROM allocations a JOIN orders o USING (order_id) WHERE a.attempt = 1 AND o.channel = 'web'"
+        )
         #expect(abs(web - baseline) < 0.02)
         // Each failure costs hours: the retry waits for the next inventory sync.
         let delays = fixture.doubles(
@@ -98,21 +102,32 @@ import Testing
         let ratio = median(slow) / median(elsewhere)
         #expect(ratio > 0.75 * pattern.transitFactor && ratio < 1.3 * pattern.transitFactor)
         // Other carriers are not slow there.
-        let parcelCo = median(transitHours("s.carrier = 'ParcelCo' AND o.region = 'east'"))
+        let parcelCo =
+            median(transitHours("s.carrier = 'ParcelCo' AND o.region = 'east'"))
             / median(transitHours("s.carrier = 'ParcelCo' AND o.region != 'east'"))
         #expect(parcelCo < 1.3)
         func failedShare(_ filter: String) -> Double {
             fixture.number(
-                "SELECT avg(EXISTS (SELECT 1 FROM carrier_scans c WHERE c.tracking_no = s.tracking_no AND c.scan = 'delivery_failed')) FROM shipments s JOIN orders o USING (order_id) WHERE \(filter)")
+                "SELECT avg(EXISTS (SELECT 1 FROM carrier_scans c WHERE c.tracking_no = s.tracking_no AND c.scan = 'delivery_failed')) FROM shipments s JOIN orders o USING (order_id) WHERE \(filter)"
+            )
         }
-        #expect(failedShare("s.carrier = 'SwiftShip' AND o.region = 'east'") > 2.5 * failedShare("NOT (s.carrier = 'SwiftShip' AND o.region = 'east')"))
-        #expect(Int(fixture.number("SELECT count(*) FROM shipments s JOIN orders o USING (order_id) WHERE s.carrier = 'SwiftShip' AND o.region = 'east'")) == pattern.affectedOrders)
+        #expect(
+            failedShare("s.carrier = 'SwiftShip' AND o.region = 'east'") > 2.5
+                * failedShare("NOT (s.carrier = 'SwiftShip' AND o.region = 'east')"))
+        #expect(
+            Int(
+                fixture.number(
+                    "SELECT count(*) FROM shipments s JOIN orders o USING (order_id) WHERE s.carrier = 'SwiftShip' AND o.region = 'east'"
+                )) == pattern.affectedOrders)
         // And so its parcels miss their promise far more often.
         func lateShare(_ filter: String) -> Double {
             fixture.number(
-                "SELECT avg(d.at > o.promised_at) FROM orders o JOIN shipments s USING (order_id) JOIN carrier_scans d ON d.tracking_no = s.tracking_no AND d.scan = 'delivered' WHERE \(filter)")
+                "SELECT avg(d.at > o.promised_at) FROM orders o JOIN shipments s USING (order_id) JOIN carrier_scans d ON d.tracking_no = s.tracking_no AND d.scan = 'delivered' WHERE \(filter)"
+            )
         }
-        #expect(lateShare("s.carrier = 'SwiftShip' AND o.region = 'east'") > 2.5 * lateShare("NOT (s.carrier = 'SwiftShip' AND o.region = 'east')"))
+        #expect(
+            lateShare("s.carrier = 'SwiftShip' AND o.region = 'east'") > 2.5
+                * lateShare("NOT (s.carrier = 'SwiftShip' AND o.region = 'east')"))
     }
 
     @Test func promotionsSpikeVolumeAndWaits() throws {
@@ -122,14 +137,20 @@ import Testing
             #expect(p.start < p.end && p.start >= fixture.truth.windowStart && p.end <= fixture.truth.windowEnd)
             inPromotion.append("(created_at >= '\(p.start)' AND created_at < '\(p.end)')")
             let days = fixture.number("SELECT julianday('\(p.end)') - julianday('\(p.start)')")
-            let promoDaily = fixture.number(
-                "SELECT count(*) FROM orders WHERE created_at >= '\(p.start)' AND created_at < '\(p.end)'") / days
+            let promoDaily =
+                fixture.number(
+                    "SELECT count(*) FROM orders WHERE created_at >= '\(p.start)' AND created_at < '\(p.end)'") / days
             let promoted = p.channels.map { "'\($0)'" }.joined(separator: ", ")
             let coded = fixture.number("SELECT count(*) FROM orders WHERE promo_code = '\(p.code)'")
             let inWindow = fixture.number(
-                "SELECT count(*) FROM orders WHERE created_at >= '\(p.start)' AND created_at < '\(p.end)' AND channel IN (\(promoted))")
+                "SELECT count(*) FROM orders WHERE created_at >= '\(p.start)' AND created_at < '\(p.end)' AND channel IN (\(promoted))"
+            )
             #expect(coded == inWindow)
-            #expect(Int(fixture.number("SELECT count(*) FROM orders WHERE created_at >= '\(p.start)' AND created_at < '\(p.end)'")) == p.orders)
+            #expect(
+                Int(
+                    fixture.number(
+                        "SELECT count(*) FROM orders WHERE created_at >= '\(p.start)' AND created_at < '\(p.end)'"))
+                    == p.orders)
             let otherDaily =
                 fixture.number("SELECT count(*) FROM orders WHERE promo_code IS NULL AND channel IN (\(promoted))")
                 / (Double(fixture.config.weeks * 7) - Double(promotions.count) * 3)
@@ -152,18 +173,23 @@ import Testing
         #expect(pattern.returns == Int(fixture.number("SELECT count(*) FROM returns")))
         // Apparel comes back for size and fit; product categories without sizes never do.
         let apparel = fixture.rows(
-            "SELECT r.reason_code, count(*) FROM returns r JOIN orders o USING (order_id) WHERE o.category = 'apparel' GROUP BY 1 ORDER BY 2 DESC")
+            "SELECT r.reason_code, count(*) FROM returns r JOIN orders o USING (order_id) WHERE o.category = 'apparel' GROUP BY 1 ORDER BY 2 DESC"
+        )
         #expect(apparel.first?[0].text == "size_fit")
         #expect(pattern.byCategory.first { $0.category == "apparel" }?.dominantReason == "size_fit")
-        #expect(fixture.number(
-            "SELECT count(*) FROM returns r JOIN orders o USING (order_id) WHERE r.reason_code = 'size_fit' AND o.category NOT IN ('apparel', 'sports')") == 0)
+        #expect(
+            fixture.number(
+                "SELECT count(*) FROM returns r JOIN orders o USING (order_id) WHERE r.reason_code = 'size_fit' AND o.category NOT IN ('apparel', 'sports')"
+            ) == 0)
         let electronicsDefective = fixture.number(
-            "SELECT avg(r.reason_code = 'defective') FROM returns r JOIN orders o USING (order_id) WHERE o.category = 'electronics'")
+            "SELECT avg(r.reason_code = 'defective') FROM returns r JOIN orders o USING (order_id) WHERE o.category = 'electronics'"
+        )
         #expect(electronicsDefective > 0.25)
         // Damage comes with the rough carrier.
         func damagedShare(_ filter: String) -> Double {
             fixture.number(
-                "SELECT avg(EXISTS (SELECT 1 FROM returns r WHERE r.order_id = s.order_id AND r.reason_code = 'damaged')) FROM shipments s WHERE \(filter)")
+                "SELECT avg(EXISTS (SELECT 1 FROM returns r WHERE r.order_id = s.order_id AND r.reason_code = 'damaged')) FROM shipments s WHERE \(filter)"
+            )
         }
         #expect(pattern.damagedCarrier == "ParcelCo")
         #expect(damagedShare("s.carrier = 'ParcelCo'") > 2 * damagedShare("s.carrier != 'ParcelCo'"))
@@ -185,10 +211,11 @@ import Testing
         // Comments are free text that reads like its reason.
         let comments = fixture.rows("SELECT reason_code, comment FROM returns")
         #expect(comments.allSatisfy { !($0[1].text ?? "").isEmpty && !($0[1].text ?? "").contains("{") })
-        #expect(comments.filter { $0[0].text == "late_delivery" }.allSatisfy {
-            let text = $0[1].text ?? ""
-            return text.contains("late") || text.contains("after")
-        })
+        #expect(
+            comments.filter { $0[0].text == "late_delivery" }.allSatisfy {
+                let text = $0[1].text ?? ""
+                return text.contains("late") || text.contains("after")
+            })
     }
 
     @Test func driftShiftsChannelMixAndCarrierDelay() throws {
@@ -202,7 +229,8 @@ import Testing
         let after = share("created_at >= '\(drift.start)'")
         #expect(after > 1.5 * before)
         #expect(abs(before - drift.shareBefore) < 0.04 && abs(after - drift.shareAfter) < 0.05)
-        let natBefore = median(transitHours("s.carrier = 'NatPost' AND s.label_at < datetime('\(drift.start)', '-1 day')"))
+        let natBefore = median(
+            transitHours("s.carrier = 'NatPost' AND s.label_at < datetime('\(drift.start)', '-1 day')"))
         let natAfter = median(transitHours("s.carrier = 'NatPost' AND s.label_at > '\(drift.start)'"))
         #expect(natAfter / natBefore > 0.75 * drift.transitFactor)
         let parcelBefore = median(transitHours("s.carrier = 'ParcelCo' AND s.label_at < '\(drift.start)'"))
@@ -219,7 +247,9 @@ import Testing
     @Test func summaryMatchesTheTables() throws {
         let summary = fixture.truth.summary
         #expect(summary.orders == fixture.config.orders)
-        #expect(summary.cancelledOrders == Int(fixture.number("SELECT count(*) FROM orders WHERE cancelled_at IS NOT NULL")))
+        #expect(
+            summary.cancelledOrders == Int(fixture.number("SELECT count(*) FROM orders WHERE cancelled_at IS NOT NULL"))
+        )
         #expect(summary.returnedOrders == Int(fixture.number("SELECT count(*) FROM returns")))
         let lateShare = Double(summary.lateOrders) / Double(summary.finishedOrders)
         #expect(lateShare > 0.04 && lateShare < 0.25)

@@ -9,12 +9,11 @@ import _TestSupport
 ///
 /// 4,000 orders over eight weeks with drift from week 5: enough for every injected pattern to
 /// stand out, small enough to generate in well under a second.
-struct SimulationFixture: @unchecked Sendable {
+struct SimulationFixture: Sendable {
     let config: SimulationConfig
     let directory: URL
     let result: SimulationResult
     let truth: GroundTruth
-    let db: SQLiteConnection
 
     static let shared: SimulationFixture = make(SimulationConfig(orders: 4_000, seed: 7, driftFromWeek: 5))
 
@@ -22,12 +21,30 @@ struct SimulationFixture: @unchecked Sendable {
         let directory = Fixtures.temporaryDirectory(label)
         let result = try! Simulator.run(config, outputDirectory: directory.path)
         let truth = try! GroundTruth.decode(Data(contentsOf: URL(fileURLWithPath: result.groundTruthPath)))
-        let db = try! SQLiteConnection(path: result.sourcePath, readOnly: true)
-        return SimulationFixture(config: config, directory: directory, result: result, truth: truth, db: db)
+        // The analyses below join on keys the loader leaves unindexed.
+        try! SQLiteConnection(path: result.sourcePath).execute(
+            """
+            CREATE INDEX test_scans ON carrier_scans(tracking_no, scan);
+            CREATE INDEX test_tasks ON warehouse_tasks(order_id, task);
+            CREATE INDEX test_allocations ON allocations(order_id, attempt);
+            CREATE INDEX test_returns ON returns(order_id);
+            CREATE INDEX test_shipments ON shipments(order_id);
+            ANALYZE;
+            """)
+        return SimulationFixture(config: config, directory: directory, result: result, truth: truth)
     }
 
+    /// A new read-only connection: tests run in parallel, and one connection must not be used
+    /// by two threads at once.
+    func connect() throws -> SQLiteConnection { try SQLiteConnection(path: result.sourcePath, readOnly: true) }
+
     /// Rows of a query.
-    func rows(_ sql: String) -> [[SQLiteValue]] { try! db.rows(sql) }
+    func rows(_ sql: String, _ arguments: [SQLiteValue] = []) -> [[SQLiteValue]] { try! connect().rows(sql, arguments) }
+
+    /// The first column of the first row as an integer.
+    func scalarInt(_ sql: String, _ arguments: [SQLiteValue] = []) throws -> Int64? {
+        try connect().scalarInt(sql, arguments)
+    }
 
     /// The first column of a query as doubles (NULLs skipped).
     func doubles(_ sql: String) -> [Double] {

@@ -113,7 +113,8 @@ public struct CSVImporter: LogImporter {
             let line = reader.line
             // A row is read in one pass over its cells' bytes; a reject is returned, not thrown.
             let outcome: Reject? = try reader.withRecord { row -> Reject? in
-                let location = "line \(line)"
+                // Built only when a row is rejected: an interpolated string per row showed in profiles.
+                var location: String { "line \(line)" }
                 let caseBytes = row[caseColumn], activityBytes = row[activityColumn]
                 if caseBytes.isEmpty { return Reject(file: path, location: location, field: header[caseColumn], reason: "missing case id") }
                 if activityBytes.isEmpty {
@@ -140,7 +141,7 @@ public struct CSVImporter: LogImporter {
                     for column in caseColumns where !row[column.index].isEmpty {
                         list.append((column.key, CSVImporter.typedValue(row[column.index])))
                     }
-                    try session.mergeAttributes(object: object.id, list)
+                    try session.mergeAttributes(object: object.id, list, isNew: object.isNew)
                 }
                 let (activityIndex, isNewActivity) = activities.intern(activityBytes)
                 if isNewActivity { activityIDs.append(try session.activityID(String(decoding: activityBytes, as: UTF8.self))) }
@@ -199,18 +200,18 @@ public struct CSVImporter: LogImporter {
     /// - Throws: `IngestionError.ambiguousTimeZone` for a time without zone and no `--timezone`.
     @inline(__always)
     private func readTime(
-        _ cell: UnsafeBufferPointer<UInt8>, _ timestamps: TimestampReader, _ field: String, _ location: String
+        _ cell: UnsafeBufferPointer<UInt8>, _ timestamps: TimestampReader, _ field: String, _ location: @autoclosure () -> String
     ) throws -> TimeCell {
-        if cell.isEmpty { return .reject(Reject(file: path, location: location, field: field, reason: "missing timestamp")) }
+        if cell.isEmpty { return .reject(Reject(file: path, location: location(), field: field, reason: "missing timestamp")) }
         switch timestamps.read(cell) {
         case .success(let t): return .time(t)
         case .failure(.noZone):
             throw IngestionError(
-                .ambiguousTimeZone, file: path, location: location,
+                .ambiguousTimeZone, file: path, location: location(),
                 "column \(field): timestamp '\(String(decoding: cell, as: UTF8.self))' has no time zone; pass --timezone (UTC, +01:00 or a zone name such as Europe/Amsterdam)")
         case .failure(.invalid):
             return .reject(Reject(
-                file: path, location: location, field: field, reason: "unreadable timestamp",
+                file: path, location: location(), field: field, reason: "unreadable timestamp",
                 value: String(decoding: cell, as: UTF8.self)))
         }
     }

@@ -120,14 +120,24 @@ public final class ByteSource {
         return pendingInput.isEmpty
     }
 
+    /// Reads the next raw chunk with read(2) straight into an array: `FileHandle.read` returns
+    /// `Data`, and converting it costs a second copy of every byte.
     private func readRaw() throws -> [UInt8] {
-        do {
-            guard let data = try handle.read(upToCount: chunkSize), !data.isEmpty else { return [] }
-            bytesRead += data.count
-            return [UInt8](data)
-        } catch {
-            throw ReadError(path: path, reason: "read failed: \(error.localizedDescription)")
+        let fd = handle.fileDescriptor
+        var chunk = [UInt8](repeating: 0, count: chunkSize)
+        var filled = 0
+        while filled < chunkSize {
+            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress! + filled, chunkSize - filled) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw ReadError(path: path, reason: "read failed: \(String(cString: strerror(errno)))")
+            }
+            if n == 0 { break }
+            filled += n
         }
+        chunk.removeSubrange(filled...)
+        bytesRead += filled
+        return chunk
     }
 
     /// Reads the whole (decompressed) file into memory; for small inputs such as OCEL JSON.

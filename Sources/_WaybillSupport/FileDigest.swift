@@ -12,8 +12,15 @@ public enum FileDigest {
         }
         defer { try? handle.close() }
         var hasher = SHA256()
-        while let data = try handle.read(upToCount: 1 << 22), !data.isEmpty {
-            hasher.update(data: data)
+        var buffer = [UInt8](repeating: 0, count: 1 << 22)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { read(handle.fileDescriptor, $0.baseAddress!, $0.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw ByteSource.ReadError(path: path, reason: "read failed: \(String(cString: strerror(errno)))")
+            }
+            if n == 0 { break }
+            buffer.withUnsafeBytes { hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
         }
         return hex(hasher.finalize())
     }

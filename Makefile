@@ -30,6 +30,7 @@ test: deps
 # Regenerates Tests/Goldens from the fixtures with PM4Py (needs: pip install pm4py pandas).
 goldens:
 	python3 Tests/Goldens/make_goldens.py
+	python3 Tests/Goldens/mining/make_mining_goldens.py
 
 clean:
 	rm -rf .build $(WORKSPACE)

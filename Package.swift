@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "Ingestion", targets: ["Ingestion"]),
         .library(name: "Export", targets: ["Export"]),
         .library(name: "Simulation", targets: ["Simulation"]),
+        .library(name: "Mining", targets: ["Mining"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -46,13 +47,14 @@ let package = Package(
             swiftSettings: swiftSettings),
         .target(name: "Export", dependencies: ["Storage", "_WaybillSupport"], swiftSettings: swiftSettings),
         .target(name: "Simulation", dependencies: ["Storage", "_WaybillSupport"], swiftSettings: swiftSettings),
+        .target(name: "Mining", dependencies: ["Storage", "_WaybillSupport"], swiftSettings: swiftSettings),
 
         // MARK: - The command-line tool
 
         .executableTarget(
             name: "WaybillCLI",
             dependencies: [
-                "Storage", "Ingestion", "Export", "Simulation", "_WaybillSupport",
+                "Storage", "Ingestion", "Export", "Simulation", "Mining", "_WaybillSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings),
@@ -68,6 +70,9 @@ let package = Package(
         .testTarget(
             name: "SimulationTests",
             dependencies: ["Simulation", "Ingestion", "Storage", "_TestSupport", .product(name: "Yams", package: "Yams")],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "MiningTests", dependencies: ["Mining", "Storage", "Ingestion", "_TestSupport"],
             swiftSettings: swiftSettings),
         .testTarget(name: "CLITests", dependencies: ["_TestSupport"], swiftSettings: swiftSettings),
     ]

@@ -104,14 +104,18 @@ public final class EventStore {
     /// `requested` if given (it must exist); else `orders` if present; else the only type that
     /// owns events; else an error listing the choices.
     public func resolveCaseType(_ requested: String?) throws -> String {
-        let types = try typesWithEvents()
+        // The common cases need no pass over the segments; listing the types with events does.
         if let requested {
             guard try db.scalarInt("SELECT id FROM object_type WHERE name = ?", [.text(requested)]) != nil else {
+                let types = try typesWithEvents()
                 throw StoreError(.notFound, "no object type '\(requested)' in the store; it has: \(types.joined(separator: ", "))", path: path)
             }
             return requested
         }
-        if types.contains("orders") { return "orders" }
+        if try db.scalarInt("SELECT 1 FROM object o JOIN object_type t ON t.id = o.type_id WHERE t.name = 'orders' LIMIT 1") != nil {
+            return "orders"
+        }
+        let types = try typesWithEvents()
         if types.count == 1 { return types[0] }
         if types.isEmpty { throw StoreError(.notFound, "the store holds no events yet; ingest a log first", path: path) }
         throw StoreError(.invalidInput, "several object types have events (\(types.joined(separator: ", "))); choose one with --object-type", path: path)

@@ -2,6 +2,7 @@ import ArgumentParser
 import Export
 import Foundation
 import Ingestion
+import Mining
 import Simulation
 import Storage
 import _WaybillSupport
@@ -25,6 +26,8 @@ func runReportingErrors(_ body: () throws -> Void) throws {
         try fail("error: \(error)", code: error.code == .invalidInput || error.code == .notFound ? Exit.badInput : Exit.store)
     } catch let error as ExportError {
         try fail("error: \(error)", code: Exit.output)
+    } catch let error as MiningError {
+        try fail("error: \(error)", code: error.code == .cannotWrite ? Exit.output : Exit.badInput)
     } catch let error as SimulationError {
         try fail("error: \(error)", code: Exit.badInput)
     } catch let error as ByteSource.ReadError {

@@ -45,7 +45,7 @@ enum CLI {
     @Test func helpListsEverySubcommandWithExamples() throws {
         let help = try CLI.run("--help")
         #expect(help.status == 0)
-        for command in ["demo", "simulate", "ingest", "extract", "export", "summary"] {
+        for command in ["demo", "simulate", "ingest", "extract", "export", "summary", "mine"] {
             #expect(help.stdout.contains(command))
             let sub = try CLI.run(command, "--help")
             #expect(sub.status == 0)
@@ -70,6 +70,22 @@ enum CLI {
         let export = try CLI.run("export", "--workspace", ws, "--format", "xes", "--out", out)
         #expect(export.status == 0)
         #expect(export.stdout.contains("8,619 events"))
+    }
+
+    @Test func mineWritesTheTablesOfARealLog() throws {
+        let dir = Fixtures.temporaryDirectory("cli-mine")
+        let ws = dir.appendingPathComponent("ws").path
+        #expect(try CLI.run("ingest", Fixtures.path("receipt.xes.gz"), "--workspace", ws).status == 0)
+        let out = dir.appendingPathComponent("out").path
+        let mine = try CLI.run("mine", "--workspace", ws, "--out", out, "--json")
+        #expect(mine.status == 0, "\(mine.stderr)")
+        for file in ["dfg.csv", "variants.csv", "activities.csv", "start_activities.csv", "end_activities.csv", "data-dictionary.csv"] {
+            #expect(FileManager.default.fileExists(atPath: out + "/" + file), "\(file)")
+        }
+        let dfg = try String(contentsOfFile: out + "/dfg.csv", encoding: .utf8)
+        #expect(dfg.hasPrefix("source,target,frequency,case_frequency,mean_seconds,median_seconds,p90_seconds,max_seconds\n"))
+        let bad = try CLI.run("mine", "--workspace", ws, "--where", "no-equals-sign")
+        #expect(bad.status == 3 || bad.status == 64, "\(bad.stderr)")
     }
 
     @Test func errorsAreOneLineWithDocumentedExitCodes() throws {

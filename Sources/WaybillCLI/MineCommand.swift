@@ -1,0 +1,257 @@
+import ArgumentParser
+import Foundation
+import Mining
+import Storage
+import _WaybillSupport
+
+/// `waybill mine`: the directly-follows graph, variants and activity figures of the case view,
+/// as CSV files for notebooks.
+struct Mine: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Mine the case view: directly-follows graph with waiting times, variants, activity figures (CSV).",
+        discussion: """
+            Loads the case view on one object type, applies the filters and writes
+            dfg.csv, start_activities.csv, end_activities.csv, variants.csv,
+            activities.csv and data-dictionary.csv into
+            <workspace>/Notebooks-data/<run>/, or into --out DIR. The run name
+            defaults to the UTC date of the latest event analysed (YYYY-MM-DD).
+
+            Filters apply in this order: the time window, --where, start and end
+            activities, throughput time, then the variants (ranked on what is left).
+            Dates are ISO 8601 (2026-01-05, 2026-01-05T08:00:00+01:00), UTC unless
+            they carry an offset. A filter naming an attribute, value or activity
+            the log does not have is an error (exit code 3).
+
+            The figures follow PM4Py's definitions: frequencies equal
+            pm4py.discover_dfg; a gap is the next event's start (or completion)
+            minus the previous completion; medians and 90th percentiles as pandas
+            and NumPy compute them. data-dictionary.csv describes every column.
+
+            Examples:
+              waybill mine --workspace demo
+              waybill mine --from 2026-02-23 --to 2026-03-02 --run week-09
+              waybill mine --where channel=web --where carrier=DPD --json
+              waybill mine --window-mode events --from 2026-02-01 --out feb
+              waybill mine --end-activity Delivered --min-throughput-hours 48
+              waybill mine --top-variants 10
+              waybill mine --variant-coverage 0.8 --object-type orders
+            """)
+
+    @OptionGroup var workspace: WorkspaceOptions
+
+    @Option(help: "The object type the case view flattens onto (default: orders, or the only type with events).")
+    var objectType: String?
+
+    @Option(help: ArgumentHelp("Start of the time window, inclusive.", valueName: "iso"))
+    var from: String?
+
+    @Option(help: ArgumentHelp("End of the time window, exclusive.", valueName: "iso"))
+    var to: String?
+
+    @Option(help: "cases-starting: whole cases whose first event is in the window; events: only the events in it.")
+    var windowMode: CaseFilter.WindowMode = .casesStarting
+
+    @Option(
+        name: .customLong("where"),
+        help: ArgumentHelp(
+            "Keep cases whose case attribute has this value; repeatable, all must hold.", valueName: "key=value"))
+    var conditions: [String] = []
+
+    @Option(
+        name: .customLong("start-activity"),
+        help: ArgumentHelp("Keep cases starting with this activity; repeatable (any of them).", valueName: "activity"))
+    var startActivities: [String] = []
+
+    @Option(
+        name: .customLong("end-activity"),
+        help: ArgumentHelp("Keep cases ending with this activity; repeatable (any of them).", valueName: "activity"))
+    var endActivities: [String] = []
+
+    @Option(help: ArgumentHelp("Keep cases taking at least this long (first to last event).", valueName: "hours"))
+    var minThroughputHours: Double?
+
+    @Option(help: ArgumentHelp("Keep cases taking at most this long.", valueName: "hours"))
+    var maxThroughputHours: Double?
+
+    @Option(help: ArgumentHelp("Keep the cases of the k most frequent variants.", valueName: "k"))
+    var topVariants: Int?
+
+    @Option(
+        help: ArgumentHelp(
+            "Keep the cases of the fewest top variants covering this share of cases (0.8 = 80%).", valueName: "share"))
+    var variantCoverage: Double?
+
+    @Option(help: ArgumentHelp("Output folder (default: <workspace>/Notebooks-data/<run>).", valueName: "dir"))
+    var out: String?
+
+    @Option(
+        name: .customLong("run"),
+        help: ArgumentHelp(
+            "Run name, the folder under Notebooks-data (default: date of the latest event).", valueName: "name"))
+    var runName: String?
+
+    func validate() throws {
+        if topVariants != nil && variantCoverage != nil {
+            throw ValidationError("give --top-variants or --variant-coverage, not both")
+        }
+    }
+
+    func run() throws {
+        try runReportingErrors {
+            var filter = CaseFilter()
+            filter.from = try from.map { try CaseFilter.parseInstant($0, option: "--from") }
+            filter.to = try to.map { try CaseFilter.parseInstant($0, option: "--to") }
+            filter.windowMode = windowMode
+            filter.attributes = try conditions.map(CaseFilter.AttributeCondition.init(parsing:))
+            filter.startActivities = startActivities
+            filter.endActivities = endActivities
+            filter.minThroughputSeconds = minThroughputHours.map { $0 * 3600 }
+            filter.maxThroughputSeconds = maxThroughputHours.map { $0 * 3600 }
+            filter.variants = topVariants.map { .top($0) } ?? variantCoverage.map { .coverage($0) }
+            try filter.validate()
+            if let runName { try ProcessAnalysis.checkRunName(runName) }
+
+            let clock = ContinuousClock()
+            var timings = MineSummary.Timings()
+            func timed<T>(_ slot: WritableKeyPath<MineSummary.Timings, Double>, _ body: () throws -> T) rethrows -> T {
+                let start = clock.now
+                defer {
+                    let d = clock.now - start
+                    timings[keyPath: slot] = Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+                }
+                return try body()
+            }
+            let ws = try workspace.open()
+            let store = try ws.openStore(create: false)
+            let log = try timed(\.loadSeconds) { try store.loadCaseView(objectType: objectType) }
+            let filtered = try timed(\.filterSeconds) { try filter.apply(to: log) }
+            let analysis = timed(\.analysisSeconds) { ProcessAnalysis(log: filtered) }
+            let run =
+                runName ?? analysis.defaultRunName ?? log.timestamps.max().map {
+                    String(Timestamp.format($0).prefix(10))
+                }
+                ?? "empty"
+            let directory =
+                try out.map { URL(fileURLWithPath: $0, isDirectory: true) }
+                ?? ws.resolve("Notebooks-data/\(run)")
+            let files = try timed(\.writeSeconds) { try analysis.writeTables(to: directory) }
+            let summary = MineSummary(
+                analysis, casesBeforeFilters: log.caseCount, eventsBeforeFilters: log.eventCount, run: run,
+                output: directory.path, files: files, timings: timings)
+            if workspace.json { try printJSON(summary) } else { summary.print(filtered: !filter.keepsEverything) }
+        }
+    }
+}
+
+extension CaseFilter.WindowMode: ExpressibleByArgument {}
+
+/// What `waybill mine` reports: the JSON form, and the text form through `print`.
+struct MineSummary: Encodable {
+    struct Edge: Encodable {
+        var source: String
+        var target: String
+        var frequency: Int
+        var caseFrequency: Int
+        var meanSeconds: Double
+        var medianSeconds: Double
+    }
+    struct Variant: Encodable {
+        var rank: Int
+        var cases: Int
+        var share: Double
+        var medianThroughputSeconds: Double
+        var activities: [String]
+    }
+    struct Timings: Encodable {
+        var loadSeconds = 0.0
+        var filterSeconds = 0.0
+        var analysisSeconds = 0.0
+        var writeSeconds = 0.0
+    }
+
+    var caseType: String
+    var cases: Int
+    var events: Int
+    var casesBeforeFilters: Int
+    var eventsBeforeFilters: Int
+    var activities: Int
+    var variants: Int
+    var edges: Int
+    var firstEvent: String?
+    var lastEvent: String?
+    var run: String
+    var output: String
+    var files: [String]
+    var topEdges: [Edge]
+    var topVariants: [Variant]
+    var timings: Timings
+
+    init(
+        _ a: ProcessAnalysis, casesBeforeFilters: Int, eventsBeforeFilters: Int, run: String, output: String,
+        files: [String], timings: Timings
+    ) {
+        let dfg = a.directlyFollows
+        caseType = a.caseType
+        cases = a.caseCount
+        events = a.eventCount
+        self.casesBeforeFilters = casesBeforeFilters
+        self.eventsBeforeFilters = eventsBeforeFilters
+        activities = a.activities.rows.count
+        variants = a.variants.variants.count
+        edges = dfg.edges.count
+        firstEvent = a.firstEvent.map { Timestamp.format($0) }
+        lastEvent = a.lastEvent.map { Timestamp.format($0) }
+        self.run = run
+        self.output = output
+        self.files = files
+        topEdges = dfg.edges.prefix(5).map {
+            Edge(
+                source: dfg.name($0.source), target: dfg.name($0.target), frequency: $0.frequency,
+                caseFrequency: $0.caseFrequency, meanSeconds: $0.duration.mean, medianSeconds: $0.duration.median)
+        }
+        topVariants = a.variants.variants.prefix(3).map {
+            Variant(
+                rank: $0.rank, cases: $0.cases, share: $0.share, medianThroughputSeconds: $0.medianThroughputSeconds,
+                activities: a.variants.names($0))
+        }
+        self.timings = timings
+    }
+
+    func print(filtered: Bool) {
+        Swift.print(
+            "Mined '\(caseType)': \(grouped(cases)) cases, \(grouped(events)) events, \(activities) activities, "
+                + "\(grouped(variants)) variants, \(grouped(edges)) directly-follows edges")
+        if filtered {
+            Swift.print(
+                "  filtered from \(grouped(casesBeforeFilters)) cases and \(grouped(eventsBeforeFilters)) events")
+        }
+        if let firstEvent, let lastEvent { Swift.print("Time range: \(firstEvent) to \(lastEvent)") }
+        if !topEdges.isEmpty { Swift.print("Top edges by frequency:") }
+        for e in topEdges {
+            Swift.print(
+                "  \(e.source) -> \(e.target): \(grouped(e.frequency)), median wait \(Self.duration(e.medianSeconds))")
+        }
+        if !topVariants.isEmpty { Swift.print("Top variants:") }
+        for v in topVariants {
+            var names = v.activities.prefix(8).joined(separator: ", ")
+            if v.activities.count > 8 { names += ", ... (\(v.activities.count) activities)" }
+            let share = String(format: "%.1f%%", v.share * 100)
+            Swift.print(
+                "  \(v.rank). \(share) (\(grouped(v.cases)) cases, median \(Self.duration(v.medianThroughputSeconds))): \(names)"
+            )
+        }
+        Swift.print("Wrote \(files.count) files to \(output)")
+    }
+
+    /// A duration for people: seconds, minutes, hours or days with one decimal.
+    static func duration(_ seconds: Double) -> String {
+        let magnitude = abs(seconds)
+        let (value, unit): (Double, String) =
+            magnitude < 60
+            ? (seconds, "s")
+            : magnitude < 3_600
+                ? (seconds / 60, "min")
+                : magnitude < 172_800 ? (seconds / 3_600, "h") : (seconds / 86_400, "d")
+        return String(format: "%.1f", value) + " " + unit
+    }
+}

@@ -1,17 +1,19 @@
 import ArgumentParser
 import Foundation
 import Ingestion
+import Mining
 import Simulation
 import Storage
 
 /// `waybill demo`: the weekly batch, end to end, on simulated data.
 struct Demo: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Run the whole weekly batch on a simulated retailer: simulate, extract, summarise.",
+        abstract: "Run the whole weekly batch on a simulated retailer: simulate, extract, summarise, mine.",
         discussion: """
             Creates (or reuses) the workspace, simulates the retailer's systems into
-            <workspace>/simulation, extracts the event log into the store and prints its summary.
-            Running it twice adds nothing the second time.
+            <workspace>/simulation, extracts the event log into the store, prints its summary, and
+            mines it into Notebooks-data/<date of the latest event>/ (the tables of `waybill mine`).
+            Running it twice adds nothing to the store the second time.
 
             Example:
               waybill demo --workspace demo --orders 5000
@@ -46,6 +48,13 @@ struct Demo: ParsableCommand {
             }
             let summary = try store.summary(objectType: "orders")
             if workspace.json { try printJSON(summary) } else { printSummary(summary) }
+            let log = try store.loadCaseView(objectType: "orders")
+            let analysis = ProcessAnalysis(log: log)
+            let run = analysis.defaultRunName ?? "empty"
+            let files = try analysis.writeTables(to: try ws.resolve("Notebooks-data/\(run)"))
+            if !workspace.json {
+                print("4. mine: \(files.count) tables in \(ws.notebooksDirectory.path)/\(run)/: \(files.map { URL(fileURLWithPath: $0).lastPathComponent }.joined(separator: ", "))")
+            }
         }
     }
 }

@@ -82,13 +82,22 @@ public enum AttributeJSON {
     /// - Throws: `StoreError.invalidInput` for text that is not this encoding.
     /// - Complexity: O(*n*).
     public static func decode(_ text: String?) throws -> AttributeList {
-        guard let text, !text.isEmpty else { return [] }
-        var parser = Parser(bytes: Array(text.utf8))
+        guard var text, !text.isEmpty else { return [] }
+        return try text.withUTF8 { try decode(bytes: $0) }
+    }
+
+    /// Decodes what `encode` wrote, from UTF-8 bytes (e.g. a column read in place); empty bytes
+    /// give an empty list.
+    ///
+    /// - Complexity: O(*n*).
+    public static func decode(bytes: UnsafeBufferPointer<UInt8>) throws -> AttributeList {
+        guard !bytes.isEmpty else { return [] }
+        var parser = Parser(bytes: bytes)
         return try parser.object()
     }
 
     private struct Parser {
-        let bytes: [UInt8]
+        let bytes: UnsafeBufferPointer<UInt8>
         var i = 0
 
         mutating func fail() -> StoreError {

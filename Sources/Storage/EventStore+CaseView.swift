@@ -123,7 +123,8 @@ extension EventStore {
         while try objects.step() {
             guard let i = index[objects.int64(0)] else { continue }
             log.caseIDs[i] = objects.text(1)
-            for (key, value) in try AttributeJSON.decode(objects.optionalText(2)) {
+            let attributes = try objects.withBlob(2) { try AttributeJSON.decode(bytes: $0.assumingMemoryBound(to: UInt8.self)) }
+            for (key, value) in attributes {
                 log.caseAttributes[key, default: [AttributeValue?](repeating: nil, count: objectRowIDs.count)][i] = value
             }
         }

@@ -166,6 +166,14 @@ public enum AttributeJSON {
 
         mutating func string() throws -> String {
             try expect(0x22)
+            // Fast path: no escapes, so the string is the bytes up to the closing quote.
+            var j = i
+            while j < bytes.count, bytes[j] != 0x22, bytes[j] != 0x5C { j += 1 }
+            if j < bytes.count, bytes[j] == 0x22 {
+                let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[i..<j]), as: UTF8.self)
+                i = j + 1
+                return text
+            }
             var out = [UInt8]()
             while i < bytes.count {
                 let c = bytes[i]

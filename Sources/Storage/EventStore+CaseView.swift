@@ -29,14 +29,14 @@ extension EventStore {
         for (id, code) in codeOf { codeTable[Int(id)] = code }
 
         // The type's objects, in creation order, numbered densely.
-        var objectIndex: [Int64: Int32] = [:]
         var objectRowIDs: [Int64] = []
         let typeObjects = try db.prepare("SELECT id FROM object WHERE type_id = ? ORDER BY id")
         typeObjects.bind(typeID, at: 1)
-        while try typeObjects.step() {
-            objectIndex[typeObjects.int64(0)] = Int32(objectRowIDs.count)
-            objectRowIDs.append(typeObjects.int64(0))
-        }
+        while try typeObjects.step() { objectRowIDs.append(typeObjects.int64(0)) }
+        // Object row ids are dense (SQLite rowids), so a flat table maps them to case numbers.
+        let maxObjectID = Int(try db.scalarInt("SELECT max(id) FROM object") ?? 0)
+        var objectIndex = [Int32](repeating: -1, count: maxObjectID + 1)
+        for (i, id) in objectRowIDs.enumerated() { objectIndex[Int(id)] = Int32(i) }
 
         // One pass over the segments: event columns, and the links to objects of the type.
         var eventTime: [Int64] = [], eventStart: [Int64] = [], eventActivity: [Int32] = [], eventIDs: [Int64] = []
@@ -51,7 +51,9 @@ extension EventStore {
                 eventIDs += (0..<Int64(segment.count)).map { first + $0 }
             }
             for k in 0..<segment.linkCount {
-                guard let c = objectIndex[segment.linkObject[k]] else { continue }
+                let object = Int(segment.linkObject[k])
+                guard object < objectIndex.count, objectIndex[object] >= 0 else { continue }
+                let c = objectIndex[object]
                 linkCase.append(c)
                 linkEvent.append(first + Int64(segment.linkEvent[k]))
             }

@@ -269,13 +269,7 @@ public final class IngestSession {
             }
             if k >= 0 && pending.linkEvent[k] > Int32(event - pendingFirstEvent) {
                 // Out of order within the segment: keep the links sorted by event.
-                if lateLinkSet.insert(LinkKey(event: event, object: object, qualifier: qualifierID)).inserted {
-                    lateLinks.linkEvent.append(Int32(truncatingIfNeeded: event))
-                    lateLinks.linkObject.append(object)
-                    lateLinks.linkQualifier.append(qualifierID)
-                    lateEventIDs.append(event)
-                    linksAdded += 1
-                }
+                addLateLink(event: event, object: object, qualifier: qualifierID)
                 return
             }
             pending.linkEvent.append(Int32(event - pendingFirstEvent))
@@ -284,10 +278,14 @@ public final class IngestSession {
             linksAdded += 1
             return
         }
-        guard lateLinkSet.insert(LinkKey(event: event, object: object, qualifier: qualifierID)).inserted else { return }
-        lateLinks.linkEvent.append(Int32(truncatingIfNeeded: event))
+        addLateLink(event: event, object: object, qualifier: qualifierID)
+    }
+
+    /// Keeps a link that cannot join the pending segment in order, once.
+    private func addLateLink(event: Int64, object: Int64, qualifier: Int32) {
+        guard lateLinkSet.insert(LinkKey(event: event, object: object, qualifier: qualifier)).inserted else { return }
         lateLinks.linkObject.append(object)
-        lateLinks.linkQualifier.append(qualifierID)
+        lateLinks.linkQualifier.append(qualifier)
         lateEventIDs.append(event)
         linksAdded += 1
     }

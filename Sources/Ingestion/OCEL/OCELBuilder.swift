@@ -358,17 +358,11 @@ final class OCELBuilder {
     func finish() throws {
         for link in pendingObjectLinks {
             guard let source = objects[link.sourceID] else {
-                rejects.add(
-                    Reject(
-                        file: path, location: link.location, field: "relationship", reason: "dangling object reference",
-                        value: link.sourceID))
+                rejectDanglingReference(link.sourceID, at: link.location)
                 continue
             }
             guard let target = objects[link.targetID] else {
-                rejects.add(
-                    Reject(
-                        file: path, location: link.location, field: "relationship", reason: "dangling object reference",
-                        value: link.targetID))
+                rejectDanglingReference(link.targetID, at: link.location)
                 continue
             }
             try session.linkObjects(source: source.rowID, target: target.rowID, qualifier: link.qualifier)
@@ -376,15 +370,18 @@ final class OCELBuilder {
         pendingObjectLinks = []
         for link in pendingEventLinks {
             guard let object = objects[link.objectID] else {
-                rejects.add(
-                    Reject(
-                        file: path, location: link.location, field: "relationship", reason: "dangling object reference",
-                        value: link.objectID))
+                rejectDanglingReference(link.objectID, at: link.location)
                 continue
             }
             try session.link(event: link.event, object: object.rowID, qualifier: link.qualifier)
         }
         pendingEventLinks = []
+    }
+
+    /// Records a relationship to an object the file never defines.
+    private func rejectDanglingReference(_ objectID: String, at location: String) {
+        rejects.add(
+            Reject(file: path, location: location, field: "relationship", reason: "dangling object reference", value: objectID))
     }
 
     // MARK: - Values

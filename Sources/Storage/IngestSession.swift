@@ -290,7 +290,8 @@ public final class IngestSession {
         linksAdded += 1
     }
 
-    /// The global event ids of `lateLinks` (its `linkEvent` column is rebased when written).
+    /// The global event ids of `lateLinks`, whose `linkEvent` column is left empty: offsets are
+    /// computed per link-only segment when written.
     private var lateEventIDs: [Int64] = []
 
     /// Writes the buffered events as one segment.

@@ -17,6 +17,8 @@ let package = Package(
         .library(name: "Export", targets: ["Export"]),
         .library(name: "Simulation", targets: ["Simulation"]),
         .library(name: "Mining", targets: ["Mining"]),
+        .library(name: "Conformance", targets: ["Conformance"]),
+        .library(name: "Learning", targets: ["Learning"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -48,13 +50,17 @@ let package = Package(
         .target(name: "Export", dependencies: ["Storage", "_WaybillSupport"], swiftSettings: swiftSettings),
         .target(name: "Simulation", dependencies: ["Storage", "_WaybillSupport"], swiftSettings: swiftSettings),
         .target(name: "Mining", dependencies: ["Storage", "_WaybillSupport"], swiftSettings: swiftSettings),
+        .target(
+            name: "Conformance", dependencies: ["Storage", "Mining", "_WaybillSupport"], swiftSettings: swiftSettings),
+        .target(
+            name: "Learning", dependencies: ["CBLAS", "CLAPACKE", "_WaybillSupport"], swiftSettings: swiftSettings),
 
         // MARK: - The command-line tool
 
         .executableTarget(
             name: "WaybillCLI",
             dependencies: [
-                "Storage", "Ingestion", "Export", "Simulation", "Mining", "_WaybillSupport",
+                "Storage", "Ingestion", "Export", "Simulation", "Mining", "Conformance", "Learning", "_WaybillSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings),
@@ -74,6 +80,10 @@ let package = Package(
         .testTarget(
             name: "MiningTests", dependencies: ["Mining", "Storage", "Ingestion", "_TestSupport"],
             swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ConformanceTests", dependencies: ["Conformance", "Mining", "Storage", "Ingestion", "_TestSupport"],
+            swiftSettings: swiftSettings),
+        .testTarget(name: "LearningTests", dependencies: ["Learning", "_TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "CLITests", dependencies: ["_TestSupport"], swiftSettings: swiftSettings),
     ]
 )

@@ -78,7 +78,7 @@ let package = Package(
             dependencies: ["Simulation", "Ingestion", "Storage", "_TestSupport", .product(name: "Yams", package: "Yams")],
             swiftSettings: swiftSettings),
         .testTarget(
-            name: "MiningTests", dependencies: ["Mining", "Storage", "Ingestion", "_TestSupport"],
+            name: "MiningTests", dependencies: ["Mining", "Storage", "Ingestion", "Simulation", "_TestSupport"],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "ConformanceTests", dependencies: ["Conformance", "Mining", "Storage", "Ingestion", "_TestSupport"],

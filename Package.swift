@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "Mining", targets: ["Mining"]),
         .library(name: "Conformance", targets: ["Conformance"]),
         .library(name: "Learning", targets: ["Learning"]),
+        .library(name: "Configuration", targets: ["Configuration"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -53,6 +54,9 @@ let package = Package(
         .target(
             name: "Conformance", dependencies: ["Storage", "Mining", "_WaybillSupport"], swiftSettings: swiftSettings),
         .target(
+            name: "Configuration", dependencies: ["Mining", .product(name: "Yams", package: "Yams")],
+            swiftSettings: swiftSettings),
+        .target(
             name: "Learning", dependencies: ["CBLAS", "CLAPACKE", "_WaybillSupport"], swiftSettings: swiftSettings),
 
         // MARK: - The command-line tool
@@ -60,7 +64,7 @@ let package = Package(
         .executableTarget(
             name: "WaybillCLI",
             dependencies: [
-                "Storage", "Ingestion", "Export", "Simulation", "Mining", "Conformance", "Learning", "_WaybillSupport",
+                "Storage", "Ingestion", "Export", "Simulation", "Mining", "Conformance", "Learning", "Configuration", "_WaybillSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings),
@@ -84,6 +88,8 @@ let package = Package(
             name: "ConformanceTests", dependencies: ["Conformance", "Mining", "Storage", "Ingestion", "_TestSupport"],
             swiftSettings: swiftSettings),
         .testTarget(name: "LearningTests", dependencies: ["Learning", "_TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ConfigurationTests", dependencies: ["Configuration", "Mining"], swiftSettings: swiftSettings),
         .testTarget(name: "CLITests", dependencies: ["_TestSupport"], swiftSettings: swiftSettings),
     ]
 )

@@ -14,8 +14,8 @@ public enum DataDictionary {
 
     /// The files, in the order they are written and documented.
     public static let files = [
-        "dfg.csv", "start_activities.csv", "end_activities.csv", "variants.csv", "activities.csv",
-        "data-dictionary.csv",
+        "dfg.csv", "start_activities.csv", "end_activities.csv", "variants.csv", "activities.csv", "sla.csv",
+        "changes.csv", "data-dictionary.csv",
     ]
 
     /// The header row of a file, as its column names.
@@ -74,6 +74,30 @@ public enum DataDictionary {
                 "\(text) of the event's start (or completion, without a start timestamp) - the previous event's completion, in seconds; empty when it never has a predecessor"
             )
         }
+        add("sla.csv", "dimension", "string", "all, or the case attribute segmented by (CaseDimensions: few-valued attributes, numbers cut at quartiles)")
+        add("sla.csv", "segment", "string", "all, or the attribute's value (a [low, high) range for a numeric attribute)")
+        add("sla.csv", "week", "string", "all, the ISO week the cases were due (promise), e.g. 2026-W05, or none for cases without a promise")
+        add("sla.csv", "cases", "integer", "cases in the group, whatever their status")
+        add("sla.csv", "met", "integer", "milestone at or before the promise")
+        add("sla.csv", "missed", "integer", "missed_late + missed_cancelled + missed_open")
+        add("sla.csv", "attainment", "float", "met / (met + missed); empty when no case is decided")
+        add("sla.csv", "missed_late", "integer", "milestone after the promise")
+        add("sla.csv", "missed_cancelled", "integer", "cancelled before reaching the milestone")
+        add("sla.csv", "missed_open", "integer", "neither milestone nor cancellation, and the promise has passed (as of the latest event)")
+        add("sla.csv", "open", "integer", "promise still ahead, no milestone: not yet decided")
+        add("sla.csv", "no_promise", "integer", "cases without a readable promise")
+        add(
+            "changes.csv", "kind", "string",
+            "summary, variant_new, variant_gone, variant_share, edge_new, edge_gone, edge_median_wait, activity_median_wait or sla_attainment")
+        add(
+            "changes.csv", "item", "string",
+            "the figure, variant (JSON array), edge (source -> target), activity or segment (dimension=value)")
+        add("changes.csv", "previous", "float", "value in the comparison window; empty if the item did not exist then")
+        add("changes.csv", "current", "float", "value in the analysed window; empty if the item no longer exists")
+        add("changes.csv", "delta", "float", "current - previous; empty unless both exist")
+        add(
+            "changes.csv", "description", "string",
+            "the change in words; shares and attainment are fractions, waits and throughput in hours, new/gone edges in occurrences")
         add("data-dictionary.csv", "file", "string", "the file the column belongs to")
         add("data-dictionary.csv", "column", "string", "the column's name in the header row")
         add("data-dictionary.csv", "type", "string", "string, integer, float (fixed 6 decimals) or json")

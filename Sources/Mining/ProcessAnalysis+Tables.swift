@@ -4,8 +4,9 @@ import _WaybillSupport
 
 extension ProcessAnalysis {
     /// Writes the analysis as tidy CSV files into a folder (created if missing): `dfg.csv`,
-    /// `start_activities.csv`, `end_activities.csv`, `variants.csv`, `activities.csv` and
-    /// `data-dictionary.csv`, whose columns `DataDictionary` lists.
+    /// `start_activities.csv`, `end_activities.csv`, `variants.csv`, `activities.csv`, `sla.csv`
+    /// (when `sla` is set), `changes.csv` (when a comparison is given) and `data-dictionary.csv`,
+    /// whose columns `DataDictionary` lists.
     ///
     /// The output is deterministic, byte for byte: rows in a fixed order (dfg by frequency
     /// descending then source and target name; start and end activities by cases then name;
@@ -18,7 +19,7 @@ extension ProcessAnalysis {
     /// - Throws: `MiningError.cannotWrite` naming the folder or file.
     /// - Complexity: O(*edges* + *variants* × *k* + *activities*).
     @discardableResult
-    public func writeTables(to directory: URL) throws -> [String] {
+    public func writeTables(to directory: URL, comparison: ProcessComparison? = nil) throws -> [String] {
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         } catch {
@@ -26,9 +27,10 @@ extension ProcessAnalysis {
                 .cannotWrite, "cannot create the output folder: \(error.localizedDescription)", location: directory.path
             )
         }
-        let tables = self.tables()
+        var tables = self.tables()
+        if let comparison { tables["changes.csv"] = comparison.csv() }
         var written: [String] = []
-        for file in DataDictionary.files {
+        for file in DataDictionary.files where tables[file] != nil {
             let url = directory.appendingPathComponent(file)
             do {
                 try Data(tables[file]!.utf8).write(to: url, options: .atomic)
@@ -44,11 +46,7 @@ extension ProcessAnalysis {
     func tables() -> [String: String] {
         let dfg = directlyFollows
         var tables: [String: String] = [:]
-        func table(_ file: String, _ rows: [[String]]) {
-            var text = DataDictionary.header(file).joined(separator: ",") + "\n"
-            for row in rows { text += row.joined(separator: ",") + "\n" }
-            tables[file] = text
-        }
+        func table(_ file: String, _ rows: [[String]]) { tables[file] = Self.csv(file, rows) }
         let name = { (code: Int32) in CSVCell.escape(dfg.activityNames[Int(code)]) }
         table(
             "dfg.csv",
@@ -78,12 +76,30 @@ extension ProcessAnalysis {
                 return [name(r.activity), String(r.frequency), String(r.cases), String(r.reworkCases)]
                     + summary(r.serviceTime) + summary(r.waitingTime)
             })
+        if let sla {
+            table(
+                "sla.csv",
+                sla.rows.map { r in
+                    [CSVCell.escape(r.dimension), CSVCell.escape(r.segment), r.week]
+                        + [r.cases, r.met, r.missed].map(String.init) + [r.attainment.map(Self.decimal) ?? ""]
+                        + [SLAOutcomes.Status.missedLate, .missedCancelled, .missedOpen, .open, .noPromise].map {
+                            String(r.count($0))
+                        }
+                })
+        }
         table(
             "data-dictionary.csv",
             DataDictionary.columns.map { c in
                 [c.file, c.name, c.type, c.description].map(CSVCell.escape)
             })
         return tables
+    }
+
+    /// A CSV file: the header from `DataDictionary`, then the rows (cells already escaped).
+    static func csv(_ file: String, _ rows: [[String]]) -> String {
+        var text = DataDictionary.header(file).joined(separator: ",") + "\n"
+        for row in rows { text += row.joined(separator: ",") + "\n" }
+        return text
     }
 
     /// A number with exactly 6 decimals, rounded half away from zero, without locale or exponent:

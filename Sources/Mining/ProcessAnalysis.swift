@@ -21,6 +21,12 @@ public struct ProcessAnalysis: Sendable {
     public var variants: VariantTable
     /// Per-activity figures.
     public var activities: ActivityStatistics
+    /// The median case throughput time (first to last completion), in seconds, as pandas
+    /// computes a median; nil for an empty log.
+    public var medianThroughputSeconds: Double?
+    /// SLA attainment by segment and week, when an SLA rule applies to the log (set by the caller:
+    /// the outcomes need the whole log, not only the filtered cases).
+    public var sla: SLAReport?
 
     /// Analyses a columnar log.
     ///
@@ -40,6 +46,17 @@ public struct ProcessAnalysis: Sendable {
         firstEvent = log.timestamps.min()
         lastEvent = log.timestamps.max()
         (directlyFollows, variants, activities) = results.take()
+        var throughput = (0..<log.caseCount).compactMap { c -> Double? in
+            let range = log.events(ofCase: c)
+            return range.isEmpty ? nil : Double(log.timestamps[range.upperBound - 1] - log.timestamps[range.lowerBound]) / 1e6
+        }
+        throughput.sort()
+        medianThroughputSeconds =
+            throughput.isEmpty
+            ? nil
+            : throughput.count % 2 == 1
+                ? throughput[throughput.count / 2]
+                : (throughput[throughput.count / 2 - 1] + throughput[throughput.count / 2]) / 2
     }
 
     /// The default run name: the UTC date of the latest event, `YYYY-MM-DD` (nil for an empty log).

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Configuration
 import Export
 import Foundation
 import Ingestion
@@ -28,6 +29,10 @@ func runReportingErrors(_ body: () throws -> Void) throws {
         try fail("error: \(error)", code: Exit.output)
     } catch let error as MiningError {
         try fail("error: \(error)", code: error.code == .cannotWrite ? Exit.output : Exit.badInput)
+    } catch let error as ConfigurationError {
+        try fail("error: \(error)", code: Exit.badInput)
+    } catch let error as OutputError {
+        try fail("error: \(error)", code: Exit.output)
     } catch let error as SimulationError {
         try fail("error: \(error)", code: Exit.badInput)
     } catch let error as ByteSource.ReadError {
@@ -39,6 +44,13 @@ func runReportingErrors(_ body: () throws -> Void) throws {
     } catch {
         try fail("error: \(error)", code: Exit.unexpected)
     }
+}
+
+/// A file the CLI itself writes (not a library) cannot be written.
+struct OutputError: Error, CustomStringConvertible {
+    var path: String
+    var reason: String
+    var description: String { "\(path): cannot write: \(reason)" }
 }
 
 /// Marks errors that ArgumentParser should report itself.

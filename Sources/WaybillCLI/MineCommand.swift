@@ -1,4 +1,5 @@
 import ArgumentParser
+import Configuration
 import Foundation
 import Mining
 import Storage
@@ -12,7 +13,8 @@ struct Mine: ParsableCommand {
         discussion: """
             Loads the case view on one object type, applies the filters and writes
             dfg.csv, start_activities.csv, end_activities.csv, variants.csv,
-            activities.csv and data-dictionary.csv into
+            activities.csv, sla.csv, changes.csv (with --compare-to) and
+            data-dictionary.csv into
             <workspace>/Notebooks-data/<run>/, or into --out DIR. The run name
             defaults to the UTC date of the latest event analysed (YYYY-MM-DD).
 
@@ -35,6 +37,8 @@ struct Mine: ParsableCommand {
               waybill mine --end-activity Delivered --min-throughput-hours 48
               waybill mine --top-variants 10
               waybill mine --variant-coverage 0.8 --object-type orders
+              waybill mine --from 2026-02-23 --to 2026-03-02 --compare-to previous
+              waybill mine --milestone Shipped --promise-hours 48
             """)
 
     @OptionGroup var workspace: WorkspaceOptions
@@ -81,6 +85,14 @@ struct Mine: ParsableCommand {
             "Keep the cases of the fewest top variants covering this share of cases (0.8 = 80%).", valueName: "share"))
     var variantCoverage: Double?
 
+    @Option(
+        help: ArgumentHelp(
+            "Compare with another window: 'previous' (same length, just before --from) or FROM..TO.",
+            valueName: "window"))
+    var compareTo: String?
+
+    @OptionGroup(title: "SLA rule (overrides waybill.yaml)") var sla: SLAOptions
+
     @Option(help: ArgumentHelp("Output folder (default: <workspace>/Notebooks-data/<run>).", valueName: "dir"))
     var out: String?
 
@@ -122,10 +134,27 @@ struct Mine: ParsableCommand {
                 return try body()
             }
             let ws = try workspace.open()
+            let config = try WorkspaceConfig.load(path: ws.configPath)
+            let previousFilter = try compareTo.map { try Self.comparisonFilter($0, current: filter) }
             let store = try ws.openStore(create: false)
-            let log = try timed(\.loadSeconds) { try store.loadCaseView(objectType: objectType) }
+            let log = try timed(\.loadSeconds) { try store.loadCaseView(objectType: objectType ?? config.caseType) }
             let filtered = try timed(\.filterSeconds) { try filter.apply(to: log) }
-            let analysis = timed(\.analysisSeconds) { ProcessAnalysis(log: filtered) }
+            let hasConfig = FileManager.default.fileExists(atPath: ws.configPath) || sla.overridesAnything
+            let outcomes = try timed(\.analysisSeconds) {
+                try Self.slaOutcomes(log: log, rule: sla.rule(base: config.sla), required: hasConfig)
+            }
+            func analyse(_ subset: ColumnarLog) -> ProcessAnalysis {
+                var analysis = ProcessAnalysis(log: subset)
+                if let outcomes {
+                    analysis.sla = SLAReport(
+                        outcomes: outcomes.restricted(to: subset, from: log), dimensions: CaseDimensions(log: subset))
+                }
+                return analysis
+            }
+            let analysis = timed(\.analysisSeconds) { analyse(filtered) }
+            let comparison = try previousFilter.map { f in
+                ProcessComparison(previous: analyse(try f.apply(to: log)), current: analysis)
+            }
             let run =
                 runName ?? analysis.defaultRunName ?? log.timestamps.max().map {
                     String(Timestamp.format($0).prefix(10))
@@ -134,12 +163,50 @@ struct Mine: ParsableCommand {
             let directory =
                 try out.map { URL(fileURLWithPath: $0, isDirectory: true) }
                 ?? ws.resolve("Notebooks-data/\(run)")
-            let files = try timed(\.writeSeconds) { try analysis.writeTables(to: directory) }
-            let summary = MineSummary(
+            let files = try timed(\.writeSeconds) { try analysis.writeTables(to: directory, comparison: comparison) }
+            var summary = MineSummary(
                 analysis, casesBeforeFilters: log.caseCount, eventsBeforeFilters: log.eventCount, run: run,
                 output: directory.path, files: files, timings: timings)
+            summary.changes = comparison?.changes.count
             if workspace.json { try printJSON(summary) } else { summary.print(filtered: !filter.keepsEverything) }
         }
+    }
+}
+
+extension Mine {
+    /// The SLA outcomes of the whole log, or nil when the rule does not fit the log and nothing
+    /// asked for it (no waybill.yaml, no SLA flag): then the error would only be noise.
+    static func slaOutcomes(log: ColumnarLog, rule: SLARule, required: Bool) throws -> SLAOutcomes? {
+        do {
+            return try SLAOutcomes(log: log, rule: rule)
+        } catch is MiningError where !required {
+            return nil
+        }
+    }
+
+    /// The filter of the comparison window: the same filters on another window.
+    static func comparisonFilter(_ text: String, current: CaseFilter) throws -> CaseFilter {
+        var filter = current
+        if text == "previous" {
+            guard let from = current.from, let to = current.to else {
+                throw MiningError(
+                    .invalidOption, "--compare-to previous needs --from and --to, to know the window's length",
+                    location: "--compare-to")
+            }
+            filter.from = from - (to - from)
+            filter.to = from
+        } else {
+            let parts = text.components(separatedBy: "..")
+            guard parts.count == 2 else {
+                throw MiningError(
+                    .invalidOption, "expected 'previous' or FROM..TO, such as 2026-02-16..2026-02-23, not '\(text)'",
+                    location: "--compare-to")
+            }
+            filter.from = try CaseFilter.parseInstant(parts[0], option: "--compare-to")
+            filter.to = try CaseFilter.parseInstant(parts[1], option: "--compare-to")
+        }
+        try filter.validate()
+        return filter
     }
 }
 
@@ -184,7 +251,19 @@ struct MineSummary: Encodable {
     var files: [String]
     var topEdges: [Edge]
     var topVariants: [Variant]
+    /// SLA counts over the analysed cases, when the rule applies.
+    var sla: SLA?
+    /// Rows of changes.csv, with --compare-to.
+    var changes: Int?
     var timings: Timings
+
+    struct SLA: Encodable {
+        var met: Int
+        var missed: Int
+        var open: Int
+        var noPromise: Int
+        var attainment: Double?
+    }
 
     init(
         _ a: ProcessAnalysis, casesBeforeFilters: Int, eventsBeforeFilters: Int, run: String, output: String,
@@ -215,6 +294,12 @@ struct MineSummary: Encodable {
                 activities: a.variants.names($0))
         }
         self.timings = timings
+        sla = a.sla.map {
+            let all = $0.overall
+            return SLA(
+                met: all.met, missed: all.missed, open: all.count(.open), noPromise: all.count(.noPromise),
+                attainment: all.attainment)
+        }
     }
 
     func print(filtered: Bool) {
@@ -240,6 +325,13 @@ struct MineSummary: Encodable {
                 "  \(v.rank). \(share) (\(grouped(v.cases)) cases, median \(Self.duration(v.medianThroughputSeconds))): \(names)"
             )
         }
+        if let sla {
+            let attainment = sla.attainment.map { String(format: "%.1f%%", $0 * 100) } ?? "n/a"
+            Swift.print(
+                "SLA: \(attainment) attainment (\(grouped(sla.met)) met, \(grouped(sla.missed)) missed, "
+                    + "\(grouped(sla.open)) open, \(grouped(sla.noPromise)) without a promise)")
+        }
+        if let changes { Swift.print("Changes against the comparison window: \(changes) rows in changes.csv") }
         Swift.print("Wrote \(files.count) files to \(output)")
     }
 

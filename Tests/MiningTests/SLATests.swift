@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import _TestSupport
 import _WaybillSupport
 
 @testable import Mining
@@ -109,5 +110,35 @@ import _WaybillSupport
         #expect(week("2024-12-30T00:00:00Z") == "2025-W01")
         #expect(Timestamp.weekday(Timestamp.parseISO("2026-11-26T10:00:00Z")!.micros) == 3)
         #expect(Timestamp.hour(Timestamp.parseISO("2026-11-26T10:59:59Z")!.micros) == 10)
+    }
+}
+
+extension SLATests {
+    /// sla.csv of the simulated log, written twice: byte-identical, and its counts add up.
+    @Test func slaTableIsDeterministicAndConsistent() throws {
+        let sim = try SimulatedLog.make()
+        func write() throws -> String {
+            var analysis = ProcessAnalysis(log: sim.log)
+            analysis.sla = SLAReport(
+                outcomes: try SLAOutcomes(log: sim.log, rule: .retailDefault), dimensions: CaseDimensions(log: sim.log))
+            let directory = Fixtures.temporaryDirectory("sla")
+            try analysis.writeTables(to: directory)
+            return try String(contentsOf: directory.appendingPathComponent("sla.csv"), encoding: .utf8)
+        }
+        let text = try write()
+        #expect(try write() == text)
+        let rows = text.split(separator: "\n").dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+        let overall = try #require(rows.first)
+        #expect(overall[0...2] == ["all", "all", "all"])
+        #expect(Int(overall[3]) == sim.log.caseCount)
+        // Per channel, the "all week" rows add up to the overall count.
+        let channels = rows.filter { $0[0] == "channel" && $0[2] == "all" }
+        #expect(channels.count == 5)
+        #expect(channels.reduce(0) { $0 + Int($1[3])! } == sim.log.caseCount)
+        // customer_id has too many values to be a dimension; order_value is cut at quartiles.
+        #expect(!rows.contains { $0[0] == "customer_id" })
+        // (Their level names hold a comma, so the cells are quoted.)
+        let quartiles = text.split(separator: "\n").filter { $0.hasPrefix("order_value,\"[") && $0.contains("\",all,") }
+        #expect(quartiles.count == 4)
     }
 }

@@ -146,3 +146,26 @@ public struct SLAOutcomes: Sendable {
         return counts
     }
 }
+
+extension SLAOutcomes {
+    /// The outcomes of the cases of `subset` (a filtered view of `log`, the log these outcomes
+    /// were computed on), matched by case id, in `subset`'s case order.
+    ///
+    /// Filters may trim a case's events (an events window), but its SLA status is a property of
+    /// the whole case, so it is computed on the whole log and then carried over.
+    ///
+    /// - Complexity: O(*cases of log* + *cases of subset*).
+    public func restricted(to subset: ColumnarLog, from log: ColumnarLog) -> SLAOutcomes {
+        precondition(log.caseCount == status.count, "outcomes of another log")
+        var index: [String: Int] = [:]
+        index.reserveCapacity(log.caseCount)
+        for (c, id) in log.caseIDs.enumerated() { index[id] = c }
+        var out = self
+        let rows = subset.caseIDs.map { index[$0]! }
+        out.status = rows.map { status[$0] }
+        out.promise = rows.map { promise[$0] }
+        out.milestoneTime = rows.map { milestoneTime[$0] }
+        out.decidedAt = rows.map { decidedAt[$0] }
+        return out
+    }
+}

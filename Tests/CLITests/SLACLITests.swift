@@ -1,0 +1,55 @@
+import Foundation
+import Testing
+import _TestSupport
+
+@Suite(.serialized) struct SLACLITests {
+    /// A demo workspace of 1,500 simulated orders, made once.
+    static let workspace: String = {
+        let ws = Fixtures.temporaryDirectory("cli-sla").appendingPathComponent("ws").path
+        let demo = try! CLI.run("demo", "--workspace", ws, "--orders", "1500")
+        precondition(demo.status == 0, demo.stderr)
+        return ws
+    }()
+
+    @Test func initWritesTheTemplateOnce() throws {
+        let ws = Fixtures.temporaryDirectory("cli-init").path
+        let first = try CLI.run("init", "--workspace", ws)
+        #expect(first.status == 0, "\(first.stderr)")
+        let text = try String(contentsOfFile: ws + "/waybill.yaml", encoding: .utf8)
+        #expect(text.contains("milestone: Delivered"))
+        let again = try CLI.run("init", "--workspace", ws)
+        #expect(again.status == 3)
+        #expect(again.stderr.contains("waybill.yaml") && again.stderr.contains("--force"))
+        #expect(try CLI.run("init", "--workspace", ws, "--force").status == 0)
+    }
+
+    @Test func mineWritesSLAAndChanges() throws {
+        let out = Fixtures.temporaryDirectory("cli-sla-out").path
+        let mine = try CLI.run(
+            "mine", "--workspace", Self.workspace, "--from", "2026-02-16", "--to", "2026-02-23", "--compare-to",
+            "previous", "--out", out, "--json")
+        #expect(mine.status == 0, "\(mine.stderr)")
+        #expect(mine.stdout.contains("\"attainment\""))
+        let sla = try String(contentsOfFile: out + "/sla.csv", encoding: .utf8)
+        #expect(sla.hasPrefix("dimension,segment,week,cases,met,missed,attainment,"))
+        #expect(sla.contains("\nchannel,store_pickup,all,"))
+        let changes = try String(contentsOfFile: out + "/changes.csv", encoding: .utf8)
+        #expect(changes.contains("\nsummary,sla_attainment,"))
+        #expect(changes.contains("\nedge_median_wait,"))
+    }
+
+    @Test func badRulesAreNamed() throws {
+        let unknown = try CLI.run("mine", "--workspace", Self.workspace, "--milestone", "Delivred", "--out",
+            Fixtures.temporaryDirectory("cli-sla-bad").path)
+        #expect(unknown.status == 3)
+        #expect(unknown.stderr.contains("Delivred"))
+        let ws = Fixtures.temporaryDirectory("cli-sla-config").path
+        try Data("sla:\n  milestne: Delivered\n".utf8).write(to: URL(fileURLWithPath: ws + "/waybill.yaml"))
+        let mine = try CLI.run("mine", "--workspace", ws)
+        #expect(mine.status == 3)
+        #expect(mine.stderr.contains("sla.milestne"))
+        let previous = try CLI.run("mine", "--workspace", Self.workspace, "--compare-to", "previous")
+        #expect(previous.status == 3)
+        #expect(previous.stderr.contains("--from and --to"))
+    }
+}

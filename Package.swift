@@ -20,6 +20,7 @@ let package = Package(
         .library(name: "Conformance", targets: ["Conformance"]),
         .library(name: "Learning", targets: ["Learning"]),
         .library(name: "Configuration", targets: ["Configuration"]),
+        .library(name: "Features", targets: ["Features"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -54,6 +55,9 @@ let package = Package(
         .target(
             name: "Conformance", dependencies: ["Storage", "Mining", "_WaybillSupport"], swiftSettings: swiftSettings),
         .target(
+            name: "Features", dependencies: ["Storage", "Mining", "Learning", "_WaybillSupport"],
+            swiftSettings: swiftSettings),
+        .target(
             name: "Configuration", dependencies: ["Mining", .product(name: "Yams", package: "Yams")],
             swiftSettings: swiftSettings),
         .target(
@@ -64,14 +68,16 @@ let package = Package(
         .executableTarget(
             name: "WaybillCLI",
             dependencies: [
-                "Storage", "Ingestion", "Export", "Simulation", "Mining", "Conformance", "Learning", "Configuration", "_WaybillSupport",
+                "Storage", "Ingestion", "Export", "Simulation", "Mining", "Conformance", "Learning", "Features", "Configuration", "_WaybillSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings),
 
         // MARK: - Unit test bundles
 
-        .target(name: "_TestSupport", dependencies: ["Storage", "_WaybillSupport"], path: "Tests/_TestSupport"),
+        .target(
+            name: "_TestSupport", dependencies: ["Storage", "Ingestion", "Simulation", "_WaybillSupport"],
+            path: "Tests/_TestSupport"),
         .testTarget(name: "SupportTests", dependencies: ["_WaybillSupport", "_TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "_TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
@@ -90,6 +96,9 @@ let package = Package(
         .testTarget(name: "LearningTests", dependencies: ["Learning", "_TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ConfigurationTests", dependencies: ["Configuration", "Mining"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "FeaturesTests", dependencies: ["Features", "Learning", "Mining", "Storage", "Simulation", "Ingestion", "_TestSupport"],
+            swiftSettings: swiftSettings),
         .testTarget(name: "CLITests", dependencies: ["_TestSupport"], swiftSettings: swiftSettings),
     ]
 )

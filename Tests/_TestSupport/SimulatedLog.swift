@@ -1,19 +1,17 @@
 import Foundation
+import Ingestion
 import Simulation
-import _TestSupport
-
-@testable import Ingestion
-@testable import Storage
+import Storage
 
 /// A simulated retailer's orders extracted into a store, with the simulator's ground truth: the
 /// log the SLA, bottleneck and drift tests check their findings against.
-struct SimulatedLog {
-    var log: ColumnarLog
-    var truth: GroundTruth
+public struct SimulatedLog: Sendable {
+    public var log: ColumnarLog
+    public var truth: GroundTruth
 
     /// Simulates `orders` orders with `seed`, extracts them and loads the orders case view.
     /// Cached per (orders, seed) for the test process.
-    static func make(orders: Int = 4_000, seed: UInt64 = 42) throws -> SimulatedLog {
+    public static func make(orders: Int = 4_000, seed: UInt64 = 42) throws -> SimulatedLog {
         let key = "\(orders)-\(seed)"
         if let cached = cache.get(key) { return cached }
         let directory = Fixtures.temporaryDirectory("simulated-\(key)")

@@ -1,0 +1,119 @@
+import Dispatch
+import Learning
+import Mining
+import Storage
+import _WaybillSupport
+
+extension PrefixEncoder {
+    /// The feature matrix of `rows` of `log`, one row per prefix, columns as `schema.features`.
+    ///
+    /// `outcomes` gives each case's promise (and, with the rule's cancellations, the ends the
+    /// process context counts); `context` may be shared between calls on the same log.
+    /// Rows are encoded in two halves on two threads; each walks its rows' events incrementally,
+    /// so a case's prefixes cost its events once.
+    ///
+    /// - Complexity: O(*rows* × *features* + *events of the rows' cases* + *rows* × log *cases*).
+    public func encode(log: ColumnarLog, rows: PrefixRows, outcomes: SLAOutcomes, context: ProcessContext)
+        -> FeatureMatrix
+    {
+        let schema = self.schema
+        let p = schema.features.count
+        let n = rows.count
+        // Case attribute columns as numbers or level codes, per case.
+        let attributeColumns: [[Double]] = schema.caseAttributes.map { a in
+            guard let column = log.caseAttributes[a.attribute] else {
+                return [Double](repeating: .nan, count: log.caseCount)
+            }
+            if a.numeric { return column.map { $0?.number ?? .nan } }
+            var index: [String: Double] = [:]
+            for (i, level) in a.levels.enumerated() { index[level] = Double(i) }
+            let other = index[FeatureSchema.otherLevel] ?? .nan
+            return column.map { value in value.map { index[$0.text] ?? other } ?? .nan }
+        }
+        // Log activity code -> counted slot, timed slot, last-activity level.
+        let names = log.activityNames
+        let countedSlot = names.map { name in schema.countedActivities.firstIndex(of: name) ?? -1 }
+        let timedSlot = names.map { name in schema.timedActivities.firstIndex(of: name) ?? -1 }
+        let otherActivity = Double(schema.lastActivityLevels.count)
+        let lastLevel = names.map { name in schema.lastActivityLevels.firstIndex(of: name).map(Double.init) ?? otherActivity }
+        let a0 = schema.caseAttributes.count
+        let timeBase = a0
+        let countBase = a0 + 8
+        let timedBase = countBase + schema.countedActivities.count
+        let contextBase = timedBase + schema.timedActivities.count
+        precondition(contextBase + schema.contextFeatures.count == p, "schema and encoder disagree")
+
+        var values = [Double](repeating: .nan, count: n * p)
+        values.withUnsafeMutableBufferPointer { buffer in
+            let out = UnsafeMutableSendablePointer(buffer.baseAddress!)
+            let chunks = n < 10_000 ? 1 : 2
+            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+                let lower = n * chunk / chunks
+                let upper = n * (chunk + 1) / chunks
+                var counts = [Double](repeating: 0, count: schema.countedActivities.count)
+                var firstTime = [Microseconds](repeating: .min, count: schema.timedActivities.count)
+                var seen = Set<Int32>()
+                var currentCase = -1
+                var walked = 0
+                var rework = 0
+                for r in lower..<upper {
+                    let c = Int(rows.caseIndex[r])
+                    let range = log.events(ofCase: c)
+                    let k = Int(rows.eventCount[r])
+                    if c != currentCase || k < walked {
+                        currentCase = c
+                        walked = 0
+                        rework = 0
+                        for j in counts.indices { counts[j] = 0 }
+                        for j in firstTime.indices { firstTime[j] = .min }
+                        seen.removeAll(keepingCapacity: true)
+                    }
+                    while walked < k {
+                        let i = range.lowerBound + walked
+                        let a = log.activities[i]
+                        if countedSlot[Int(a)] >= 0 { counts[countedSlot[Int(a)]] += 1 }
+                        let ts = timedSlot[Int(a)]
+                        if ts >= 0 && firstTime[ts] == .min { firstTime[ts] = log.timestamps[i] }
+                        if !seen.insert(a).inserted { rework += 1 }
+                        walked += 1
+                    }
+                    let t = rows.time[r]
+                    let start = log.timestamps[range.lowerBound]
+                    let last = range.lowerBound + k - 1
+                    func set(_ column: Int, _ value: Double) { out.pointer[column * n + r] = value }
+                    for j in 0..<a0 { set(j, attributeColumns[j][c]) }
+                    set(timeBase, Double(t - start) / 3.6e9)
+                    let promise = outcomes.promise[c]
+                    set(timeBase + 1, promise == .min ? .nan : Double(promise - t) / 3.6e9)
+                    set(timeBase + 2, Double(Timestamp.hour(t)))
+                    set(timeBase + 3, Double(Timestamp.weekday(t)))
+                    set(timeBase + 4, Double(k))
+                    set(timeBase + 5, Double(rework))
+                    set(timeBase + 6, Double(t - log.timestamps[last]) / 3.6e9)
+                    set(timeBase + 7, lastLevel[Int(log.activities[last])])
+                    for j in counts.indices { set(countBase + j, counts[j]) }
+                    for j in firstTime.indices {
+                        set(timedBase + j, firstTime[j] == .min ? .nan : Double(firstTime[j] - start) / 3.6e9)
+                    }
+                    for (j, name) in schema.contextFeatures.enumerated() {
+                        let v: Double
+                        switch name {
+                        case "node_wip": v = context.nodeWorkInProgress(case: c, at: t)
+                        case "node_recent_throughput": v = context.nodeRecentThroughput(case: c, at: t)
+                        case "carrier_recent_late_rate": v = context.carrierRecentLateRate(case: c, at: t)
+                        default: v = context.channelRecentAllocationFailureRate(case: c, at: t)
+                        }
+                        set(contextBase + j, v)
+                    }
+                }
+            }
+        }
+        return FeatureMatrix(features: schema.features, rowCount: n, values: values)
+    }
+}
+
+/// A raw pointer the row chunks write through; each chunk writes only its own rows.
+struct UnsafeMutableSendablePointer: @unchecked Sendable {
+    let pointer: UnsafeMutablePointer<Double>
+    init(_ pointer: UnsafeMutablePointer<Double>) { self.pointer = pointer }
+}

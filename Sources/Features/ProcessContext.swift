@@ -1,0 +1,191 @@
+import Mining
+import Storage
+import _WaybillSupport
+
+/// The state of the operation around a case at any instant: work in progress and recent
+/// throughput at its node, the recent late rate of its carrier, the recent allocation-failure
+/// rate of its channel.
+///
+/// Every figure at instant τ counts only events at or before τ, so it can describe a prefix
+/// without leaking the future. Each group keeps sorted arrays of event times (and prefix sums),
+/// and a query is two binary searches.
+public struct ProcessContext: Sendable {
+    /// The attributes and activities the figures are about, and their windows.
+    public struct Options: Sendable, Equatable, Codable {
+        public var nodeAttribute = "node"
+        public var carrierAttribute = "carrier"
+        public var channelAttribute = "channel"
+        public var allocationFailedActivity = "Allocation Failed"
+        public var allocatedActivity = "Order Allocated"
+        /// The window of "recent" throughput and allocation failures, in hours.
+        public var recentHours = 24.0
+        /// The window of the carrier's recent late rate, in hours.
+        public var carrierWindowHours = 168.0
+        public init() {}
+    }
+
+    /// Sorted times per group level.
+    struct Times: Sendable {
+        var byLevel: [[Microseconds]]
+        /// Count of times in (from, to].
+        func count(_ level: Int, _ from: Microseconds, _ to: Microseconds) -> Int {
+            let times = byLevel[level]
+            return upperBound(times, to) - upperBound(times, from)
+        }
+    }
+
+    let options: Options
+    /// Per case: node, carrier and channel level codes (-1 none).
+    let node: [Int32], carrier: [Int32], channel: [Int32]
+    let nodeStarts: Times, nodeEnds: Times
+    let carrierFinished: Times
+    /// Per carrier: prefix sums of late flags in `carrierFinished` order.
+    let carrierLateSums: [[Int32]]
+    let channelFailures: Times, channelAllocations: Times
+
+    /// Which figures the log supports.
+    public let hasNode: Bool, hasCarrier: Bool, hasChannel: Bool, hasAllocations: Bool
+
+    /// Builds the per-group time arrays of a log, with cases' ends and lateness from `outcomes`
+    /// (the milestone time, or the cancellation, as of `outcomes.asOf`).
+    ///
+    /// - Complexity: O(*events* + *cases* log *cases*).
+    public init(log: ColumnarLog, outcomes: SLAOutcomes, cancellationActivities: [String], options: Options = Options()) {
+        self.options = options
+        func codes(_ name: String) -> ([Int32], Int)? {
+            guard let column = log.caseAttributes[name] else { return nil }
+            var index: [String: Int32] = [:]
+            let codes = column.map { value -> Int32 in
+                guard let text = value?.text else { return -1 }
+                if let i = index[text] { return i }
+                index[text] = Int32(index.count)
+                return Int32(index.count - 1)
+            }
+            return (codes, index.count)
+        }
+        let n = log.caseCount
+        let none = [Int32](repeating: -1, count: n)
+        let nodeCodes = codes(options.nodeAttribute)
+        let carrierCodes = codes(options.carrierAttribute)
+        let channelCodes = codes(options.channelAttribute)
+        node = nodeCodes?.0 ?? none
+        carrier = carrierCodes?.0 ?? none
+        channel = channelCodes?.0 ?? none
+        hasNode = nodeCodes != nil
+        hasCarrier = carrierCodes != nil
+        hasChannel = channelCodes != nil
+
+        let cancel = Set(cancellationActivities.compactMap { log.activityNames.firstIndex(of: $0) }.map(Int32.init))
+        var starts = [[Microseconds]](repeating: [], count: nodeCodes?.1 ?? 0)
+        var ends = starts
+        var finished = [[(Microseconds, Bool)]](repeating: [], count: carrierCodes?.1 ?? 0)
+        for c in 0..<n {
+            let range = log.events(ofCase: c)
+            guard !range.isEmpty else { continue }
+            // The case ends at its milestone or its first cancellation, whichever is first.
+            var end = outcomes.milestoneTime[c]
+            if let i = range.first(where: { cancel.contains(log.activities[$0]) }),
+                end == .min || log.timestamps[i] < end
+            {
+                end = log.timestamps[i]
+            }
+            if node[c] >= 0 {
+                starts[Int(node[c])].append(log.timestamps[range.lowerBound])
+                if end != .min { ends[Int(node[c])].append(end) }
+            }
+            if carrier[c] >= 0, outcomes.milestoneTime[c] != .min, outcomes.promise[c] != .min {
+                finished[Int(carrier[c])].append((outcomes.milestoneTime[c], outcomes.milestoneTime[c] > outcomes.promise[c]))
+            }
+        }
+        nodeStarts = Times(byLevel: starts.map { $0.sorted() })
+        nodeEnds = Times(byLevel: ends.map { $0.sorted() })
+        var lateSums: [[Int32]] = []
+        var finishedTimes: [[Microseconds]] = []
+        for list in finished {
+            let sorted = list.sorted { $0.0 < $1.0 }
+            finishedTimes.append(sorted.map(\.0))
+            var sums: [Int32] = [0]
+            for (_, late) in sorted { sums.append(sums.last! + (late ? 1 : 0)) }
+            lateSums.append(sums)
+        }
+        carrierFinished = Times(byLevel: finishedTimes)
+        carrierLateSums = lateSums
+
+        let failed = log.activityNames.firstIndex(of: options.allocationFailedActivity).map(Int32.init)
+        let allocated = log.activityNames.firstIndex(of: options.allocatedActivity).map(Int32.init)
+        hasAllocations = hasChannel && failed != nil && allocated != nil
+        var failures = [[Microseconds]](repeating: [], count: channelCodes?.1 ?? 0)
+        var attempts = failures
+        if hasAllocations {
+            for c in 0..<n where channel[c] >= 0 {
+                for i in log.events(ofCase: c) {
+                    let a = log.activities[i]
+                    if a == failed { failures[Int(channel[c])].append(log.timestamps[i]) }
+                    if a == failed || a == allocated { attempts[Int(channel[c])].append(log.timestamps[i]) }
+                }
+            }
+        }
+        channelFailures = Times(byLevel: failures.map { $0.sorted() })
+        channelAllocations = Times(byLevel: attempts.map { $0.sorted() })
+    }
+
+    /// Cases at the case's node started by τ and neither fulfilled nor cancelled by τ (NaN
+    /// without a node).
+    ///
+    /// - Complexity: O(log *cases*).
+    public func nodeWorkInProgress(case c: Int, at t: Microseconds) -> Double {
+        let level = Int(node[c])
+        guard level >= 0 else { return .nan }
+        return Double(nodeStarts.count(level, .min, t) - nodeEnds.count(level, .min, t))
+    }
+
+    /// Cases at the case's node fulfilled or cancelled in the `recentHours` before τ.
+    ///
+    /// - Complexity: O(log *cases*).
+    public func nodeRecentThroughput(case c: Int, at t: Microseconds) -> Double {
+        let level = Int(node[c])
+        guard level >= 0 else { return .nan }
+        return Double(nodeEnds.count(level, t - Int64(options.recentHours * 3.6e9), t))
+    }
+
+    /// Share of the carrier's orders reaching their milestone in the `carrierWindowHours` before
+    /// τ that were late (NaN when none did).
+    ///
+    /// - Complexity: O(log *cases*).
+    public func carrierRecentLateRate(case c: Int, at t: Microseconds) -> Double {
+        let level = Int(carrier[c])
+        guard level >= 0 else { return .nan }
+        let times = carrierFinished.byLevel[level]
+        let hi = upperBound(times, t)
+        let lo = upperBound(times, t - Int64(options.carrierWindowHours * 3.6e9))
+        guard hi > lo else { return .nan }
+        return Double(carrierLateSums[level][hi] - carrierLateSums[level][lo]) / Double(hi - lo)
+    }
+
+    /// Share of the channel's allocation attempts in the `recentHours` before τ that failed (NaN
+    /// when there were none).
+    ///
+    /// - Complexity: O(log *events*).
+    public func channelRecentAllocationFailureRate(case c: Int, at t: Microseconds) -> Double {
+        let level = Int(channel[c])
+        guard hasAllocations, level >= 0 else { return .nan }
+        let from = t - Int64(options.recentHours * 3.6e9)
+        let attempts = channelAllocations.count(level, from, t)
+        guard attempts > 0 else { return .nan }
+        return Double(channelFailures.count(level, from, t)) / Double(attempts)
+    }
+}
+
+/// The number of elements ≤ `value` in a sorted array.
+///
+/// - Complexity: O(log *n*).
+@inline(__always)
+func upperBound(_ sorted: [Microseconds], _ value: Microseconds) -> Int {
+    var lo = 0
+    var hi = sorted.count
+    while lo < hi {
+        let mid = (lo + hi) >> 1
+        if sorted[mid] <= value { lo = mid + 1 } else { hi = mid }
+    }
+    return lo
+}

@@ -21,6 +21,7 @@ let package = Package(
         .library(name: "Learning", targets: ["Learning"]),
         .library(name: "Configuration", targets: ["Configuration"]),
         .library(name: "Features", targets: ["Features"]),
+        .library(name: "SLARisk", targets: ["SLARisk"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -58,6 +59,9 @@ let package = Package(
             name: "Features", dependencies: ["Storage", "Mining", "Learning", "_WaybillSupport"],
             swiftSettings: swiftSettings),
         .target(
+            name: "SLARisk", dependencies: ["Features", "Learning", "Mining", "Storage", "_WaybillSupport"],
+            swiftSettings: swiftSettings),
+        .target(
             name: "Configuration", dependencies: ["Mining", .product(name: "Yams", package: "Yams")],
             swiftSettings: swiftSettings),
         .target(
@@ -68,7 +72,7 @@ let package = Package(
         .executableTarget(
             name: "WaybillCLI",
             dependencies: [
-                "Storage", "Ingestion", "Export", "Simulation", "Mining", "Conformance", "Learning", "Features", "Configuration", "_WaybillSupport",
+                "Storage", "Ingestion", "Export", "Simulation", "Mining", "Conformance", "Learning", "Features", "SLARisk", "Configuration", "_WaybillSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings),
@@ -98,6 +102,9 @@ let package = Package(
             name: "ConfigurationTests", dependencies: ["Configuration", "Mining"], swiftSettings: swiftSettings),
         .testTarget(
             name: "FeaturesTests", dependencies: ["Features", "Learning", "Mining", "Storage", "Simulation", "Ingestion", "_TestSupport"],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "SLARiskTests", dependencies: ["SLARisk", "Features", "Learning", "Mining", "Storage", "_TestSupport"],
             swiftSettings: swiftSettings),
         .testTarget(name: "CLITests", dependencies: ["_TestSupport"], swiftSettings: swiftSettings),
     ]

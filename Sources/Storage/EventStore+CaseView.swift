@@ -8,12 +8,30 @@ extension EventStore {
     /// left out. Case attributes are the objects' static attributes plus, for attributes that
     /// change over time (OCEL 2.0), the earliest value.
     ///
+    /// The view is cached in the store (`EventStore+CaseViewCache.swift`): until the next import,
+    /// loading the same type again reads its columns back instead of rebuilding it.
+    ///
     /// - Parameter objectType: the type to flatten on; see `resolveCaseType`.
     /// - Complexity: O(*E* + *L* log *k*) for *E* events, *L* links and the longest case length
     ///   *k*: one pass over the segments, a counting sort of the links by case, and a sort of
-    ///   each case that is not already in order.
+    ///   each case that is not already in order. From the cache: O(*E*) memory copies.
     public func loadCaseView(objectType requested: String? = nil) throws -> ColumnarLog {
         let caseType = try resolveCaseType(requested)
+        if let cached = try cachedCaseView(caseType) {
+            #if DEBUG
+            cached.checkInvariants()
+            #endif
+            return cached
+        }
+        let log = try buildCaseView(caseType)
+        storeCaseView(log)
+        return log
+    }
+
+    /// Builds the case view of `caseType` from the segments and links (no cache).
+    ///
+    /// - Complexity: as `loadCaseView`.
+    func buildCaseView(_ caseType: String) throws -> ColumnarLog {
         guard let typeID = try db.scalarInt("SELECT id FROM object_type WHERE name = ?", [.text(caseType)]) else {
             throw StoreError(.notFound, "no object type '\(caseType)'", path: path)
         }

@@ -73,7 +73,17 @@ enum Schema {
             value TEXT NOT NULL,
             PRIMARY KEY (mapping, entry)
         ) WITHOUT ROWID;
+        """,
+        // Version 2: the case-view cache (see EventStore+CaseViewCache.swift).
         """
+        CREATE TABLE case_view_cache (
+            object_type TEXT NOT NULL,
+            part INTEGER NOT NULL,
+            stamp TEXT NOT NULL,
+            data BLOB NOT NULL,
+            PRIMARY KEY (object_type, part)
+        );
+        """,
     ]
 
     /// The version this build writes.

@@ -1,0 +1,172 @@
+import _WaybillSupport
+
+/// A compact binary form of a case view, for the store's case-view cache.
+///
+/// Little-endian, versioned by a magic number: the columns are written as raw arrays so reading
+/// them back is a handful of memory copies, not per-event decoding. Case attribute columns are
+/// a tag byte and an 8-byte payload per case, with strings dictionary-encoded per column.
+extension ColumnarLog {
+    static let binaryMagic: UInt64 = 0x5742_4356_0000_0001  // "WBCV", version 1
+
+    /// The log as bytes.
+    ///
+    /// - Complexity: O(*events* + *cases* × *attributes*).
+    func binary() -> [UInt8] {
+        var out = BinaryWriter()
+        out.int(Self.binaryMagic)
+        out.string(caseType)
+        out.int(UInt64(activityNames.count))
+        for name in activityNames { out.string(name) }
+        out.int(UInt64(eventCount))
+        out.int(UInt64(caseCount))
+        out.array(activities)
+        out.array(timestamps)
+        out.array(startTimestamps)
+        out.array(eventIDs)
+        out.array(caseOffsets.map { Int64($0) })
+        for id in caseIDs { out.string(id) }
+        let names = caseAttributes.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        out.int(UInt64(names.count))
+        for name in names {
+            out.string(name)
+            var tags = [UInt8](repeating: 0, count: caseCount)
+            var payload = [Int64](repeating: 0, count: caseCount)
+            var strings: [String] = []
+            var stringIndex: [String: Int64] = [:]
+            func intern(_ s: String) -> Int64 {
+                if let i = stringIndex[s] { return i }
+                stringIndex[s] = Int64(strings.count)
+                strings.append(s)
+                return Int64(strings.count - 1)
+            }
+            for (c, value) in caseAttributes[name]!.enumerated() {
+                switch value {
+                case nil: tags[c] = 0
+                case .string(let s): (tags[c], payload[c]) = (1, intern(s))
+                case .int(let v): (tags[c], payload[c]) = (2, v)
+                case .double(let v): (tags[c], payload[c]) = (3, Int64(bitPattern: v.bitPattern))
+                case .bool(let b): (tags[c], payload[c]) = (4, b ? 1 : 0)
+                case .date(let t): (tags[c], payload[c]) = (5, t)
+                case .id(let s): (tags[c], payload[c]) = (6, intern(s))
+                }
+            }
+            out.array(tags)
+            out.array(payload)
+            out.int(UInt64(strings.count))
+            for s in strings { out.string(s) }
+        }
+        return out.bytes
+    }
+
+    /// Reads bytes written by `binary()`; nil if they are not such bytes (another version,
+    /// truncated).
+    ///
+    /// - Complexity: O(*events* + *cases* × *attributes*).
+    static func fromBinary(_ bytes: UnsafeRawBufferPointer) -> ColumnarLog? {
+        var r = BinaryReader(bytes: bytes)
+        guard r.int() == binaryMagic, let caseType = r.string(), let activityCount = r.int() else { return nil }
+        var activityNames: [String] = []
+        for _ in 0..<activityCount {
+            guard let s = r.string() else { return nil }
+            activityNames.append(s)
+        }
+        guard let events = r.int().map(Int.init), let cases = r.int().map(Int.init),
+            let activities: [Int32] = r.array(events), let timestamps: [Int64] = r.array(events),
+            let starts: [Int64] = r.array(events), let ids: [Int64] = r.array(events),
+            let offsets: [Int64] = r.array(cases + 1)
+        else { return nil }
+        var caseIDs: [String] = []
+        caseIDs.reserveCapacity(cases)
+        for _ in 0..<cases {
+            guard let s = r.string() else { return nil }
+            caseIDs.append(s)
+        }
+        guard let attributeCount = r.int() else { return nil }
+        var attributes: [String: [AttributeValue?]] = [:]
+        for _ in 0..<attributeCount {
+            guard let name = r.string(), let tags: [UInt8] = r.array(cases), let payload: [Int64] = r.array(cases),
+                let stringCount = r.int()
+            else { return nil }
+            var strings: [String] = []
+            for _ in 0..<stringCount {
+                guard let s = r.string() else { return nil }
+                strings.append(s)
+            }
+            var column = [AttributeValue?](repeating: nil, count: cases)
+            for c in 0..<cases {
+                let p = payload[c]
+                switch tags[c] {
+                case 0: break
+                case 1, 6:
+                    guard p >= 0 && Int(p) < strings.count else { return nil }
+                    column[c] = tags[c] == 1 ? .string(strings[Int(p)]) : .id(strings[Int(p)])
+                case 2: column[c] = .int(p)
+                case 3: column[c] = .double(Double(bitPattern: UInt64(bitPattern: p)))
+                case 4: column[c] = .bool(p != 0)
+                case 5: column[c] = .date(p)
+                default: return nil
+                }
+            }
+            attributes[name] = column
+        }
+        guard r.atEnd else { return nil }
+        return ColumnarLog(
+            caseType: caseType, activityNames: activityNames, activities: activities, timestamps: timestamps,
+            startTimestamps: starts, eventIDs: ids, caseOffsets: offsets.map { Int($0) }, caseIDs: caseIDs,
+            caseAttributes: attributes)
+    }
+}
+
+/// Appends little-endian values and raw arrays to a byte buffer.
+struct BinaryWriter {
+    var bytes: [UInt8] = []
+
+    mutating func int(_ v: UInt64) { withUnsafeBytes(of: v.littleEndian) { bytes.append(contentsOf: $0) } }
+
+    mutating func string(_ s: String) {
+        var s = s
+        s.withUTF8 { utf8 in
+            int(UInt64(utf8.count))
+            bytes.append(contentsOf: utf8)
+        }
+    }
+
+    /// Raw element bytes (the platforms Waybill runs on are little-endian).
+    mutating func array<T: FixedWidthInteger>(_ values: [T]) {
+        values.withUnsafeBytes { bytes.append(contentsOf: $0) }
+    }
+}
+
+/// Reads what `BinaryWriter` wrote, failing softly on short input.
+struct BinaryReader {
+    let bytes: UnsafeRawBufferPointer
+    var offset = 0
+
+    var atEnd: Bool { offset == bytes.count }
+
+    mutating func int() -> UInt64? {
+        guard offset + 8 <= bytes.count else { return nil }
+        let v = bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+        offset += 8
+        return UInt64(littleEndian: v)
+    }
+
+    mutating func string() -> String? {
+        guard let n = int().map(Int.init), n >= 0, offset + n <= bytes.count else { return nil }
+        let s = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + n)]), as: UTF8.self)
+        offset += n
+        return s
+    }
+
+    mutating func array<T: FixedWidthInteger>(_ count: Int) -> [T]? {
+        let size = count * MemoryLayout<T>.stride
+        guard count >= 0, offset + size <= bytes.count else { return nil }
+        let source = bytes.baseAddress.map { $0 + offset }
+        let values = [T](unsafeUninitializedCapacity: count) { buffer, initialized in
+            if size > 0, let source { UnsafeMutableRawPointer(buffer.baseAddress!).copyMemory(from: source, byteCount: size) }
+            initialized = count
+        }
+        offset += size
+        return values
+    }
+}

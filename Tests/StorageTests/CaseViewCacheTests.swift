@@ -1,0 +1,59 @@
+import Foundation
+import Testing
+import _TestSupport
+
+@testable import Ingestion
+@testable import Storage
+
+@Suite struct CaseViewCacheTests {
+    static func same(_ a: ColumnarLog, _ b: ColumnarLog) -> Bool {
+        a.caseType == b.caseType && a.activityNames == b.activityNames && a.activities == b.activities
+            && a.timestamps == b.timestamps && a.startTimestamps == b.startTimestamps && a.eventIDs == b.eventIDs
+            && a.caseOffsets == b.caseOffsets && a.caseIDs == b.caseIDs && a.caseAttributes == b.caseAttributes
+    }
+
+    @Test(arguments: ["running-example.xes", "interval_event_log.csv", "receipt.xes.gz"])
+    func cachedViewEqualsTheBuiltOne(name: String) throws {
+        let ws = try Workspace(path: Fixtures.temporaryDirectory("cache").path)
+        let store = try ws.openStore()
+        _ = try Ingestor(store: store, rejectsPath: ws.rejectsPath).ingest(path: Fixtures.path(name), options: ImportOptions())
+        let built = try store.buildCaseView(try store.resolveCaseType(nil))
+        let first = try store.loadCaseView()
+        #expect(try store.db.scalarInt("SELECT count(*) FROM case_view_cache") == 1)
+        let cached = try #require(try store.cachedCaseView(built.caseType))
+        #expect(Self.same(built, first))
+        #expect(Self.same(built, cached))
+        #expect(Self.same(built, try store.loadCaseView()))
+    }
+
+    @Test func anImportMakesTheCacheStale() throws {
+        let ws = try Workspace(path: Fixtures.temporaryDirectory("cache").path)
+        let store = try ws.openStore()
+        let ingestor = Ingestor(store: store, rejectsPath: ws.rejectsPath)
+        let csv = Fixtures.write(
+            "case_id,activity,timestamp,channel,score\nA,x,2026-01-01T00:00:00Z,web,1.5\nA,y,2026-01-01T01:00:00Z,web,1.5\n",
+            to: "a.csv", in: Fixtures.temporaryDirectory("cache-in"))
+        _ = try ingestor.ingest(path: csv, options: ImportOptions())
+        let before = try store.loadCaseView()
+        #expect(before.eventCount == 2)
+        let more = Fixtures.write(
+            "case_id,activity,timestamp\nB,x,2026-01-02T00:00:00Z\n", to: "b.csv", in: Fixtures.temporaryDirectory("cache-in"))
+        _ = try ingestor.ingest(path: more, options: ImportOptions())
+        #expect(try store.cachedCaseView(before.caseType) == nil)
+        let after = try store.loadCaseView()
+        #expect(after.eventCount == 3 && after.caseCount == 2)
+        #expect(Self.same(after, try #require(try store.cachedCaseView(after.caseType))))
+    }
+
+    @Test func corruptBytesAreNotALog() {
+        let log = ColumnarLog(
+            caseType: "c", activityNames: ["a"], activities: [0], timestamps: [5], startTimestamps: [.min], eventIDs: [1],
+            caseOffsets: [0, 1], caseIDs: ["x"], caseAttributes: ["k": [.double(2.5)], "s": [.id("u")]])
+        let bytes = log.binary()
+        #expect(bytes.withUnsafeBytes { ColumnarLog.fromBinary($0) }.map { Self.same($0, log) } == true)
+        #expect(Array(bytes.dropLast()).withUnsafeBytes { ColumnarLog.fromBinary($0) } == nil)
+        var wrong = bytes
+        wrong[0] ^= 0xFF
+        #expect(wrong.withUnsafeBytes { ColumnarLog.fromBinary($0) } == nil)
+    }
+}

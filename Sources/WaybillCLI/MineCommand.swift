@@ -27,8 +27,15 @@ struct Mine: ParsableCommand {
             minus the previous completion; medians and 90th percentiles as pandas
             and NumPy compute them. data-dictionary.csv describes every column.
 
+            --object-centric (OCEL 2.0 stores) adds the object-centric
+            directly-follows graph per object type (PM4Py's discover_ocdfg counts)
+            and per-type variants: object_types.csv, ocdfg.csv, ocdfg_activities.csv,
+            ocdfg_start_activities.csv, ocdfg_end_activities.csv, object_variants.csv.
+            It covers the whole log, so it takes no filters.
+
             Examples:
               waybill mine --workspace demo
+              waybill mine --object-centric --object-type items
               waybill mine --from 2026-02-23 --to 2026-03-02 --run week-09
               waybill mine --where channel=web --where carrier=DPD --json
               waybill mine --window-mode events --from 2026-02-01 --out feb
@@ -81,6 +88,9 @@ struct Mine: ParsableCommand {
             "Keep the cases of the fewest top variants covering this share of cases (0.8 = 80%).", valueName: "share"))
     var variantCoverage: Double?
 
+    @Flag(help: "Also write the object-centric directly-follows graph and per-type variants (OCEL 2.0).")
+    var objectCentric = false
+
     @Option(help: ArgumentHelp("Output folder (default: <workspace>/Notebooks-data/<run>).", valueName: "dir"))
     var out: String?
 
@@ -109,6 +119,7 @@ struct Mine: ParsableCommand {
             filter.maxThroughputSeconds = maxThroughputHours.map { $0 * 3600 }
             filter.variants = topVariants.map { .top($0) } ?? variantCoverage.map { .coverage($0) }
             try filter.validate()
+            if objectCentric { try ObjectCentricAnalysis.checkUnfiltered(filter) }
             if let runName { try ProcessAnalysis.checkRunName(runName) }
 
             let clock = ContinuousClock()
@@ -134,7 +145,10 @@ struct Mine: ParsableCommand {
             let directory =
                 try out.map { URL(fileURLWithPath: $0, isDirectory: true) }
                 ?? ws.resolve("Notebooks-data/\(run)")
-            let files = try timed(\.writeSeconds) { try analysis.writeTables(to: directory) }
+            let files = try timed(\.writeSeconds) {
+                try analysis.writeTables(to: directory)
+                    + (objectCentric ? ObjectCentricAnalysis(store: store).writeTables(to: directory) : [])
+            }
             let summary = MineSummary(
                 analysis, casesBeforeFilters: log.caseCount, eventsBeforeFilters: log.eventCount, run: run,
                 output: directory.path, files: files, timings: timings)

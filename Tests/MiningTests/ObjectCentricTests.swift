@@ -58,6 +58,29 @@ import _WaybillSupport
         }
     }
 
+    /// The one-pass loader gives each type the view `loadCaseView(objectType:)` gives, without
+    /// the case attributes.
+    @Test(arguments: ["order-management", "ocel20_example", "random"])
+    func caseViewsInOnePassEqualTheSingleViews(log: String) throws {
+        let store =
+            try log == "random" ? Self.store(TinyOCEL.random(seed: 99)) : Self.store(Fixtures.path(Self.logs[log]!))
+        let views = try store.loadCaseViews()
+        #expect(views.map(\.caseType) == (try store.typesWithEvents()))
+        for view in views {
+            let single = try store.loadCaseView(objectType: view.caseType)
+            #expect(view.activityNames == single.activityNames)
+            #expect(view.activities == single.activities, "\(view.caseType)")
+            #expect(view.timestamps == single.timestamps)
+            #expect(view.startTimestamps == single.startTimestamps)
+            #expect(view.eventIDs == single.eventIDs)
+            #expect(view.caseOffsets == single.caseOffsets)
+            #expect(view.caseIDs == single.caseIDs)
+        }
+        let two = try store.loadCaseViews(objectTypes: views.suffix(2).map(\.caseType).reversed())
+        #expect(two.map(\.caseType) == views.suffix(2).map(\.caseType))
+        #expect(throws: StoreError.self) { try store.loadCaseViews(objectTypes: ["no such type"]) }
+    }
+
     /// `writeTables` writes exactly the files the golden script derives from PM4Py's figures.
     @Test func tablesEqualTheGoldenFiles() throws {
         let store = try Self.store(Fixtures.path(Self.logs["order-management"]!))

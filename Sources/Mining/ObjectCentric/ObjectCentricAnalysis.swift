@@ -5,8 +5,9 @@ import _WaybillSupport
 /// What `waybill mine --object-centric` computes on an OCEL 2.0 store: the object-centric
 /// directly-follows graph and, per object type, the variants of its objects.
 ///
-/// Each object type with events is loaded once as a case view (the log flattened onto the type,
-/// `pm4py.ocel_flattening`); the graph and the variant tables are computed from those columns.
+/// The case views of all object types with events (the log flattened onto each type,
+/// `pm4py.ocel_flattening`) are loaded together in one pass over the store; the graph and the
+/// variant tables are computed from those columns.
 /// A type's variants are the distinct activity sequences of its objects, ranked as `VariantTable`
 /// ranks cases, so they equal `pm4py.get_variants` on the flattened log.
 public struct ObjectCentricAnalysis: Sendable {
@@ -40,11 +41,10 @@ public struct ObjectCentricAnalysis: Sendable {
     /// Loads the case view of every object type with events from a store, and analyses them.
     ///
     /// - Throws: `StoreError` when the store cannot be read.
-    /// - Complexity: O(*T*·(*E* + *L*)) to load *T* views (each a pass over the *E* events and
-    ///   *L* links, see `EventStore.loadCaseView`), then `init(views:)`.
+    /// - Complexity: O(*E* + *L* + *O*) to load all views in one pass over the *E* events, *L*
+    ///   links and *O* objects (`EventStore.loadCaseViews`), then `init(views:)`.
     public init(store: EventStore) throws {
-        let views = try store.typesWithEvents().map { try store.loadCaseView(objectType: $0) }
-        self.init(views: views)
+        self.init(views: try store.loadCaseViews())
     }
 
     /// Refuses case filters: the object-centric figures describe the whole log, and a filter

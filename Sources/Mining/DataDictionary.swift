@@ -18,6 +18,12 @@ public enum DataDictionary {
         "changes.csv", "data-dictionary.csv",
     ]
 
+    /// The files `waybill mine --object-centric` adds (`ObjectCentricAnalysis.writeTables`).
+    public static let objectCentricFiles = [
+        "object_types.csv", "ocdfg.csv", "ocdfg_activities.csv", "ocdfg_start_activities.csv",
+        "ocdfg_end_activities.csv", "object_variants.csv",
+    ]
+
     /// The header row of a file, as its column names.
     public static func header(_ file: String) -> [String] { columns.filter { $0.file == file }.map(\.name) }
 
@@ -98,10 +104,66 @@ public enum DataDictionary {
         add(
             "changes.csv", "description", "string",
             "the change in words; shares and attainment are fractions, waits and throughput in hours, new/gone edges in occurrences")
+        addObjectCentric(add)
         add("data-dictionary.csv", "file", "string", "the file the column belongs to")
         add("data-dictionary.csv", "column", "string", "the column's name in the header row")
         add("data-dictionary.csv", "type", "string", "string, integer, float (fixed 6 decimals) or json")
         add("data-dictionary.csv", "description", "string", "what the column holds")
         return all
     }()
+
+    /// The columns of the object-centric files (`--object-centric`), PM4Py's `discover_ocdfg` figures.
+    private static func addObjectCentric(_ add: (String, String, String, String) -> Void) {
+        let type = "object type (OCEL 2.0); only types with at least one event"
+        add("object_types.csv", "object_type", "string", type)
+        add(
+            "object_types.csv", "objects", "integer",
+            "objects of the type with at least one event (the cases of --object-type)")
+        add("object_types.csv", "events", "integer", "distinct events linked to at least one object of the type")
+        add(
+            "object_types.csv", "event_object_links", "integer",
+            "distinct event-object links: the events of the log flattened onto the type (pm4py.ocel_flattening)")
+        add("object_types.csv", "activities", "integer", "activities with an event linked to an object of the type")
+        add("object_types.csv", "edges", "integer", "directly-follows edges of the type (rows in ocdfg.csv)")
+        add(
+            "object_types.csv", "variants", "integer",
+            "distinct activity sequences of the type's objects (pm4py.get_variants on the flattened log)")
+        add("ocdfg.csv", "object_type", "string", type)
+        add("ocdfg.csv", "source", "string", "activity of an object's event")
+        add(
+            "ocdfg.csv", "target", "string",
+            "activity of the next event of the same object (timestamp order, ties in file order)")
+        add(
+            "ocdfg.csv", "event_couples", "integer",
+            "distinct (source event, target event) pairs (pm4py.discover_ocdfg, edges event_couples)")
+        add("ocdfg.csv", "unique_objects", "integer", "objects of the type in which target directly follows source")
+        add(
+            "ocdfg.csv", "total_objects", "integer",
+            "(source event, target event, object) occurrences: the edge's frequency in the log flattened onto the type")
+        add("ocdfg_activities.csv", "object_type", "string", type)
+        add("ocdfg_activities.csv", "activity", "string", "activity name")
+        add(
+            "ocdfg_activities.csv", "events", "integer",
+            "distinct events of the activity linked to an object of the type (discover_ocdfg activities_ot)")
+        add(
+            "ocdfg_activities.csv", "unique_objects", "integer",
+            "distinct objects of the type linked to an event of the activity")
+        add(
+            "ocdfg_activities.csv", "total_objects", "integer",
+            "distinct (event, object) links of the activity's events to objects of the type")
+        for (file, role) in [("ocdfg_start_activities.csv", "first"), ("ocdfg_end_activities.csv", "last")] {
+            add(file, "object_type", "string", type)
+            add(file, "activity", "string", "activity of an object's \(role) event")
+            add(file, "events", "integer", "distinct events that are the \(role) event of some object of the type")
+            add(file, "objects", "integer", "objects of the type whose \(role) event has the activity")
+        }
+        add("object_variants.csv", "object_type", "string", type)
+        add(
+            "object_variants.csv", "rank", "integer",
+            "1 for the type's most frequent variant; ties ranked by the activity sequence in code-point order; the 10 most frequent per type"
+        )
+        add("object_variants.csv", "objects", "integer", "objects of the type following the variant")
+        add("object_variants.csv", "share", "float", "objects / objects of the type with events")
+        add("object_variants.csv", "activities", "json", "the object's activity sequence, as a JSON array of names")
+    }
 }

@@ -29,8 +29,15 @@ struct Mine: ParsableCommand {
             minus the previous completion; medians and 90th percentiles as pandas
             and NumPy compute them. data-dictionary.csv describes every column.
 
+            --object-centric (OCEL 2.0 stores) adds the object-centric
+            directly-follows graph per object type (PM4Py's discover_ocdfg counts)
+            and per-type variants: object_types.csv, ocdfg.csv, ocdfg_activities.csv,
+            ocdfg_start_activities.csv, ocdfg_end_activities.csv, object_variants.csv.
+            It covers the whole log, so it takes no filters.
+
             Examples:
               waybill mine --workspace demo
+              waybill mine --object-centric --object-type items
               waybill mine --from 2026-02-23 --to 2026-03-02 --run week-09
               waybill mine --where channel=web --where carrier=DPD --json
               waybill mine --window-mode events --from 2026-02-01 --out feb
@@ -92,6 +99,8 @@ struct Mine: ParsableCommand {
     var compareTo: String?
 
     @OptionGroup(title: "SLA rule (overrides waybill.yaml)") var sla: SLAOptions
+    @Flag(help: "Also write the object-centric directly-follows graph and per-type variants (OCEL 2.0).")
+    var objectCentric = false
 
     @Option(help: ArgumentHelp("Output folder (default: <workspace>/Notebooks-data/<run>).", valueName: "dir"))
     var out: String?
@@ -121,6 +130,7 @@ struct Mine: ParsableCommand {
             filter.maxThroughputSeconds = maxThroughputHours.map { $0 * 3600 }
             filter.variants = topVariants.map { .top($0) } ?? variantCoverage.map { .coverage($0) }
             try filter.validate()
+            if objectCentric { try ObjectCentricAnalysis.checkUnfiltered(filter) }
             if let runName { try ProcessAnalysis.checkRunName(runName) }
 
             let clock = ContinuousClock()
@@ -163,7 +173,10 @@ struct Mine: ParsableCommand {
             let directory =
                 try out.map { URL(fileURLWithPath: $0, isDirectory: true) }
                 ?? ws.resolve("Notebooks-data/\(run)")
-            let files = try timed(\.writeSeconds) { try analysis.writeTables(to: directory, comparison: comparison) }
+            let files = try timed(\.writeSeconds) {
+                try analysis.writeTables(to: directory, comparison: comparison)
+                    + (objectCentric ? ObjectCentricAnalysis(store: store).writeTables(to: directory) : [])
+            }
             var summary = MineSummary(
                 analysis, casesBeforeFilters: log.caseCount, eventsBeforeFilters: log.eventCount, run: run,
                 output: directory.path, files: files, timings: timings)

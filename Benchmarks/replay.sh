@@ -67,8 +67,8 @@ SAME=$("$PY" -c "print('yes' if abs($R_FIT - $W_FIT) <= 1e-6 else '**no**')")
 SPEEDUP=$("$PY" -c "print(f'{$R_REPLAY / $W_WALL:.1f}')")
 SPEEDUP_CORE=$("$PY" -c "print(f'{$R_REPLAY / max($W_REPLAY, 1e-6):.0f}')")
 {
-    echo "Token-based replay, $(jget "$DIR/reference.json" 'f"{j[\"cases\"]:,}"') cases," \
-        "$(jget "$DIR/reference.json" 'f"{j[\"events\"]:,}"') events," \
+    echo "Token-based replay, $(jget "$DIR/reference.json" 'format(j["cases"], ",")') cases," \
+        "$(jget "$DIR/reference.json" 'format(j["events"], ",")') events," \
         "$(jget "$DIR/waybill.json" 'j["variants"]') variants; net: $(jget "$DIR/reference.json" 'j["places"]') places," \
         "$(jget "$DIR/reference.json" 'j["transitions"]') transitions ($(jget "$DIR/reference.json" 'j["silent_transitions"]') silent)"
     echo

@@ -54,7 +54,8 @@ let package = Package(
         .target(name: "Simulation", dependencies: ["Storage", "_WaybillSupport"], swiftSettings: swiftSettings),
         .target(name: "Mining", dependencies: ["Storage", "_WaybillSupport"], swiftSettings: swiftSettings),
         .target(
-            name: "Conformance", dependencies: ["Storage", "Mining", "_WaybillSupport"], swiftSettings: swiftSettings),
+            name: "Conformance", dependencies: ["Storage", "Ingestion", "Mining", "_WaybillSupport"],
+            swiftSettings: swiftSettings),
         .target(
             name: "Features", dependencies: ["Storage", "Mining", "Learning", "_WaybillSupport"],
             swiftSettings: swiftSettings),

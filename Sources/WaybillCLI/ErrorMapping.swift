@@ -1,5 +1,6 @@
 import ArgumentParser
 import Configuration
+import Conformance
 import Export
 import Foundation
 import Ingestion
@@ -33,6 +34,8 @@ func runReportingErrors(_ body: () throws -> Void) throws {
         try fail("error: \(error)", code: Exit.badInput)
     } catch let error as OutputError {
         try fail("error: \(error)", code: Exit.output)
+    } catch let error as ConformanceError {
+        try fail("error: \(error)", code: error.code == .cannotWrite ? Exit.output : Exit.badInput)
     } catch let error as SimulationError {
         try fail("error: \(error)", code: Exit.badInput)
     } catch let error as ByteSource.ReadError {

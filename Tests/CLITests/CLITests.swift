@@ -145,4 +145,38 @@ enum CLI {
         let again = try CLI.run("ingest", Fixtures.path("running-example.xes"), "--workspace", ws.path)
         #expect(again.status == 0, "\(again.stderr)")
     }
+
+    @Test func conformanceReplaysOnAPNMLModel() throws {
+        let dir = Fixtures.temporaryDirectory("cli-conformance")
+        let ws = dir.appendingPathComponent("ws").path
+        #expect(try CLI.run("ingest", Fixtures.path("receipt.csv"), "--workspace", ws).status == 0)
+        let goldens = Fixtures.goldens.appendingPathComponent("conformance")
+        let model = goldens.appendingPathComponent("receipt.csv.im-top2.pnml").path
+        let out = dir.appendingPathComponent("out").path
+        let run = try CLI.run("conformance", "--model", model, "--workspace", ws, "--out", out, "--json")
+        #expect(run.status == 0, "\(run.stderr)")
+        let summary = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any]
+        let golden = try JSONSerialization.jsonObject(
+            with: Data(contentsOf: goldens.appendingPathComponent("receipt.csv.im-top2.json"))) as? [String: Any]
+        let fitness = try #require(summary?["logFitness"] as? Double)
+        #expect(abs(fitness - (golden?["log_fitness"] as? Double ?? -1)) <= 1e-6)
+        #expect(summary?["cases"] as? Int == 1_434)
+        for file in ["conformance.csv", "deviations.csv", "conformance-places.csv", "conformance-activities.csv"] {
+            #expect(FileManager.default.fileExists(atPath: out + "/" + file), "\(file)")
+        }
+        let deviations = try String(contentsOfFile: out + "/deviations.csv", encoding: .utf8)
+        #expect(deviations.hasPrefix("case_id,case_fitness,kind,place_or_activity,count\n"))
+        #expect(deviations.contains(",activity_not_in_model,"))
+        let text = try CLI.run("conformance", "--model", model, "--workspace", ws, "--out", out)
+        #expect(text.stdout.contains("Log fitness 0.96"), "\(text.stdout)")
+
+        let bad = Fixtures.write(
+            "<pnml><net><page>\n<place id='p'/>\n<arc id='a1' source='p' target='t9'/></page></net></pnml>",
+            to: "bad.pnml", in: dir)
+        let refused = try CLI.run("conformance", "--model", bad, "--workspace", ws)
+        #expect(refused.status == 3)
+        #expect(refused.stderr == "error: \(bad):3: arc a1 goes to unknown node 't9'\n", "\(refused.stderr)")
+        let missing = try CLI.run("conformance", "--workspace", ws)
+        #expect(missing.status == 64)
+    }
 }

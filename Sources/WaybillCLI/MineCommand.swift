@@ -12,7 +12,7 @@ struct Mine: ParsableCommand {
         discussion: """
             Loads the case view on one object type, applies the filters and writes
             dfg.csv, start_activities.csv, end_activities.csv, variants.csv,
-            activities.csv and data-dictionary.csv into
+            activities.csv, data-dictionary.csv, process-map.svg and process-map.dot into
             <workspace>/Notebooks-data/<run>/, or into --out DIR. The run name
             defaults to the UTC date of the latest event analysed (YYYY-MM-DD).
 
@@ -35,6 +35,7 @@ struct Mine: ParsableCommand {
               waybill mine --end-activity Delivered --min-throughput-hours 48
               waybill mine --top-variants 10
               waybill mine --variant-coverage 0.8 --object-type orders
+              waybill mine --map-coverage 0.9 --map-min-edge-frequency 5
             """)
 
     @OptionGroup var workspace: WorkspaceOptions
@@ -81,6 +82,17 @@ struct Mine: ParsableCommand {
             "Keep the cases of the fewest top variants covering this share of cases (0.8 = 80%).", valueName: "share"))
     var variantCoverage: Double?
 
+    @Option(help: ArgumentHelp("Draw the process map from the k most frequent variants' cases only.", valueName: "k"))
+    var mapTopVariants: Int?
+
+    @Option(
+        help: ArgumentHelp(
+            "Draw the process map from the fewest top variants covering this share.", valueName: "share"))
+    var mapCoverage: Double?
+
+    @Option(help: ArgumentHelp("Hide process map edges occurring fewer times than this.", valueName: "n"))
+    var mapMinEdgeFrequency: Int = 1
+
     @Option(help: ArgumentHelp("Output folder (default: <workspace>/Notebooks-data/<run>).", valueName: "dir"))
     var out: String?
 
@@ -93,6 +105,9 @@ struct Mine: ParsableCommand {
     func validate() throws {
         if topVariants != nil && variantCoverage != nil {
             throw ValidationError("give --top-variants or --variant-coverage, not both")
+        }
+        if mapTopVariants != nil && mapCoverage != nil {
+            throw ValidationError("give --map-top-variants or --map-coverage, not both")
         }
     }
 
@@ -109,6 +124,10 @@ struct Mine: ParsableCommand {
             filter.maxThroughputSeconds = maxThroughputHours.map { $0 * 3600 }
             filter.variants = topVariants.map { .top($0) } ?? variantCoverage.map { .coverage($0) }
             try filter.validate()
+            var map = ProcessMap.Options()
+            map.variants = mapTopVariants.map { .top($0) } ?? mapCoverage.map { .coverage($0) }
+            map.minEdgeFrequency = mapMinEdgeFrequency
+            try map.validate()
             if let runName { try ProcessAnalysis.checkRunName(runName) }
 
             let clock = ContinuousClock()
@@ -134,7 +153,10 @@ struct Mine: ParsableCommand {
             let directory =
                 try out.map { URL(fileURLWithPath: $0, isDirectory: true) }
                 ?? ws.resolve("Notebooks-data/\(run)")
-            let files = try timed(\.writeSeconds) { try analysis.writeTables(to: directory) }
+            let files = try timed(\.writeSeconds) {
+                try analysis.writeTables(to: directory)
+                    + analysis.writeProcessMap(of: filtered, options: map, to: directory)
+            }
             let summary = MineSummary(
                 analysis, casesBeforeFilters: log.caseCount, eventsBeforeFilters: log.eventCount, run: run,
                 output: directory.path, files: files, timings: timings)

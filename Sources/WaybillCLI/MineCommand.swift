@@ -93,6 +93,12 @@ struct Mine: ParsableCommand {
     @Option(help: ArgumentHelp("Hide process map edges occurring fewer times than this.", valueName: "n"))
     var mapMinEdgeFrequency: Int = 1
 
+    @Option(help: ArgumentHelp("Draw at most this many activities, the most frequent.", valueName: "n"))
+    var mapMaxActivities: Int = 60
+
+    @Option(help: ArgumentHelp("Draw at most this many edges between activities, the most frequent.", valueName: "n"))
+    var mapMaxEdges: Int = 200
+
     @Option(help: ArgumentHelp("Output folder (default: <workspace>/Notebooks-data/<run>).", valueName: "dir"))
     var out: String?
 
@@ -127,6 +133,8 @@ struct Mine: ParsableCommand {
             var map = ProcessMap.Options()
             map.variants = mapTopVariants.map { .top($0) } ?? mapCoverage.map { .coverage($0) }
             map.minEdgeFrequency = mapMinEdgeFrequency
+            map.maxActivities = mapMaxActivities
+            map.maxEdges = mapMaxEdges
             try map.validate()
             if let runName { try ProcessAnalysis.checkRunName(runName) }
 
@@ -153,10 +161,9 @@ struct Mine: ParsableCommand {
             let directory =
                 try out.map { URL(fileURLWithPath: $0, isDirectory: true) }
                 ?? ws.resolve("Notebooks-data/\(run)")
-            let files = try timed(\.writeSeconds) {
-                try analysis.writeTables(to: directory)
-                    + analysis.writeProcessMap(of: filtered, options: map, to: directory)
-            }
+            let files =
+                try timed(\.writeSeconds) { try analysis.writeTables(to: directory) }
+                + timed(\.mapSeconds) { try analysis.writeProcessMap(of: filtered, options: map, to: directory) }
             let summary = MineSummary(
                 analysis, casesBeforeFilters: log.caseCount, eventsBeforeFilters: log.eventCount, run: run,
                 output: directory.path, files: files, timings: timings)
@@ -189,6 +196,7 @@ struct MineSummary: Encodable {
         var filterSeconds = 0.0
         var analysisSeconds = 0.0
         var writeSeconds = 0.0
+        var mapSeconds = 0.0
     }
 
     var caseType: String

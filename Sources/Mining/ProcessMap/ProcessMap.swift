@@ -24,7 +24,7 @@ public struct ProcessMap: Sendable {
         public var variants: CaseFilter.VariantSelection?
         /// Hide edges that occur fewer times than this.
         public var minEdgeFrequency = 1
-        /// The most activities drawn.
+        /// The most activities drawn (the most frequent ones).
         public var maxActivities = 60
         /// The most edges between activities drawn (besides those that keep every activity
         /// connected).
@@ -45,10 +45,12 @@ public struct ProcessMap: Sendable {
                     location: "--map-coverage")
             default: break
             }
-            guard minEdgeFrequency >= 1 else {
-                throw MiningError(.invalidOption, "give a frequency of 1 or more", location: "--map-min-edge-frequency")
+            for (value, option) in [
+                (minEdgeFrequency, "--map-min-edge-frequency"), (maxActivities, "--map-max-activities"),
+                (maxEdges, "--map-max-edges"),
+            ] where value < 1 {
+                throw MiningError(.invalidOption, "give a number of 1 or more", location: option)
             }
-            precondition(maxActivities >= 1 && maxEdges >= 0, "the readability limits must be positive")
         }
     }
 

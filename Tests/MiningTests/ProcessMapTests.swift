@@ -359,6 +359,14 @@ import _TestSupport
         options.variants = nil
         options.minEdgeFrequency = 0
         #expect(throws: MiningError.self) { try options.validate() }
+        options.minEdgeFrequency = 1
+        options.maxEdges = 0
+        #expect(throws: MiningError.self) { try options.validate() }
+        options.maxEdges = 1
+        options.maxActivities = 0
+        #expect(throws: MiningError.self) { try options.validate() }
+        options.maxActivities = 1
+        #expect(throws: Never.self) { try options.validate() }
     }
 
     @Test func emptyLogGivesAnEmptyMap() throws {

@@ -57,9 +57,9 @@ extension LayeredLayout {
             let shift = (at + (order.last.map { span($0).right } ?? 0) - (order.first.map { span($0).left } ?? 0)) / 2
             for v in order { x[v] -= shift }
         }
-        let sweeps = 8
+        let sweeps = 16
         for sweep in 0..<sweeps {
-            let both = sweep >= sweeps - 2
+            let both = sweep >= sweeps - 4
             let downward = sweep % 2 == 0
             let sequence = downward ? Array(ranks.indices) : Array(ranks.indices.reversed())
             for r in sequence {

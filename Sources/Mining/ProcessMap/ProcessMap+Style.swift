@@ -11,15 +11,8 @@ extension ProcessMap {
     /// The colour of start and end edges, which have no wait.
     static let neutralColour = "#8c8c8c"
 
-    /// The range of median waits over the edges between activities, in log₁₀ seconds (a wait
-    /// under one second counts as one second); nil when no edge has a wait.
-    var waitRange: (low: Double, high: Double)? {
-        let logs = edges.compactMap { $0.medianSeconds.map { Self.log10(Swift.max(1, $0)) } }
-        guard let low = logs.min(), let high = logs.max() else { return nil }
-        return (low, high)
-    }
-
-    /// The palette class of an edge's median wait: the range of log waits cut into equal parts.
+    /// The palette class of an edge's median wait: the range of log waits over the map's edges
+    /// (a wait under one second counting as one second) cut into equal parts.
     func waitClass(_ e: Edge) -> Int? {
         guard let median = e.medianSeconds, let (low, high) = waitRange else { return nil }
         guard high > low else { return 0 }
@@ -39,14 +32,14 @@ extension ProcessMap {
 
     /// The line width of an edge: 1 to 7, by log frequency relative to the map's most frequent edge.
     func lineWidth(_ e: Edge) -> Double {
-        let top = edges.map(\.frequency).max() ?? 1
+        let top = topEdgeFrequency
         guard top > 1 else { return 1 }
         return 1 + 6 * Self.ln(Double(e.frequency)) / Self.ln(Double(top))
     }
 
     /// The fill of an activity node: from pale to light blue by log frequency.
     func fill(_ node: Node) -> String {
-        let top = nodes.dropFirst(2).map(\.frequency).max() ?? 1
+        let top = topActivityFrequency
         let t = top > 1 ? Self.ln(Double(Swift.max(1, node.frequency))) / Self.ln(Double(top)) : 1
         let pale = (0xF2, 0xF7, 0xFC)
         let strong = (0x9E, 0xCA, 0xE1)

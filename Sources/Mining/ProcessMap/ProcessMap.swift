@@ -78,13 +78,18 @@ public struct ProcessMap: Sendable {
     }
 
     /// The nodes: start, end, then activities.
-    public var nodes: [Node]
+    public private(set) var nodes: [Node]
     /// The edges drawn.
-    public var edges: [Edge]
+    public private(set) var edges: [Edge]
     /// A title, such as "Process map of 'orders': 1,440 cases, 8,577 events".
     public var title: String
     /// What the map leaves out, one sentence each (empty when it shows everything).
     public var notes: [String]
+    /// The scales of the drawing, fixed once the map is built: the highest edge and activity
+    /// frequencies, and the range of median waits in log₁₀ seconds (nil when no edge has a wait).
+    private(set) var topEdgeFrequency = 1
+    private(set) var topActivityFrequency = 1
+    private(set) var waitRange: (low: Double, high: Double)?
 
     /// The node index of the start and of the end.
     public static let start = 0
@@ -188,6 +193,10 @@ public struct ProcessMap: Sendable {
                 "Showing \(shownActivities) of \(present.count) activities and \(activityEdges.count) of \(graph.edges.count) edges: "
                     + reasons.joined(separator: "; ") + ".")
         }
+        topEdgeFrequency = edges.map(\.frequency).max() ?? 1
+        topActivityFrequency = nodes.dropFirst(2).map(\.frequency).max() ?? 1
+        let waits = edges.compactMap { $0.medianSeconds.map { Self.log10(Swift.max(1, $0)) } }
+        if let low = waits.min(), let high = waits.max() { waitRange = (low, high) }
         #if DEBUG
             checkInvariants()
         #endif

@@ -13,8 +13,8 @@ struct Mine: ParsableCommand {
         discussion: """
             Loads the case view on one object type, applies the filters and writes
             dfg.csv, start_activities.csv, end_activities.csv, variants.csv,
-            activities.csv, sla.csv, changes.csv (with --compare-to) and
-            data-dictionary.csv into
+            activities.csv, sla.csv, changes.csv (with --compare-to),
+            data-dictionary.csv, process-map.svg and process-map.dot into
             <workspace>/Notebooks-data/<run>/, or into --out DIR. The run name
             defaults to the UTC date of the latest event analysed (YYYY-MM-DD).
 
@@ -46,6 +46,7 @@ struct Mine: ParsableCommand {
               waybill mine --variant-coverage 0.8 --object-type orders
               waybill mine --from 2026-02-23 --to 2026-03-02 --compare-to previous
               waybill mine --milestone Shipped --promise-hours 48
+              waybill mine --map-coverage 0.9 --map-min-edge-frequency 5
             """)
 
     @OptionGroup var workspace: WorkspaceOptions
@@ -102,6 +103,23 @@ struct Mine: ParsableCommand {
     @Flag(help: "Also write the object-centric directly-follows graph and per-type variants (OCEL 2.0).")
     var objectCentric = false
 
+    @Option(help: ArgumentHelp("Draw the process map from the k most frequent variants' cases only.", valueName: "k"))
+    var mapTopVariants: Int?
+
+    @Option(
+        help: ArgumentHelp(
+            "Draw the process map from the fewest top variants covering this share.", valueName: "share"))
+    var mapCoverage: Double?
+
+    @Option(help: ArgumentHelp("Hide process map edges occurring fewer times than this.", valueName: "n"))
+    var mapMinEdgeFrequency: Int = 1
+
+    @Option(help: ArgumentHelp("Draw at most this many activities, the most frequent.", valueName: "n"))
+    var mapMaxActivities: Int = 60
+
+    @Option(help: ArgumentHelp("Draw at most this many edges between activities, the most frequent.", valueName: "n"))
+    var mapMaxEdges: Int = 200
+
     @Option(help: ArgumentHelp("Output folder (default: <workspace>/Notebooks-data/<run>).", valueName: "dir"))
     var out: String?
 
@@ -114,6 +132,9 @@ struct Mine: ParsableCommand {
     func validate() throws {
         if topVariants != nil && variantCoverage != nil {
             throw ValidationError("give --top-variants or --variant-coverage, not both")
+        }
+        if mapTopVariants != nil && mapCoverage != nil {
+            throw ValidationError("give --map-top-variants or --map-coverage, not both")
         }
     }
 
@@ -131,6 +152,12 @@ struct Mine: ParsableCommand {
             filter.variants = topVariants.map { .top($0) } ?? variantCoverage.map { .coverage($0) }
             try filter.validate()
             if objectCentric { try ObjectCentricAnalysis.checkUnfiltered(filter) }
+            var map = ProcessMap.Options()
+            map.variants = mapTopVariants.map { .top($0) } ?? mapCoverage.map { .coverage($0) }
+            map.minEdgeFrequency = mapMinEdgeFrequency
+            map.maxActivities = mapMaxActivities
+            map.maxEdges = mapMaxEdges
+            try map.validate()
             if let runName { try ProcessAnalysis.checkRunName(runName) }
 
             let clock = ContinuousClock()
@@ -173,10 +200,12 @@ struct Mine: ParsableCommand {
             let directory =
                 try out.map { URL(fileURLWithPath: $0, isDirectory: true) }
                 ?? ws.resolve("Notebooks-data/\(run)")
-            let files = try timed(\.writeSeconds) {
-                try analysis.writeTables(to: directory, comparison: comparison)
-                    + (objectCentric ? ObjectCentricAnalysis(store: store).writeTables(to: directory) : [])
-            }
+            let files =
+                try timed(\.writeSeconds) {
+                    try analysis.writeTables(to: directory, comparison: comparison)
+                        + (objectCentric ? ObjectCentricAnalysis(store: store).writeTables(to: directory) : [])
+                }
+                + timed(\.mapSeconds) { try analysis.writeProcessMap(of: filtered, options: map, to: directory) }
             var summary = MineSummary(
                 analysis, casesBeforeFilters: log.caseCount, eventsBeforeFilters: log.eventCount, run: run,
                 output: directory.path, files: files, timings: timings)
@@ -247,6 +276,7 @@ struct MineSummary: Encodable {
         var filterSeconds = 0.0
         var analysisSeconds = 0.0
         var writeSeconds = 0.0
+        var mapSeconds = 0.0
     }
 
     var caseType: String

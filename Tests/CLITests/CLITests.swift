@@ -88,6 +88,29 @@ enum CLI {
         #expect(bad.status == 3 || bad.status == 64, "\(bad.stderr)")
     }
 
+    @Test func mineDrawsTheProcessMap() throws {
+        let dir = Fixtures.temporaryDirectory("cli-map")
+        let ws = dir.appendingPathComponent("ws").path
+        #expect(try CLI.run("ingest", Fixtures.path("running-example.csv"), "--workspace", ws).status == 0)
+        let out = dir.appendingPathComponent("out").path
+        let mine = try CLI.run("mine", "--workspace", ws, "--out", out, "--map-top-variants", "2", "--json")
+        #expect(mine.status == 0, "\(mine.stderr)")
+        let summary = try JSONSerialization.jsonObject(with: Data(mine.stdout.utf8)) as? [String: Any]
+        let files = (summary?["files"] as? [String] ?? []).map { URL(fileURLWithPath: $0).lastPathComponent }
+        #expect(files.suffix(2) == ["process-map.svg", "process-map.dot"])
+        let svg = try String(contentsOfFile: out + "/process-map.svg", encoding: .utf8)
+        #expect(svg.hasPrefix("<?xml") && svg.contains("<svg") && svg.hasSuffix("</svg>\n"))
+        #expect(svg.contains("The cases of the top 2 of 6 variants: 2 of 6 cases (33.3%)."))
+        let dot = try String(contentsOfFile: out + "/process-map.dot", encoding: .utf8)
+        #expect(dot.hasPrefix("digraph \"process map\" {\n") && dot.hasSuffix("}\n"))
+        let both = try CLI.run(
+            "mine", "--workspace", ws, "--out", out, "--map-top-variants", "2", "--map-coverage", "0.5")
+        #expect(both.status == 64, "\(both.stderr)")
+        let share = try CLI.run("mine", "--workspace", ws, "--out", out, "--map-coverage", "1.5")
+        #expect(share.status == 3, "\(share.stderr)")
+        #expect(share.stderr.contains("--map-coverage"))
+    }
+
     @Test func errorsAreOneLineWithDocumentedExitCodes() throws {
         let dir = Fixtures.temporaryDirectory("cli")
         let ws = dir.appendingPathComponent("ws").path

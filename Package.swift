@@ -51,7 +51,9 @@ let package = Package(
         .target(name: "Simulation", dependencies: ["Storage", "_WaybillSupport"], swiftSettings: swiftSettings),
         .target(name: "Mining", dependencies: ["Storage", "_WaybillSupport"], swiftSettings: swiftSettings),
         .target(
-            name: "Conformance", dependencies: ["Storage", "Mining", "_WaybillSupport"], swiftSettings: swiftSettings),
+            name: "Conformance",
+            dependencies: ["Storage", "Mining", "_WaybillSupport", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings),
         .target(
             name: "Learning", dependencies: ["CBLAS", "CLAPACKE", "_WaybillSupport"], swiftSettings: swiftSettings),
 

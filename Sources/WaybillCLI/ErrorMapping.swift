@@ -1,4 +1,5 @@
 import ArgumentParser
+import Conformance
 import Export
 import Foundation
 import Ingestion
@@ -27,6 +28,8 @@ func runReportingErrors(_ body: () throws -> Void) throws {
     } catch let error as ExportError {
         try fail("error: \(error)", code: Exit.output)
     } catch let error as MiningError {
+        try fail("error: \(error)", code: error.code == .cannotWrite ? Exit.output : Exit.badInput)
+    } catch let error as ConformanceError {
         try fail("error: \(error)", code: error.code == .cannotWrite ? Exit.output : Exit.badInput)
     } catch let error as SimulationError {
         try fail("error: \(error)", code: Exit.badInput)

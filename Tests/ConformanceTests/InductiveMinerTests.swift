@@ -24,7 +24,7 @@ import _TestSupport
         net.checkInvariants()
         #expect(net.places.count == golden.places)
         #expect(net.transitions.count == golden.transitions)
-        #expect(net.transitions.filter(\.isSilent).count == golden.silent_transitions)
+        #expect(net.transitions.filter(\.isSilent).count == golden.silentTransitions)
         #expect(net.inputs.joined().count + net.outputs.joined().count == golden.arcs)
         #expect(NetCheck.isWorkflowNet(net))
     }
@@ -35,7 +35,8 @@ import _TestSupport
     func imNetReplaysEveryVariant(log name: String) throws {
         let log = try Self.caseView(name)
         let net = try InductiveMiner().discover(log).petriNet()
-        let variants = Set((0..<log.caseCount).map { c in log.events(ofCase: c).map { log.activityNames[Int(log.activities[$0])] } })
+        let variants = Set(
+            (0..<log.caseCount).map { c in log.events(ofCase: c).map { log.activityNames[Int(log.activities[$0])] } })
         for trace in variants.sorted(by: { $0.lexicographicallyPrecedes($1) }) {
             #expect(NetCheck.accepts(net, trace), "not replayed: \(trace)")
         }
@@ -183,8 +184,13 @@ struct IMGoldenEntry: Decodable {
     var tree: String
     var places: Int
     var transitions: Int
-    var silent_transitions: Int
+    var silentTransitions: Int
     var arcs: Int
+
+    enum CodingKeys: String, CodingKey {
+        case tree, places, transitions, arcs
+        case silentTransitions = "silent_transitions"
+    }
 }
 
 enum IMGolden {
@@ -268,7 +274,12 @@ enum NetCheck {
             var seen = [Bool](repeating: false, count: n)
             var stack = [start]
             seen[start] = true
-            while let x = stack.popLast() { for y in edges[x] where !seen[y] { seen[y] = true; stack.append(y) } }
+            while let x = stack.popLast() {
+                for y in edges[x] where !seen[y] {
+                    seen[y] = true
+                    stack.append(y)
+                }
+            }
             return seen
         }
         let fromSource = reach(source, forward)

@@ -270,7 +270,7 @@ extension InductiveMiner.Run {
         for (b, a) in edges where !boundary[a] && isEnd[b] {
             if ends.contains(where: { !g.has($0, a) }) { inDo[sets.find(a)] = true }
         }
-        var doPart = (0..<size).filter { boundary[$0] && g.vertices.contains($0) }
+        var doPart = (0..<size).filter { boundary[$0] }
         var redo: [Int] = []
         for a in inner { if inDo[sets.find(a)] { doPart.append(a) } else { redo.append(a) } }
         guard !redo.isEmpty, !doPart.isEmpty else { return nil }

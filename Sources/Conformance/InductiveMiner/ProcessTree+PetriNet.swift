@@ -293,7 +293,11 @@ private struct NetBuilder {
         }
         for arc in arcs where arc.alive {
             let (p, t) = (placeIndex[arc.place], transitionIndex[arc.transition])
-            if arc.fromPlace { net.addArc(fromPlace: p, toTransition: t) } else { net.addArc(fromTransition: t, toPlace: p) }
+            if arc.fromPlace {
+                net.addArc(fromPlace: p, toTransition: t)
+            } else {
+                net.addArc(fromTransition: t, toPlace: p)
+            }
         }
         net.initialMarking.tokens[placeIndex[source]] = 1
         net.finalMarking.tokens[placeIndex[sink]] = 1

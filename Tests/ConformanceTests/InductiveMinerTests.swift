@@ -9,7 +9,10 @@ import _TestSupport
 /// make_im_goldens.py), the workflow-net shape of its nets, and perfect fitness of IM checked by
 /// a state-space search over the net (independent of the replay module).
 @Suite struct InductiveMinerTests {
-    static let logs = ["running-example.csv", "receipt.csv", "roadtraffic100traces.csv", "interval_event_log.csv"]
+    static let logs = [
+        "running-example.csv", "receipt.csv", "roadtraffic100traces.csv", "interval_event_log.csv",
+        "simulated-orders.csv",
+    ]
     static let thresholds = ["0", "0.2"]
 
     // MARK: - Goldens: the four shared logs
@@ -169,12 +172,18 @@ import _TestSupport
 
     // MARK: - Helpers
 
+    /// Where a log is: Tests/Fixtures, or Tests/Goldens/mining for the 300 simulated orders.
+    static func path(_ name: String) -> String {
+        name == "simulated-orders.csv"
+            ? Fixtures.goldens.appendingPathComponent("mining/simulated-orders.csv").path : Fixtures.path(name)
+    }
+
     /// Imports a fixture into a fresh workspace and loads its case view.
     static func caseView(_ name: String) throws -> ColumnarLog {
         let ws = try Workspace(path: Fixtures.temporaryDirectory("inductive").path)
         let store = try ws.openStore()
         _ = try Ingestor(store: store, rejectsPath: ws.rejectsPath).ingest(
-            path: Fixtures.path(name), options: ImportOptions())
+            path: path(name), options: ImportOptions())
         return try store.loadCaseView()
     }
 }

@@ -4,7 +4,8 @@
 What it does
 ------------
 For each shared flat log in Tests/Fixtures (running-example, receipt, roadtraffic100traces,
-interval_event_log; the CSV copies) and each noise threshold t in {0, 0.2}, runs
+interval_event_log; the CSV copies), and the 300 simulated orders of the mining goldens
+(Tests/Goldens/mining/simulated-orders.csv), and each noise threshold t in {0, 0.2}, runs
 
     tree = pm4py.discover_process_tree_inductive(df, noise_threshold=t)   # IM for t = 0, IMf otherwise
     net, im, fm = pm4py.convert_to_petri_net(tree)                          # = discover_petri_net_inductive
@@ -58,13 +59,20 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(HERE)))
 FIXTURES = os.path.join(ROOT, "Tests", "Fixtures")
 
-LOGS = ["running-example.csv", "receipt.csv", "roadtraffic100traces.csv", "interval_event_log.csv"]
+LOGS = ["running-example.csv", "receipt.csv", "roadtraffic100traces.csv", "interval_event_log.csv",
+        "simulated-orders.csv"]
+SIMULATED = os.path.join(ROOT, "Tests", "Goldens", "mining", "simulated-orders.csv")
 THRESHOLDS = [0.0, 0.2]
 CASE, ACT, TS = "case:concept:name", "concept:name", "time:timestamp"
 
 
+def path(name):
+    """Where a log is: Tests/Fixtures, or Tests/Goldens/mining for the simulated one."""
+    return SIMULATED if name == "simulated-orders.csv" else os.path.join(FIXTURES, name)
+
+
 def load(name):
-    raw = pd.read_csv(os.path.join(FIXTURES, name))
+    raw = pd.read_csv(path(name))
     return pm4py.format_dataframe(raw, case_id=CASE, activity_key=ACT, timestamp_key=TS)
 
 

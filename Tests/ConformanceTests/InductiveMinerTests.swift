@@ -30,6 +30,7 @@ import _TestSupport
         #expect(net.transitions.filter(\.isSilent).count == golden.silentTransitions)
         #expect(net.inputs.joined().count + net.outputs.joined().count == golden.arcs)
         #expect(NetCheck.isWorkflowNet(net))
+        #expect(NetCheck.isSound(net))
     }
 
     /// IM's guarantee: every trace of the log is a firing sequence of the net from the initial to
@@ -86,6 +87,7 @@ import _TestSupport
             let net = tree.petriNet()
             net.checkInvariants()
             #expect(NetCheck.isWorkflowNet(net), "\(tree)")
+            #expect(NetCheck.isSound(net), "\(tree)")
             for trace in traces { #expect(NetCheck.accepts(net, trace), "\(tree) rejects \(trace)") }
         }
     }
@@ -152,8 +154,30 @@ import _TestSupport
         #expect(net.transitions[2].name == "skip_1")
         #expect(net.inputs.joined().count + net.outputs.joined().count == 6)
         #expect(NetCheck.isWorkflowNet(net))
+        #expect(NetCheck.isSound(net))
         #expect(NetCheck.accepts(net, ["a"]) && NetCheck.accepts(net, ["a", "b"]))
         #expect(!NetCheck.accepts(net, ["b"]) && !NetCheck.accepts(net, ["a", "b", "b"]))
+    }
+
+    @Test func soundnessCheckRejectsADeadlock() {
+        // source -> a -> (p1, p2); b needs p1 and p3, which never gets a token: b is dead and
+        // the sink is never reached.
+        var net = PetriNet()
+        let source = net.addPlace("source")
+        let p1 = net.addPlace("p1")
+        let p3 = net.addPlace("p3")
+        let sink = net.addPlace("sink")
+        let a = net.addTransition("a", label: "a")
+        let b = net.addTransition("b", label: "b")
+        net.addArc(fromPlace: source, toTransition: a)
+        net.addArc(fromTransition: a, toPlace: p1)
+        net.addArc(fromPlace: p1, toTransition: b)
+        net.addArc(fromPlace: p3, toTransition: b)
+        net.addArc(fromTransition: b, toPlace: sink)
+        net.initialMarking.tokens[source] = 1
+        net.finalMarking.tokens[sink] = 1
+        #expect(!NetCheck.isSound(net))
+        #expect(!NetCheck.isWorkflowNet(net))
     }
 
     @Test func pnmlHasPM4PyLayoutAndEscapes() {
@@ -294,6 +318,48 @@ enum NetCheck {
         let fromSource = reach(source, forward)
         let toSink = reach(sink, backward)
         return (0..<n).allSatisfy { fromSource[$0] && toSink[$0] }
+    }
+
+    /// Soundness of a workflow net (van der Aalst): from every reachable marking the final
+    /// marking can be reached, a reachable marking with a token in the sink is the final marking,
+    /// and every transition is enabled in some reachable marking. A breadth-first search of the
+    /// reachable markings; false when there are more than `stateLimit` (unbounded, or too big).
+    static func isSound(_ net: PetriNet, stateLimit: Int = 200_000) -> Bool {
+        var index: [Marking: Int] = [net.initialMarking: 0]
+        var markings = [net.initialMarking]
+        var predecessors: [[Int]] = [[]]
+        var fired = [Bool](repeating: false, count: net.transitions.count)
+        let sink = net.finalMarking.tokens.firstIndex(of: 1)!
+        var next = 0
+        while next < markings.count {
+            let m = markings[next]
+            if m.tokens[sink] > 0 && m != net.finalMarking { return false }
+            for t in net.transitions.indices where net.isEnabled(t, in: m) {
+                fired[t] = true
+                var after = m
+                net.fire(t, in: &after)
+                if let i = index[after] {
+                    predecessors[i].append(next)
+                } else {
+                    guard markings.count < stateLimit else { return false }
+                    index[after] = markings.count
+                    markings.append(after)
+                    predecessors.append([next])
+                }
+            }
+            next += 1
+        }
+        guard fired.allSatisfy({ $0 }), let final = index[net.finalMarking] else { return false }
+        var canFinish = [Bool](repeating: false, count: markings.count)
+        var stack = [final]
+        canFinish[final] = true
+        while let x = stack.popLast() {
+            for y in predecessors[x] where !canFinish[y] {
+                canFinish[y] = true
+                stack.append(y)
+            }
+        }
+        return canFinish.allSatisfy { $0 }
     }
 
     /// True when some firing sequence from the initial marking to exactly the final marking has

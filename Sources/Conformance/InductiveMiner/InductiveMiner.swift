@@ -98,6 +98,9 @@ public struct InductiveMiner: Sendable {
         }
 
         /// Mines one (sub)log: PM4Py's `IMUVCL.apply` and `IMFUVCL.apply`.
+        ///
+        /// - Complexity: per node of the resulting tree, O(*v* · *k* · *g*) to split the log into
+        ///   *g* parts plus O(*a*³) for the cut search (see `discover(_:)`).
         func mine(_ log: VariantLog) -> ProcessTree {
             mine(log, secondIteration: false, filteredGraph: nil)!
         }

@@ -31,6 +31,7 @@ test: deps
 goldens:
 	python3 Tests/Goldens/make_goldens.py
 	python3 Tests/Goldens/mining/make_mining_goldens.py
+	python3 Tests/Goldens/inductive/make_im_goldens.py
 
 clean:
 	rm -rf .build $(WORKSPACE)

@@ -54,7 +54,8 @@ let package = Package(
         .target(name: "Simulation", dependencies: ["Storage", "_WaybillSupport"], swiftSettings: swiftSettings),
         .target(name: "Mining", dependencies: ["Storage", "_WaybillSupport"], swiftSettings: swiftSettings),
         .target(
-            name: "Conformance", dependencies: ["Storage", "Ingestion", "Mining", "_WaybillSupport"],
+            name: "Conformance",
+            dependencies: ["Storage", "Ingestion", "Mining", "_WaybillSupport", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings),
         .target(
             name: "Features", dependencies: ["Storage", "Mining", "Learning", "_WaybillSupport"],

@@ -15,7 +15,7 @@ public enum DataDictionary {
     /// The files, in the order they are written and documented.
     public static let files = [
         "dfg.csv", "start_activities.csv", "end_activities.csv", "variants.csv", "activities.csv",
-        "data-dictionary.csv",
+        "bottlenecks.csv", "data-dictionary.csv",
     ]
 
     /// The header row of a file, as its column names.
@@ -74,6 +74,7 @@ public enum DataDictionary {
                 "\(text) of the event's start (or completion, without a start timestamp) - the previous event's completion, in seconds; empty when it never has a predecessor"
             )
         }
+        addBottleneckColumns(add)
         add("data-dictionary.csv", "file", "string", "the file the column belongs to")
         add("data-dictionary.csv", "column", "string", "the column's name in the header row")
         add("data-dictionary.csv", "type", "string", "string, integer, float (fixed 6 decimals) or json")

@@ -4,8 +4,9 @@ import _WaybillSupport
 
 extension ProcessAnalysis {
     /// Writes the analysis as tidy CSV files into a folder (created if missing): `dfg.csv`,
-    /// `start_activities.csv`, `end_activities.csv`, `variants.csv`, `activities.csv` and
-    /// `data-dictionary.csv`, whose columns `DataDictionary` lists.
+    /// `start_activities.csv`, `end_activities.csv`, `variants.csv`, `activities.csv`,
+    /// `bottlenecks.csv` (when `bottlenecks` is given) and `data-dictionary.csv`, whose columns
+    /// `DataDictionary` lists.
     ///
     /// The output is deterministic, byte for byte: rows in a fixed order (dfg by frequency
     /// descending then source and target name; start and end activities by cases then name;
@@ -18,7 +19,7 @@ extension ProcessAnalysis {
     /// - Throws: `MiningError.cannotWrite` naming the folder or file.
     /// - Complexity: O(*edges* + *variants* × *k* + *activities*).
     @discardableResult
-    public func writeTables(to directory: URL) throws -> [String] {
+    public func writeTables(to directory: URL, bottlenecks: BottleneckAnalysis? = nil) throws -> [String] {
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         } catch {
@@ -26,12 +27,14 @@ extension ProcessAnalysis {
                 .cannotWrite, "cannot create the output folder: \(error.localizedDescription)", location: directory.path
             )
         }
-        let tables = self.tables()
+        var tables = self.tables()
+        tables["bottlenecks.csv"] = bottlenecks?.csv()
         var written: [String] = []
         for file in DataDictionary.files {
+            guard let text = tables[file] else { continue }
             let url = directory.appendingPathComponent(file)
             do {
-                try Data(tables[file]!.utf8).write(to: url, options: .atomic)
+                try Data(text.utf8).write(to: url, options: .atomic)
             } catch {
                 throw MiningError(.cannotWrite, "cannot write: \(error.localizedDescription)", location: url.path)
             }

@@ -12,7 +12,7 @@ struct Mine: ParsableCommand {
         discussion: """
             Loads the case view on one object type, applies the filters and writes
             dfg.csv, start_activities.csv, end_activities.csv, variants.csv,
-            activities.csv and data-dictionary.csv into
+            activities.csv, bottlenecks.csv and data-dictionary.csv into
             <workspace>/Notebooks-data/<run>/, or into --out DIR. The run name
             defaults to the UTC date of the latest event analysed (YYYY-MM-DD).
 
@@ -126,6 +126,11 @@ struct Mine: ParsableCommand {
             let log = try timed(\.loadSeconds) { try store.loadCaseView(objectType: objectType) }
             let filtered = try timed(\.filterSeconds) { try filter.apply(to: log) }
             let analysis = timed(\.analysisSeconds) { ProcessAnalysis(log: filtered) }
+            // Until the workspace configuration names the SLA rule, the retail default applies to
+            // logs that have its promise attribute and activities.
+            let outcomes =
+                filtered.caseAttributes["promised_at"] == nil ? nil : try? SLAOutcomes(log: filtered, rule: .retailDefault)
+            let bottlenecks = timed(\.bottleneckSeconds) { BottleneckAnalysis(log: filtered, outcomes: outcomes) }
             let run =
                 runName ?? analysis.defaultRunName ?? log.timestamps.max().map {
                     String(Timestamp.format($0).prefix(10))
@@ -134,10 +139,11 @@ struct Mine: ParsableCommand {
             let directory =
                 try out.map { URL(fileURLWithPath: $0, isDirectory: true) }
                 ?? ws.resolve("Notebooks-data/\(run)")
-            let files = try timed(\.writeSeconds) { try analysis.writeTables(to: directory) }
-            let summary = MineSummary(
+            let files = try timed(\.writeSeconds) { try analysis.writeTables(to: directory, bottlenecks: bottlenecks) }
+            var summary = MineSummary(
                 analysis, casesBeforeFilters: log.caseCount, eventsBeforeFilters: log.eventCount, run: run,
                 output: directory.path, files: files, timings: timings)
+            summary.bottlenecks = bottlenecks.topSentences(3)
             if workspace.json { try printJSON(summary) } else { summary.print(filtered: !filter.keepsEverything) }
         }
     }
@@ -166,6 +172,7 @@ struct MineSummary: Encodable {
         var loadSeconds = 0.0
         var filterSeconds = 0.0
         var analysisSeconds = 0.0
+        var bottleneckSeconds = 0.0
         var writeSeconds = 0.0
     }
 
@@ -184,6 +191,8 @@ struct MineSummary: Encodable {
     var files: [String]
     var topEdges: [Edge]
     var topVariants: [Variant]
+    /// The top bottleneck segments as sentences (bottlenecks.csv).
+    var bottlenecks: [String] = []
     var timings: Timings
 
     init(
@@ -240,6 +249,8 @@ struct MineSummary: Encodable {
                 "  \(v.rank). \(share) (\(grouped(v.cases)) cases, median \(Self.duration(v.medianThroughputSeconds))): \(names)"
             )
         }
+        if !bottlenecks.isEmpty { Swift.print("Top bottlenecks:") }
+        for b in bottlenecks { Swift.print("  \(b)") }
         Swift.print("Wrote \(files.count) files to \(output)")
     }
 

@@ -16,7 +16,7 @@ import _TestSupport
         let log = try MiningFixtures.caseView("running-example.xes")
         let analysis = ProcessAnalysis(log: log)
         let directory = Fixtures.temporaryDirectory("mine").appendingPathComponent("out/2011-01-24")
-        let written = try analysis.writeTables(to: directory)
+        let written = try analysis.writeTables(to: directory, bottlenecks: BottleneckAnalysis(log: log, outcomes: nil))
         #expect(written.map { URL(fileURLWithPath: $0).lastPathComponent } == DataDictionary.files)
         #expect(analysis.defaultRunName == "2011-01-24")  // the latest event, 2011-01-24T13:56:00Z
 
@@ -73,8 +73,9 @@ import _TestSupport
         let log = try MiningFixtures.caseView(name)
         let a = Fixtures.temporaryDirectory("mine")
         let b = Fixtures.temporaryDirectory("mine")
-        try ProcessAnalysis(log: log).writeTables(to: a)
-        try ProcessAnalysis(log: try MiningFixtures.caseView(name)).writeTables(to: b)
+        try ProcessAnalysis(log: log).writeTables(to: a, bottlenecks: BottleneckAnalysis(log: log, outcomes: nil))
+        let again = try MiningFixtures.caseView(name)
+        try ProcessAnalysis(log: again).writeTables(to: b, bottlenecks: BottleneckAnalysis(log: again, outcomes: nil))
         for file in DataDictionary.files {
             let x = try Data(contentsOf: a.appendingPathComponent(file))
             let y = try Data(contentsOf: b.appendingPathComponent(file))

@@ -129,7 +129,8 @@ struct Mine: ParsableCommand {
             // Until the workspace configuration names the SLA rule, the retail default applies to
             // logs that have its promise attribute and activities.
             let outcomes =
-                filtered.caseAttributes["promised_at"] == nil ? nil : try? SLAOutcomes(log: filtered, rule: .retailDefault)
+                filtered.caseAttributes["promised_at"] == nil
+                ? nil : try? SLAOutcomes(log: filtered, rule: .retailDefault)
             let bottlenecks = timed(\.bottleneckSeconds) { BottleneckAnalysis(log: filtered, outcomes: outcomes) }
             let run =
                 runName ?? analysis.defaultRunName ?? log.timestamps.max().map {

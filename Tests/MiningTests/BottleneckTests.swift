@@ -100,13 +100,18 @@ import _TestSupport
         let top = try #require(analysis.segments.first)
         #expect(top.item == edge)
         #expect(
-            top.conditions == [.init(dimension: "channel", levels: ["c2"]), .init(dimension: "region", levels: ["r1"])],
+            top.conditions == [
+                .init(dimension: "channel", levels: ["c2"]), .init(dimension: "region", levels: ["r1"]),
+            ],
             "\(analysis.segments.map { BottleneckAnalysis.segmentText($0.conditions) })")
         #expect(top.lift.map { $0 > 3 } == true)
         #expect(top.adjustedP < 1e-6 && top.pValue <= top.adjustedP)
         // The parents (c2 alone, r1 alone) are diluted by the other levels: not reported as pairs
         // of something else, and the pair beats them.
-        #expect(!analysis.segments.contains { $0.conditions.count == 2 && $0.conditions != top.conditions && $0.item == edge && ($0.lift ?? 0) > 2 })
+        #expect(
+            !analysis.segments.contains {
+                $0.conditions.count == 2 && $0.conditions != top.conditions && $0.item == edge && ($0.lift ?? 0) > 2
+            })
         #expect(analysis.sentence(top).hasPrefix("A -> B where channel is c2 and region is r1: median "))
     }
 
@@ -118,7 +123,8 @@ import _TestSupport
         var logsWithDiscoveries = 0
         var reported = 0
         for seed: UInt64 in 1...5 {
-            let analysis = BottleneckAnalysis(log: Self.synthetic(cases: 2_000, seed: seed, planted: false), outcomes: nil)
+            let analysis = BottleneckAnalysis(
+                log: Self.synthetic(cases: 2_000, seed: seed, planted: false), outcomes: nil)
             #expect(analysis.testedSegments > 50)
             if analysis.significantSegments > 0 { logsWithDiscoveries += 1 }
             reported += analysis.segments.count
@@ -146,10 +152,16 @@ import _TestSupport
                 var outside: [Int64] = []
                 for r in rows {
                     let levels = table.dimensions.map {
-                        Int(dimensions[$0].code(case: occurrences.caseIndex[Int(r)], timeOfWeek: occurrences.timeOfWeek[Int(r)]))
+                        Int(
+                            dimensions[$0].code(
+                                case: occurrences.caseIndex[Int(r)], timeOfWeek: occurrences.timeOfWeek[Int(r)]))
                     }
                     let c = levels.count == 1 ? levels[0] : levels[0] * table.widths[1] + levels[1]
-                    if c == cell { inside.append(occurrences.gap[Int(r)]) } else { outside.append(occurrences.gap[Int(r)]) }
+                    if c == cell {
+                        inside.append(occurrences.gap[Int(r)])
+                    } else {
+                        outside.append(occurrences.gap[Int(r)])
+                    }
                 }
                 #expect(inside.count == m)
                 let reference = MannWhitney.greater(inside, outside)
@@ -177,7 +189,8 @@ import _TestSupport
             if item.kind == .edge {
                 let e = try #require(dfg.edge(from: item.source!, to: item.target))
                 #expect(item.occurrences == e.frequency && item.cases == e.caseFrequency)
-                #expect(close(item.medianHours * 3600, e.duration.median) && close(item.p90Hours * 3600, e.duration.p90))
+                #expect(
+                    close(item.medianHours * 3600, e.duration.median) && close(item.p90Hours * 3600, e.duration.p90))
             } else {
                 let w = try #require(activities.row(item.target)?.waitingTime)
                 #expect(item.occurrences == w.count && close(item.medianHours * 3600, w.median))
@@ -208,7 +221,9 @@ import _TestSupport
         func segments(of item: String) -> [BottleneckAnalysis.Segment] {
             analysis.segments.filter { analysis.items[$0.item].name == item }
         }
-        func describe(_ item: String) -> String { segments(of: item).map { analysis.sentence($0) }.joined(separator: "\n") }
+        func describe(_ item: String) -> String {
+            segments(of: item).map { analysis.sentence($0) }.joined(separator: "\n")
+        }
         func levels(_ s: BottleneckAnalysis.Segment, _ dimension: String) -> [String] {
             s.conditions.first { $0.dimension == dimension }?.levels ?? []
         }
@@ -238,7 +253,8 @@ import _TestSupport
         }
         #expect(carrierSegment != nil, "\(describe(transit))")
         #expect(carrierSegment?.lift.map { $0 > 1.5 } == true)
-        #expect(!segments(of: transit).contains { $0.conditions == [.init(dimension: "region", levels: [slow.region])] })
+        #expect(
+            !segments(of: transit).contains { $0.conditions == [.init(dimension: "region", levels: [slow.region])] })
 
         // The items are ranked and the late shares are filled in.
         #expect(analysis.missedCases.map { $0 > 0 } == true)

@@ -46,7 +46,8 @@ public struct BottleneckAnalysis: Sendable {
         public var maxLevels: Int
 
         public init(
-            topItems: Int? = nil, minSupport: Int = 30, minSupportShare: Double = 0.01, falseDiscoveryRate: Double = 0.05,
+            topItems: Int? = nil, minSupport: Int = 30, minSupportShare: Double = 0.01,
+            falseDiscoveryRate: Double = 0.05,
             minLift: Double = 1.5, pairLiftGain: Double = 1.25, mergeLiftRatio: Double = 0.8, segmentsPerItem: Int = 8,
             maxLevels: Int = 50
         ) {
@@ -256,7 +257,9 @@ public struct BottleneckAnalysis: Sendable {
             rows.append(ItemRows(rows: slice, singleEdge: kind == .edge || incoming[Int(target)] == 1))
         }
         for e in o.edgeSource.indices {
-            add(.edge, source: o.edgeSource[e], target: o.edgeTarget[e], o.byEdge[o.edgeOffsets[e]..<o.edgeOffsets[e + 1]])
+            add(
+                .edge, source: o.edgeSource[e], target: o.edgeTarget[e],
+                o.byEdge[o.edgeOffsets[e]..<o.edgeOffsets[e + 1]])
         }
         for a in log.activityNames.indices {
             add(.activity, source: nil, target: Int32(a), o.byTarget[o.targetOffsets[a]..<o.targetOffsets[a + 1]])

@@ -61,7 +61,10 @@ struct SegmentSample: Sendable {
     /// - Complexity: O(*n* log *n* + *n* × *T*) time for *n* waits and *T* tables
     ///   (*D* + *D*(*D* − 1)/2 for *D* dimensions), O(*n* × *D* + *C* × *n* / `blockSize`) memory
     ///   for *C* cells.
-    init(rows: some Collection<Int32>, occurrences: WaitOccurrences, dimensions: [SegmentDimensions.Dimension], pairs: Bool) {
+    init(
+        rows: some Collection<Int32>, occurrences: WaitOccurrences, dimensions: [SegmentDimensions.Dimension],
+        pairs: Bool
+    ) {
         let n = rows.count
         count = n
         // About 256 blocks whatever the size, so a quantile costs O(256 + n/256) and the running
@@ -72,7 +75,9 @@ struct SegmentSample: Sendable {
         values = entries.map(\.gap)
         cases = entries.map { occurrences.caseIndex[Int($0.row)] }
         codes = dimensions.map { d in
-            entries.map { d.code(case: occurrences.caseIndex[Int($0.row)], timeOfWeek: occurrences.timeOfWeek[Int($0.row)]) }
+            entries.map {
+                d.code(case: occurrences.caseIndex[Int($0.row)], timeOfWeek: occurrences.timeOfWeek[Int($0.row)])
+            }
         }
         entries = []
 
@@ -284,7 +289,8 @@ struct SegmentSample: Sendable {
     /// The 1-based ranks that the median and the 90th percentile of `size` values need, ascending.
     static func quantileRanks(size m: Int) -> [Int] {
         let h = 9 * (m - 1)
-        let ranks = (m % 2 == 1 ? [m / 2 + 1] : [m / 2, m / 2 + 1]) + (h % 10 == 0 ? [h / 10 + 1] : [h / 10 + 1, h / 10 + 2])
+        let ranks =
+            (m % 2 == 1 ? [m / 2 + 1] : [m / 2, m / 2 + 1]) + (h % 10 == 0 ? [h / 10 + 1] : [h / 10 + 1, h / 10 + 2])
         return Array(Set(ranks)).sorted()
     }
 

@@ -94,7 +94,9 @@ struct SegmentSearch {
         significant = adjusted.reduce(0) { $1 <= options.falseDiscoveryRate ? $0 + 1 : $0 }
 
         // 4. Significant, clearly longer, and (pairs) not explained by one level.
-        let itemMedians = samples.map { s in s.median(SegmentSample.CellSet(table: s.tables[0], cells: []), outside: true, size: s.count) }
+        let itemMedians = samples.map { s in
+            s.median(SegmentSample.CellSet(table: s.tables[0], cells: []), outside: true, size: s.count)
+        }
         func measure(_ s: Int, _ set: SegmentSample.CellSet, parts: [Int]) -> Measured? {
             let sample = samples[s]
             let m = sample.count(set)
@@ -206,7 +208,8 @@ struct SegmentSearch {
                     let cells = current.set.cells + other.set.cells
                     guard
                         let trial = measure(
-                            seed.sample, SegmentSample.CellSet(table: table, cells: cells), parts: current.parts + other.parts),
+                            seed.sample, SegmentSample.CellSet(table: table, cells: cells),
+                            parts: current.parts + other.parts),
                         trial.excessSeconds > current.excessSeconds, clearlyLonger(trial)
                     else { continue }
                     let strong =

@@ -178,6 +178,7 @@ public struct BottleneckAnalysis: Sendable {
     ///   O(*n* log *n* + *n* × *D*²) for *D* dimensions (see `SegmentSearch`).
     public init(log: ColumnarLog, outcomes: SLAOutcomes?, options: Options = Options()) {
         precondition(outcomes.map { $0.status.count == log.caseCount } ?? true, "outcomes must match the log's cases")
+        precondition((try? options.validate()) != nil, "invalid options: call Options.validate() first")
         let occurrences = WaitOccurrences(log: log)
         let missed = outcomes.map { $0.status.map(\.isMissed) }
         let missedCount = missed.map { $0.reduce(0) { $1 ? $0 + 1 : $0 } }

@@ -15,7 +15,7 @@ public enum DataDictionary {
     /// The files, in the order they are written and documented.
     public static let files = [
         "dfg.csv", "start_activities.csv", "end_activities.csv", "variants.csv", "activities.csv", "sla.csv",
-        "changes.csv", "data-dictionary.csv",
+        "changes.csv", "bottlenecks.csv", "data-dictionary.csv",
     ]
 
     /// The files `waybill mine --object-centric` adds (`ObjectCentricAnalysis.writeTables`).
@@ -105,6 +105,7 @@ public enum DataDictionary {
             "changes.csv", "description", "string",
             "the change in words; shares and attainment are fractions, waits and throughput in hours, new/gone edges in occurrences")
         addObjectCentric(add)
+        addBottleneckColumns(add)
         add("data-dictionary.csv", "file", "string", "the file the column belongs to")
         add("data-dictionary.csv", "column", "string", "the column's name in the header row")
         add("data-dictionary.csv", "type", "string", "string, integer, float (fixed 6 decimals) or json")

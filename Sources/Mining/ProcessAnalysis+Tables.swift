@@ -5,8 +5,8 @@ import _WaybillSupport
 extension ProcessAnalysis {
     /// Writes the analysis as tidy CSV files into a folder (created if missing): `dfg.csv`,
     /// `start_activities.csv`, `end_activities.csv`, `variants.csv`, `activities.csv`, `sla.csv`
-    /// (when `sla` is set), `changes.csv` (when a comparison is given) and `data-dictionary.csv`,
-    /// whose columns `DataDictionary` lists.
+    /// (when `sla` is set), `changes.csv` (when a comparison is given), `bottlenecks.csv` (when
+    /// `bottlenecks` is given) and `data-dictionary.csv`, whose columns `DataDictionary` lists.
     ///
     /// The output is deterministic, byte for byte: rows in a fixed order (dfg by frequency
     /// descending then source and target name; start and end activities by cases then name;
@@ -19,7 +19,9 @@ extension ProcessAnalysis {
     /// - Throws: `MiningError.cannotWrite` naming the folder or file.
     /// - Complexity: O(*edges* + *variants* × *k* + *activities*).
     @discardableResult
-    public func writeTables(to directory: URL, comparison: ProcessComparison? = nil) throws -> [String] {
+    public func writeTables(
+        to directory: URL, comparison: ProcessComparison? = nil, bottlenecks: BottleneckAnalysis? = nil
+    ) throws -> [String] {
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         } catch {
@@ -29,11 +31,13 @@ extension ProcessAnalysis {
         }
         var tables = self.tables()
         if let comparison { tables["changes.csv"] = comparison.csv() }
+        tables["bottlenecks.csv"] = bottlenecks?.csv()
         var written: [String] = []
-        for file in DataDictionary.files where tables[file] != nil {
+        for file in DataDictionary.files {
+            guard let text = tables[file] else { continue }
             let url = directory.appendingPathComponent(file)
             do {
-                try Data(tables[file]!.utf8).write(to: url, options: .atomic)
+                try Data(text.utf8).write(to: url, options: .atomic)
             } catch {
                 throw MiningError(.cannotWrite, "cannot write: \(error.localizedDescription)", location: url.path)
             }

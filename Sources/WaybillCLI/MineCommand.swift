@@ -13,7 +13,7 @@ struct Mine: ParsableCommand {
         discussion: """
             Loads the case view on one object type, applies the filters and writes
             dfg.csv, start_activities.csv, end_activities.csv, variants.csv,
-            activities.csv, sla.csv, changes.csv (with --compare-to),
+            activities.csv, sla.csv, changes.csv (with --compare-to), bottlenecks.csv,
             data-dictionary.csv, process-map.svg and process-map.dot into
             <workspace>/Notebooks-data/<run>/, or into --out DIR. The run name
             defaults to the UTC date of the latest event analysed (YYYY-MM-DD).
@@ -192,6 +192,10 @@ struct Mine: ParsableCommand {
             let comparison = try previousFilter.map { f in
                 ProcessComparison(previous: analyse(try f.apply(to: log)), current: analysis)
             }
+            // The SLA outcomes of the analysed cases, for the bottlenecks' late shares.
+            let bottlenecks = timed(\.bottleneckSeconds) {
+                BottleneckAnalysis(log: filtered, outcomes: outcomes?.restricted(to: filtered, from: log))
+            }
             let run =
                 runName ?? analysis.defaultRunName ?? log.timestamps.max().map {
                     String(Timestamp.format($0).prefix(10))
@@ -202,7 +206,7 @@ struct Mine: ParsableCommand {
                 ?? ws.resolve("Notebooks-data/\(run)")
             let files =
                 try timed(\.writeSeconds) {
-                    try analysis.writeTables(to: directory, comparison: comparison)
+                    try analysis.writeTables(to: directory, comparison: comparison, bottlenecks: bottlenecks)
                         + (objectCentric ? ObjectCentricAnalysis(store: store).writeTables(to: directory) : [])
                 }
                 + timed(\.mapSeconds) { try analysis.writeProcessMap(of: filtered, options: map, to: directory) }
@@ -210,6 +214,7 @@ struct Mine: ParsableCommand {
                 analysis, casesBeforeFilters: log.caseCount, eventsBeforeFilters: log.eventCount, run: run,
                 output: directory.path, files: files, timings: timings)
             summary.changes = comparison?.changes.count
+            summary.bottlenecks = bottlenecks.topSentences(3)
             if workspace.json { try printJSON(summary) } else { summary.print(filtered: !filter.keepsEverything) }
         }
     }
@@ -275,6 +280,7 @@ struct MineSummary: Encodable {
         var loadSeconds = 0.0
         var filterSeconds = 0.0
         var analysisSeconds = 0.0
+        var bottleneckSeconds = 0.0
         var writeSeconds = 0.0
         var mapSeconds = 0.0
     }
@@ -298,6 +304,8 @@ struct MineSummary: Encodable {
     var sla: SLA?
     /// Rows of changes.csv, with --compare-to.
     var changes: Int?
+    /// The top bottleneck segments as sentences (bottlenecks.csv).
+    var bottlenecks: [String] = []
     var timings: Timings
 
     struct SLA: Encodable {
@@ -375,6 +383,8 @@ struct MineSummary: Encodable {
                     + "\(grouped(sla.open)) open, \(grouped(sla.noPromise)) without a promise)")
         }
         if let changes { Swift.print("Changes against the comparison window: \(changes) rows in changes.csv") }
+        if !bottlenecks.isEmpty { Swift.print("Top bottlenecks:") }
+        for b in bottlenecks { Swift.print("  \(b)") }
         Swift.print("Wrote \(files.count) files to \(output)")
     }
 

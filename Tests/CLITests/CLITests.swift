@@ -79,7 +79,7 @@ enum CLI {
         let out = dir.appendingPathComponent("out").path
         let mine = try CLI.run("mine", "--workspace", ws, "--out", out, "--json")
         #expect(mine.status == 0, "\(mine.stderr)")
-        for file in ["dfg.csv", "variants.csv", "activities.csv", "start_activities.csv", "end_activities.csv", "data-dictionary.csv"] {
+        for file in ["dfg.csv", "variants.csv", "activities.csv", "start_activities.csv", "end_activities.csv", "bottlenecks.csv", "data-dictionary.csv"] {
             #expect(FileManager.default.fileExists(atPath: out + "/" + file), "\(file)")
         }
         let dfg = try String(contentsOfFile: out + "/dfg.csv", encoding: .utf8)

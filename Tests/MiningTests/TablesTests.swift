@@ -16,7 +16,7 @@ import _TestSupport
         let log = try MiningFixtures.caseView("running-example.xes")
         let analysis = ProcessAnalysis(log: log)
         let directory = Fixtures.temporaryDirectory("mine").appendingPathComponent("out/2011-01-24")
-        let written = try analysis.writeTables(to: directory)
+        let written = try analysis.writeTables(to: directory, bottlenecks: BottleneckAnalysis(log: log, outcomes: nil))
         // No SLA rule and no comparison: sla.csv and changes.csv are not written.
         #expect(
             written.map { URL(fileURLWithPath: $0).lastPathComponent }
@@ -76,8 +76,10 @@ import _TestSupport
         let log = try MiningFixtures.caseView(name)
         let a = Fixtures.temporaryDirectory("mine")
         let b = Fixtures.temporaryDirectory("mine")
-        let written = try ProcessAnalysis(log: log).writeTables(to: a)
-        try ProcessAnalysis(log: try MiningFixtures.caseView(name)).writeTables(to: b)
+        let written = try ProcessAnalysis(log: log).writeTables(
+            to: a, bottlenecks: BottleneckAnalysis(log: log, outcomes: nil))
+        let again = try MiningFixtures.caseView(name)
+        try ProcessAnalysis(log: again).writeTables(to: b, bottlenecks: BottleneckAnalysis(log: again, outcomes: nil))
         for file in written.map({ URL(fileURLWithPath: $0).lastPathComponent }) {
             let x = try Data(contentsOf: a.appendingPathComponent(file))
             let y = try Data(contentsOf: b.appendingPathComponent(file))

@@ -1,0 +1,288 @@
+import Dispatch
+
+/// The segment search of the bottleneck analysis: which one- and two-attribute segments of an
+/// item wait significantly and clearly longer than the rest of the item.
+///
+/// 1. **Candidates.** For each searched item, every level of every dimension and every pair of
+///    levels of two different dimensions (`SegmentSample`'s cells), whose segment and rest both
+///    hold at least max(`minSupport`, ⌈`minSupportShare` × n⌉) waits.
+/// 2. **Test.** A one-sided Mann–Whitney U test, segment against the rest of the same item
+///    (`MannWhitney`): is the segment's wait stochastically greater? Rank-based, so a few
+///    extreme waits do not make a segment, and no distribution is assumed.
+/// 3. **Multiple testing.** Benjamini–Hochberg at q = `falseDiscoveryRate` over *all* candidates
+///    of all items together (the size of that family is `tested`).
+/// 4. **Effect size and redundancy.** With a million waits a shift of a few percent is
+///    significant, so a discovery is kept only if its median is at least `minLift` times the
+///    rest's. A pair a ∧ b is kept only if it is an *interaction*, something neither level says
+///    alone: the interaction contrast of the medians
+///    I = med(a ∧ b) · med(¬a ∧ ¬b) / (med(a ∧ ¬b) · med(¬a ∧ b)) is at least `pairLiftGain`,
+///    i.e. b's effect among a is that much larger than among ¬a (and symmetrically). Two main
+///    effects that merely add up (standard shipping, and the 02:00 invoice batch) give I ≈ 1 and
+///    are reported as their single levels. Conversely a single level a is dropped when a kept pair
+///    a ∧ b holds its delay: a ∧ ¬b is not `minLift` times longer than ¬a. (Comparing the pair's
+///    lift with its parents' lifts instead fails when the pair *is* what makes a parent slow:
+///    SwiftShip in the east makes the whole east look slow.)
+/// 5. **Merging levels.** Greedily, from the kept segment with the most excess hours: the kept
+///    segments that differ from it in one dimension's level only (Tuesday beside Monday, with the
+///    same node) join it, most excess first, while the merged segment keeps `mergeLiftRatio` of
+///    the seed's lift and adds excess hours. Merging tests nothing new: each part is a discovery
+///    on its own, so the merged segment reports the largest p-value and adjusted p of its parts.
+/// 6. **Ranking.** By excess hours, occurrences × (median − rest median): the waiting the segment
+///    adds over what the same waits would cost at the rest's typical wait. At most
+///    `segmentsPerItem` per item; a segment with the same waits as one ranked before it (the same
+///    count and medians: `ship_speed=pickup` and `channel=store_pickup`) is left out.
+///
+/// - Complexity: O(*n* log *n* + *n* × *T*) per item of *n* waits for *T* = *D*(*D* + 1)/2
+///   tables over *D* dimensions (the one sort and one pass per table); each median of a kept
+///   candidate is O(*n*/256 + 256) by the running counts; the reported segments cost O(*n*) each
+///   for their cases.
+struct SegmentSearch {
+    /// The reported segments, ranked.
+    var segments: [BottleneckAnalysis.Segment] = []
+    /// Candidates tested.
+    var tested = 0
+    /// Candidates significant after Benjamini–Hochberg (before the effect-size filters).
+    var significant = 0
+
+    /// A segment measured: its cells and figures.
+    private struct Measured {
+        var sample: Int
+        var set: SegmentSample.CellSet
+        var parts: [Int]  // indices into the tests
+        var occurrences: Int
+        var median: Double  // seconds
+        var restMedian: Double
+        var lift: Double?
+        var excessSeconds: Double
+    }
+
+    /// Runs the search on the given items.
+    ///
+    /// - Parameters:
+    ///   - items: each searched item's index in the ranking and its rows in `occurrences`.
+    ///   - missed: per case, whether it missed its SLA (nil: no SLA columns).
+    init(
+        items: [(index: Int, rows: ArraySlice<Int32>)], occurrences: WaitOccurrences,
+        dimensions: [SegmentDimensions.Dimension], missed: [Bool]?, missedCount: Int?, caseCount: Int,
+        options: BottleneckAnalysis.Options
+    ) {
+        guard !items.isEmpty, !dimensions.isEmpty else { return }
+        let samples = Self.samples(items.map(\.rows), occurrences: occurrences, dimensions: dimensions)
+
+        // 1-2. Every supported cell, tested against the rest of its item.
+        var tests: [(sample: Int, table: Int, cell: Int, p: Double)] = []
+        let supports = samples.map {
+            max(options.minSupport, Int((options.minSupportShare * Double($0.count)).rounded(.up)))
+        }
+        for (s, sample) in samples.enumerated() {
+            let n = sample.count
+            let support = supports[s]
+            for (t, table) in sample.tables.enumerated() {
+                for cell in 0..<table.cellCount where !table.hasMissingLevel(cell) {
+                    let n1 = Int(sample.counts[table.base + cell])
+                    guard n1 >= support && n - n1 >= support else { continue }
+                    let result = MannWhitney.greater(
+                        doubledRankSum: sample.doubledRankSums[table.base + cell], n1: n1, n2: n - n1,
+                        tieTerm: sample.tieTerm)
+                    tests.append((s, t, cell, result.p))
+                }
+            }
+        }
+        tested = tests.count
+        // 3. Benjamini–Hochberg over the whole family.
+        let adjusted = BenjaminiHochberg.adjust(tests.map(\.p))
+        significant = adjusted.reduce(0) { $1 <= options.falseDiscoveryRate ? $0 + 1 : $0 }
+
+        // 4. Significant, clearly longer, and (pairs) not explained by one level.
+        let itemMedians = samples.map { s in
+            s.median(SegmentSample.CellSet(table: s.tables[0], cells: []), outside: true, size: s.count)
+        }
+        func measure(_ s: Int, _ set: SegmentSample.CellSet, parts: [Int]) -> Measured? {
+            let sample = samples[s]
+            let m = sample.count(set)
+            guard m > 0, m < sample.count else { return nil }
+            let median = sample.median(set, outside: false, size: m)
+            let rest = sample.median(set, outside: true, size: sample.count - m)
+            let lift: Double? = rest > 0 ? median / rest : nil
+            return Measured(
+                sample: s, set: set, parts: parts, occurrences: m, median: median, restMedian: rest, lift: lift,
+                excessSeconds: Double(m) * (median - rest))
+        }
+        func clearlyLonger(_ x: Measured) -> Bool {
+            guard x.median > x.restMedian else { return false }
+            return x.lift.map { $0 >= options.minLift } ?? (x.median > 0)
+        }
+        func median(_ s: Int, _ table: SegmentSample.Table, _ cells: [Int]) -> Double? {
+            let set = SegmentSample.CellSet(table: table, cells: cells)
+            let m = samples[s].count(set)
+            return m == 0 ? nil : samples[s].median(set, outside: false, size: m)
+        }
+        /// The cells of a pair table where `axis` has `level` and the other axis has not `other`:
+        /// a parent level without the pair.
+        func remainder(_ table: SegmentSample.Table, axis: Int, level: Int, other: Int) -> [Int] {
+            (0..<table.widths[1 - axis]).filter { $0 != other }.map {
+                axis == 0 ? level * table.widths[1] + $0 : $0 * table.widths[1] + level
+            }
+        }
+        /// How many times a segment's median exceeds a comparison median (infinite when that is
+        /// not positive and the segment's is).
+        func ratio(_ a: Double, _ b: Double?) -> Double {
+            guard let b else { return 1 }
+            return b > 0 ? a / b : (a > b ? .infinity : 1)
+        }
+        var kept: [Measured] = []
+        for (k, test) in tests.enumerated() where adjusted[k] <= options.falseDiscoveryRate {
+            let sample = samples[test.sample]
+            let table = sample.tables[test.table]
+            let set = SegmentSample.CellSet(table: table, cells: [test.cell])
+            // A segment whose median is at most the item's cannot be longer than its rest.
+            let m = sample.count(set)
+            guard sample.median(set, outside: false, size: m) > itemMedians[test.sample] else { continue }
+            guard let x = measure(test.sample, set, parts: [k]), clearlyLonger(x) else { continue }
+            if table.dimensions.count == 2 {
+                // Keep a pair only for an interaction: the effect of each level differs between
+                // the other level and its absence (a multiplicative contrast on the medians).
+                let levels = table.levels(ofCell: test.cell)
+                let aNotB = remainder(table, axis: 0, level: levels[0], other: levels[1])
+                let bNotA = remainder(table, axis: 1, level: levels[1], other: levels[0])
+                let neither = (0..<table.cellCount).filter {
+                    let l = table.levels(ofCell: $0)
+                    return l[0] != levels[0] && l[1] != levels[1]
+                }
+                // Each parent without the pair needs the support of a segment, or the pair is
+                // (nearly) all of that parent and the level alone says it.
+                let sizes = [aNotB, bNotA].map { sample.count(SegmentSample.CellSet(table: table, cells: $0)) }
+                guard sizes.allSatisfy({ $0 >= supports[test.sample] }),
+                    let ma = median(test.sample, table, aNotB), let mb = median(test.sample, table, bNotA)
+                else { continue }
+                let interaction: Double
+                if ma > 0, mb > 0, let mn = median(test.sample, table, neither), mn > 0 {
+                    interaction = x.median * mn / (ma * mb)
+                } else {
+                    interaction = ratio(x.median, max(ma, mb))
+                }
+                guard interaction >= options.pairLiftGain else { continue }
+            }
+            kept.append(x)
+        }
+        // A single level whose delay lies in a kept pair within it is no finding of its own: drop
+        // it when, without that pair, it is not clearly longer than the rest of the item.
+        let pairs = kept.filter { $0.set.table.dimensions.count == 2 }
+        kept.removeAll { single in
+            guard single.set.table.dimensions.count == 1 else { return false }
+            let d = single.set.table.dimensions[0]
+            let level = single.set.cells[0]
+            return pairs.contains { pair in
+                guard pair.sample == single.sample, let axis = pair.set.table.dimensions.firstIndex(of: d) else {
+                    return false
+                }
+                let levels = pair.set.table.levels(ofCell: pair.set.cells[0])
+                guard levels[axis] == level else { return false }
+                let rest = remainder(pair.set.table, axis: axis, level: level, other: levels[1 - axis])
+                guard let without = median(single.sample, pair.set.table, rest) else { return true }
+                return ratio(without, single.restMedian) < options.minLift
+            }
+        }
+
+        // 5. Merge levels of one dimension, seeds by excess.
+        func before(_ a: Measured, _ b: Measured) -> Bool {
+            if a.excessSeconds != b.excessSeconds { return a.excessSeconds > b.excessSeconds }
+            if a.sample != b.sample { return a.sample < b.sample }
+            if a.set.table.base != b.set.table.base { return a.set.table.base < b.set.table.base }
+            return a.set.cells.lexicographicallyPrecedes(b.set.cells)
+        }
+        kept.sort(by: before)
+        var consumed = Set<Int>()  // indices into kept
+        var merged: [Measured] = []
+        for (i, seed) in kept.enumerated() where !consumed.contains(i) {
+            let table = seed.set.table
+            let seedLevels = table.levels(ofCell: seed.set.cells[0])
+            var best = (members: [i], measured: seed)
+            for axis in table.dimensions.indices {
+                var members = [i]
+                var current = seed
+                for (j, other) in kept.enumerated() where j != i && !consumed.contains(j) {
+                    guard other.sample == seed.sample, other.set.table.base == table.base else { continue }
+                    let levels = table.levels(ofCell: other.set.cells[0])
+                    guard levels.indices.allSatisfy({ $0 == axis || levels[$0] == seedLevels[$0] }) else { continue }
+                    let cells = current.set.cells + other.set.cells
+                    guard
+                        let trial = measure(
+                            seed.sample, SegmentSample.CellSet(table: table, cells: cells),
+                            parts: current.parts + other.parts),
+                        trial.excessSeconds > current.excessSeconds, clearlyLonger(trial)
+                    else { continue }
+                    let strong =
+                        if let a = trial.lift, let b = seed.lift { a >= options.mergeLiftRatio * b } else {
+                            trial.median >= options.mergeLiftRatio * seed.median
+                        }
+                    guard strong else { continue }
+                    members.append(j)
+                    current = trial
+                }
+                if current.excessSeconds > best.measured.excessSeconds { best = (members, current) }
+            }
+            consumed.formUnion(best.members)
+            merged.append(best.measured)
+        }
+
+        // 6. Rank, cap per item, and describe.
+        merged.sort(by: before)
+        var perItem = [Int](repeating: 0, count: samples.count)
+        var stamp = [Int32](repeating: -1, count: caseCount)
+        var generation: Int32 = 0
+        var seen = Set<[Double]>()
+        for x in merged where perItem[x.sample] < options.segmentsPerItem {
+            // The same waits under two names (ship_speed=pickup, channel=store_pickup) once.
+            let signature = [Double(x.sample), Double(x.occurrences), x.median, x.restMedian]
+            guard seen.insert(signature).inserted else { continue }
+            perItem[x.sample] += 1
+            let sample = samples[x.sample]
+            let p90 = sample.quantiles(x.set, outside: false, size: x.occurrences).p90
+            let (cases, late, total) = sample.cases(x.set, missed: missed, stamp: &stamp, generation: generation)
+            generation += 1
+            var conditions: [BottleneckAnalysis.Condition] = []
+            for (axis, d) in x.set.table.dimensions.enumerated() {
+                let codes = Set(x.set.cells.map { x.set.table.levels(ofCell: $0)[axis] }).sorted()
+                conditions.append(
+                    BottleneckAnalysis.Condition(
+                        dimension: dimensions[d].name, levels: codes.map { dimensions[d].levels[$0] }))
+            }
+            segments.append(
+                BottleneckAnalysis.Segment(
+                    item: items[x.sample].index, conditions: conditions, occurrences: x.occurrences, cases: cases,
+                    totalWaitHours: Double(total) / 3.6e9,
+                    medianHours: x.median / 3600, p90Hours: p90 / 3600, restMedianHours: x.restMedian / 3600,
+                    lift: x.lift, excessHours: x.excessSeconds / 3600,
+                    pValue: x.parts.map { tests[$0].p }.max()!, adjustedP: x.parts.map { adjusted[$0] }.max()!,
+                    lateCases: missed == nil ? nil : late,
+                    lateShare: missedCount.flatMap { $0 > 0 ? Double(late) / Double($0) : nil }))
+        }
+    }
+
+    /// Builds the items' samples, two at a time.
+    ///
+    /// - Complexity: see `SegmentSample.init`.
+    private static func samples(
+        _ rows: [ArraySlice<Int32>], occurrences: WaitOccurrences, dimensions: [SegmentDimensions.Dimension]
+    ) -> [SegmentSample] {
+        let slots = Slots(count: rows.count)
+        DispatchQueue.concurrentPerform(iterations: rows.count) { i in
+            slots.set(i, SegmentSample(rows: rows[i], occurrences: occurrences, dimensions: dimensions, pairs: true))
+        }
+        return slots.take()
+    }
+
+    /// Where the concurrent jobs leave their samples; each slot is written by one job only.
+    private final class Slots: @unchecked Sendable {
+        private var values: [SegmentSample?]
+        private let semaphore = DispatchSemaphore(value: 1)
+        init(count: Int) { values = Array(repeating: nil, count: count) }
+        func set(_ i: Int, _ value: SegmentSample) {
+            semaphore.wait()
+            values[i] = value
+            semaphore.signal()
+        }
+        func take() -> [SegmentSample] { values.map { $0! } }
+    }
+}

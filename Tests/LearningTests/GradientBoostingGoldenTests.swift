@@ -1,19 +1,29 @@
 import Foundation
-@testable import Learning
 import Testing
 import _TestSupport
 import _WaybillSupport
+
+@testable import Learning
 
 /// Waybill's boosted trees against LightGBM on the same CSV with the same hyperparameters
 /// (Tests/Goldens/gbt, made by make_gbt_goldens.py).
 @Suite struct GradientBoostingGoldenTests {
     struct Golden: Decodable {
-        var binary_test_auc: Double
-        var binary_test_logloss: Double
-        var multiclass_test_logloss: Double
-        var multiclass_test_accuracy: Double
+        var binaryTestAUC: Double
+        var binaryTestLogLoss: Double
+        var multiclassTestLogLoss: Double
+        var multiclassTestAccuracy: Double
         var rounds: Int
-        var train_rows: Int
+        var trainRows: Int
+
+        enum CodingKeys: String, CodingKey {
+            case binaryTestAUC = "binary_test_auc"
+            case binaryTestLogLoss = "binary_test_logloss"
+            case multiclassTestLogLoss = "multiclass_test_logloss"
+            case multiclassTestAccuracy = "multiclass_test_accuracy"
+            case rounds
+            case trainRows = "train_rows"
+        }
     }
 
     struct Sets {
@@ -70,7 +80,7 @@ import _WaybillSupport
 
     @Test func binaryAUCWithinHalfAPointOfLightGBM() throws {
         let (data, golden) = try Self.load()
-        #expect(data.train.rowCount == golden.train_rows)
+        #expect(data.train.rowCount == golden.trainRows)
         let model = try GradientBoostedTrees.train(
             data.train, labels: data.y.train, parameters: Self.parameters(rounds: golden.rounds), threads: 2)
         model.checkInvariants()
@@ -79,8 +89,8 @@ import _WaybillSupport
         let auc = GBTFixtures.auc(p, data.y.test)
         let loss = GradientBoostedTrees.logLoss(
             raw: model.rawScores(data.test), labels: data.y.test, weights: nil, k: 1)
-        #expect(abs(auc - golden.binary_test_auc) <= 0.005, "AUC \(auc) vs LightGBM \(golden.binary_test_auc)")
-        #expect(abs(loss - golden.binary_test_logloss) <= 0.01, "log loss \(loss) vs \(golden.binary_test_logloss)")
+        #expect(abs(auc - golden.binaryTestAUC) <= 0.005, "AUC \(auc) vs LightGBM \(golden.binaryTestAUC)")
+        #expect(abs(loss - golden.binaryTestLogLoss) <= 0.01, "log loss \(loss) vs \(golden.binaryTestLogLoss)")
     }
 
     @Test func multiclassLogLossCloseToLightGBM() throws {
@@ -92,6 +102,7 @@ import _WaybillSupport
         #expect(model.trees.count == 3 * golden.rounds)
         let loss = GradientBoostedTrees.logLoss(
             raw: model.rawScores(data.test), labels: data.y3.test, weights: nil, k: 3)
-        #expect(abs(loss - golden.multiclass_test_logloss) <= 0.01, "log loss \(loss) vs \(golden.multiclass_test_logloss)")
+        #expect(
+            abs(loss - golden.multiclassTestLogLoss) <= 0.01, "log loss \(loss) vs \(golden.multiclassTestLogLoss)")
     }
 }

@@ -222,8 +222,10 @@ import Testing
         let original = try GradientBoostedTrees(jsonBytes: a)
         #expect(loaded.predictProbability(m) == original.predictProbability(m))
         let text = String(decoding: a, as: UTF8.self)
-        for key in ["children_left", "children_right", "feature", "threshold", "default_left", "value", "cover",
-                    "categories_left", "init_scores"] {
+        for key in [
+            "children_left", "children_right", "feature", "threshold", "default_left", "value", "cover",
+            "categories_left", "init_scores",
+        ] {
             #expect(text.contains("\"\(key)\""))
         }
     }
@@ -282,7 +284,8 @@ import Testing
             let u = rng.unit() * e.reduce(0, +)
             labels.append(u < e[0] ? 0 : u < e[0] + e[1] ? 1 : 2)
         }
-        let m = FeatureMatrix(features: [.init(name: "a", kind: .numeric), .init(name: "b", kind: .numeric)], columns: columns)
+        let m = FeatureMatrix(
+            features: [.init(name: "a", kind: .numeric), .init(name: "b", kind: .numeric)], columns: columns)
         var p = GradientBoostingParameters()
         p.objective = .multiclass
         p.classCount = 3

@@ -20,6 +20,8 @@ extension GradientBoostedTrees {
                 splits[tree.feature[i]] += 1
             }
         }
-        return features.indices.map { FeatureImportance(feature: features[$0].name, gain: gain[$0], splits: splits[$0]) }
+        return features.indices.map {
+            FeatureImportance(feature: features[$0].name, gain: gain[$0], splits: splits[$0])
+        }
     }
 }

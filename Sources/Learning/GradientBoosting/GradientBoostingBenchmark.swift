@@ -23,9 +23,15 @@ public enum GradientBoostingBenchmark {
     }
 
     struct Meta: Decodable {
-        var train_rows: Int
-        var test_rows: Int
+        var trainRows: Int
+        var testRows: Int
         var features: [FeatureMatrix.Feature]
+
+        enum CodingKeys: String, CodingKey {
+            case trainRows = "train_rows"
+            case testRows = "test_rows"
+            case features
+        }
     }
 
     /// Loads the folder, trains with `parameters` on `threads` threads and scores the test rows.
@@ -65,10 +71,10 @@ public enum GradientBoostingBenchmark {
             }
             return data.map { Int($0) }
         }
-        let train = try matrix("train_x.f64", rows: meta.train_rows)
-        let test = try matrix("test_x.f64", rows: meta.test_rows)
-        let y = try labels("train_y.u8", rows: meta.train_rows)
-        let testY = try labels("test_y.u8", rows: meta.test_rows)
+        let train = try matrix("train_x.f64", rows: meta.trainRows)
+        let test = try matrix("test_x.f64", rows: meta.testRows)
+        let y = try labels("train_y.u8", rows: meta.trainRows)
+        let testY = try labels("test_y.u8", rows: meta.testRows)
 
         let clock = ContinuousClock()
         let start = clock.now

@@ -77,7 +77,9 @@ public struct GradientBoostingParameters: Sendable, Codable, Hashable {
         if objective == .multiclass && classCount < 3 { throw fail("classCount", "must be at least 3 for multiclass") }
         if objective == .binary && classCount != 2 { throw fail("classCount", "must be 2 for binary") }
         if rounds < 1 { throw fail("rounds", "must be at least 1 (got \(rounds))") }
-        if !(learningRate > 0 && learningRate.isFinite) { throw fail("learningRate", "must be > 0 (got \(learningRate))") }
+        if !(learningRate > 0 && learningRate.isFinite) {
+            throw fail("learningRate", "must be > 0 (got \(learningRate))")
+        }
         if maxLeaves < 2 { throw fail("maxLeaves", "must be at least 2 (got \(maxLeaves))") }
         if maxDepth < 0 { throw fail("maxDepth", "must be >= 0, 0 = no limit (got \(maxDepth))") }
         if minDataInLeaf < 1 { throw fail("minDataInLeaf", "must be at least 1 (got \(minDataInLeaf))") }

@@ -109,8 +109,10 @@ public struct RegressionTree: Sendable, Codable, Hashable {
     public func checkInvariants(featureCount: Int) {
         let n = nodeCount
         precondition(n >= 1)
-        for array in [childrenRight.count, feature.count, threshold.count, defaultLeft.count, value.count,
-                      cover.count, count.count, gain.count, categoriesLeft.count] {
+        for array in [
+            childrenRight.count, feature.count, threshold.count, defaultLeft.count, value.count,
+            cover.count, count.count, gain.count, categoriesLeft.count,
+        ] {
             precondition(array == n, "parallel arrays of equal length")
         }
         var parents = [Int](repeating: 0, count: n)

@@ -78,12 +78,14 @@ struct TreeLearner {
                 h += gradHess[2 * r + 1]
             }
         }
-        var tree = RegressionTree(leafValue: SplitFinder.output(g, h, l2: p.lambdaL2) * p.learningRate, cover: h, count: rows)
+        var tree = RegressionTree(
+            leafValue: SplitFinder.output(g, h, l2: p.lambdaL2) * p.learningRate, cover: h, count: rows)
         var root = Leaf(node: 0, begin: 0, end: rows, gradient: g, hessian: h, depth: 0, histogram: nil, best: nil)
         if canSplit(root, leavesAfter: 1) {
             let slot = free.removeLast()
             root.histogram = slot
-            buildHistogram(slot: slot, begin: 0, count: rows, allRows: bag == nil, gradHess: gradHess, features: features)
+            buildHistogram(
+                slot: slot, begin: 0, count: rows, allRows: bag == nil, gradHess: gradHess, features: features)
             root.best = bestSplit(slot: slot, leaf: root, features: features)
         }
         var leaves = [root]

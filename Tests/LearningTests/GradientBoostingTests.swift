@@ -198,6 +198,26 @@ import Testing
         #expect(leaves[0] != leaves[1])
     }
 
+    @Test func fewLevelsSplitOneAgainstTheRest() throws {
+        // Three levels (four bins with the missing one): LightGBM's one-vs-rest search; level 2 differs.
+        var rng = GBTFixtures.Random(state: 6)
+        var c: [Double] = []
+        var labels: [Int] = []
+        for _ in 0..<3000 {
+            let level = Int(rng.next() % 3)
+            c.append(Double(level))
+            labels.append(rng.unit() < (level == 2 ? 0.9 : 0.3) ? 1 : 0)
+        }
+        let m = FeatureMatrix(
+            features: [.init(name: "channel", kind: .categorical, levels: ["web", "store", "app"])], columns: [c])
+        var p = GradientBoostingParameters()
+        p.rounds = 1
+        p.maxLeaves = 2
+        let tree = try GradientBoostedTrees.train(m, labels: labels, parameters: p).trees[0]
+        #expect(tree.categoriesLeft[0] == [2])
+        #expect(tree.value[tree.childrenLeft[0]] > tree.value[tree.childrenRight[0]])
+    }
+
     // MARK: - Determinism, saving, early stopping, multiclass
 
     @Test func sameDataAndSeedGiveIdenticalBytes() throws {

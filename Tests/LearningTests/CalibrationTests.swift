@@ -14,8 +14,9 @@ import Testing
         #expect(abs(fit.b - LearningGoldens.double(platt["B"])) <= 1e-9)
         let grid = LearningGoldens.doubles(platt["grid"])
         for (p, (exact, sk)) in zip(
-            grid, zip(LearningGoldens.doubles(platt["probabilities"]), LearningGoldens.doubles(platt["sklearnProbabilities"])))
-        {
+            grid,
+            zip(LearningGoldens.doubles(platt["probabilities"]), LearningGoldens.doubles(platt["sklearnProbabilities"]))
+        ) {
             #expect(abs(fit.calibrate(p) - exact) <= 1e-9)
             #expect(abs(fit.calibrate(p) - sk) <= 1e-6)
         }
@@ -23,9 +24,11 @@ import Testing
 
     @Test func isotonicMatchesScikitLearn() throws {
         let iso = Self.golden["isotonic"] as! [String: Any]
-        let fit = try IsotonicCalibration(fitting: Self.data.scores, labels: Self.data.labels, weights: Self.data.weights)
+        let fit = try IsotonicCalibration(
+            fitting: Self.data.scores, labels: Self.data.labels, weights: Self.data.weights)
         fit.checkInvariants()
-        let xs = LearningGoldens.doubles(iso["xThresholds"]), ys = LearningGoldens.doubles(iso["yThresholds"])
+        let xs = LearningGoldens.doubles(iso["xThresholds"])
+        let ys = LearningGoldens.doubles(iso["yThresholds"])
         #expect(fit.thresholds == xs)
         for (a, b) in zip(fit.values, ys) { #expect(abs(a - b) <= 1e-9) }
         for (t, expected) in zip(LearningGoldens.doubles(iso["test"]), LearningGoldens.doubles(iso["predictions"])) {
@@ -45,7 +48,8 @@ import Testing
         // Reference: unique scores with weighted mean labels, then naive pooling of blocks.
         let xs = Array(Set(scores)).sorted()
         var blocks: [(sum: Double, weight: Double, members: [Int])] = xs.indices.map { k in
-            var s = 0.0, w = 0.0
+            var s = 0.0
+            var w = 0.0
             for i in 0..<n where scores[i] == xs[k] {
                 s += weights[i] * (labels[i] ? 1 : 0)
                 w += weights[i]
@@ -55,8 +59,12 @@ import Testing
         var changed = true
         while changed {
             changed = false
-            for k in 0..<(blocks.count - 1) where blocks[k].sum / blocks[k].weight > blocks[k + 1].sum / blocks[k + 1].weight {
-                blocks[k] = (blocks[k].sum + blocks[k + 1].sum, blocks[k].weight + blocks[k + 1].weight, blocks[k].members + blocks[k + 1].members)
+            for k in 0..<(blocks.count - 1)
+            where blocks[k].sum / blocks[k].weight > blocks[k + 1].sum / blocks[k + 1].weight {
+                blocks[k] = (
+                    blocks[k].sum + blocks[k + 1].sum, blocks[k].weight + blocks[k + 1].weight,
+                    blocks[k].members + blocks[k + 1].members
+                )
                 blocks.remove(at: k + 1)
                 changed = true
                 break

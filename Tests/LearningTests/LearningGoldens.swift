@@ -18,7 +18,13 @@ enum LearningGoldens {
 
     /// Any JSON value.
     private enum Value: Decodable {
-        case int(Int), double(Double), string(String), bool(Bool), null, array([Value]), object([String: Value])
+        case int(Int)
+        case double(Double)
+        case string(String)
+        case bool(Bool)
+        case null
+        case array([Value])
+        case object([String: Value])
 
         init(from decoder: any Decoder) throws {
             let c = try decoder.singleValueContainer()
@@ -53,9 +59,14 @@ enum LearningGoldens {
     }
 
     /// A score file: `score,label,weight[,segment]`.
-    static func scores(_ name: String) throws -> (scores: [Double], labels: [Bool], weights: [Double], segments: [String]) {
+    static func scores(_ name: String) throws -> (
+        scores: [Double], labels: [Bool], weights: [Double], segments: [String]
+    ) {
         let text = try String(contentsOf: directory.appendingPathComponent(name), encoding: .utf8)
-        var scores: [Double] = [], labels: [Bool] = [], weights: [Double] = [], segments: [String] = []
+        var scores: [Double] = []
+        var labels: [Bool] = []
+        var weights: [Double] = []
+        var segments: [String] = []
         for line in text.split(separator: "\n").dropFirst() {
             let f = line.split(separator: ",", omittingEmptySubsequences: false)
             scores.append(Double(f[0])!)
@@ -74,7 +85,7 @@ enum LearningGoldens {
 func close(_ a: Double?, _ b: Double?, _ tolerance: Double) -> Bool {
     switch (a, b) {
     case (nil, nil): true
-    case let (x?, y?): abs(x - y) <= tolerance
+    case (let x?, let y?): abs(x - y) <= tolerance
     default: false
     }
 }

@@ -9,10 +9,12 @@ import Testing
         let t = Self.table
         t.checkInvariants()
         #expect(t.matrix.rowCount == 5000)
-        #expect(t.matrix.features.map(\.name) == [
-            "hours_to_promise", "carrier", "items", "distance_km", "channel", "weight_kg", "constant",
-        ])
-        #expect(t.matrix.features[1].kind == .categorical && t.matrix.features[1].levels == ["DHL", "GLS", "Hermes", "UPS"])
+        #expect(
+            t.matrix.features.map(\.name) == [
+                "hours_to_promise", "carrier", "items", "distance_km", "channel", "weight_kg", "constant",
+            ])
+        #expect(
+            t.matrix.features[1].kind == .categorical && t.matrix.features[1].levels == ["DHL", "GLS", "Hermes", "UPS"])
         #expect(t.matrix.features[4].levels == ["app", "store", "web"])
         #expect(t.matrix.column(3).contains { $0.isNaN })
     }
@@ -60,7 +62,8 @@ import Testing
         let model = try LogisticRegression.fit(small, options: .init(inverseRegularization: c))
         let encoder = try LogisticEncoder(fitting: small.matrix, weights: small.weights)
         let z = encoder.design(small.matrix)
-        let n = 300, q = encoder.width + 1
+        let n = 300
+        let q = encoder.width + 1
         var beta = [Double](repeating: 0, count: q)
         for _ in 0..<50 {
             var g = [Double](repeating: 0, count: q)
@@ -130,7 +133,9 @@ import Testing
 
     @Test func badInputIsAnError() throws {
         let m = FeatureMatrix(features: [.init(name: "x", kind: .numeric)], columns: [[1, 2, 3]])
-        #expect(throws: LearningError.self) { try LogisticRegression.fit(TrainingTable(matrix: m, labels: [true, true, true])) }
+        #expect(throws: LearningError.self) {
+            try LogisticRegression.fit(TrainingTable(matrix: m, labels: [true, true, true]))
+        }
         #expect(throws: LearningError.self) {
             try LogisticRegression.fit(
                 TrainingTable(matrix: m, labels: [true, false, true]), options: .init(inverseRegularization: 0))

@@ -47,7 +47,8 @@ import Testing
         let scores = (0..<n).map { _ in Double(rng.next() % 12) / 11 }
         let labels = (0..<n).map { _ in rng.next() % 3 == 0 }
         let weights = (0..<n).map { _ in Double(rng.next() % 5 + 1) / 2 }
-        var wins = 0.0, pairs = 0.0
+        var wins = 0.0
+        var pairs = 0.0
         for i in 0..<n where labels[i] {
             for j in 0..<n where !labels[j] {
                 let w = weights[i] * weights[j]

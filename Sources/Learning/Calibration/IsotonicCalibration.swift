@@ -41,8 +41,12 @@ public struct IsotonicCalibration: Sendable, Codable, Equatable {
         guard !rows.isEmpty else { throw LearningError(.invalidData, "no validation row with a positive weight") }
         rows.sort { scores[$0] != scores[$1] ? scores[$0] < scores[$1] : $0 < $1 }
         // Merge equal scores: weighted mean label, summed weight.
-        var x: [Double] = [], y: [Double] = [], weight: [Double] = []
-        var currentX = scores[rows[0]], sumY = 0.0, sumW = 0.0
+        var x: [Double] = []
+        var y: [Double] = []
+        var weight: [Double] = []
+        var currentX = scores[rows[0]]
+        var sumY = 0.0
+        var sumW = 0.0
         for i in rows {
             if scores[i] - currentX >= 1e-15 {
                 x.append(currentX)
@@ -60,7 +64,8 @@ public struct IsotonicCalibration: Sendable, Codable, Equatable {
         weight.append(sumW)
         let fitted = Self.poolAdjacentViolators(y, weights: weight)
         // Keep the ends of every flat run only.
-        var keptX: [Double] = [], keptY: [Double] = []
+        var keptX: [Double] = []
+        var keptY: [Double] = []
         for k in x.indices {
             if k == 0 || k == x.count - 1 || fitted[k] != fitted[k - 1] || fitted[k] != fitted[k + 1] {
                 keptX.append(x[k])
@@ -76,9 +81,13 @@ public struct IsotonicCalibration: Sendable, Codable, Equatable {
     ///
     /// - Complexity: O(n) amortised (each merge removes a block).
     static func poolAdjacentViolators(_ y: [Double], weights: [Double]) -> [Double] {
-        var means: [Double] = [], blockWeights: [Double] = [], counts: [Int] = []
+        var means: [Double] = []
+        var blockWeights: [Double] = []
+        var counts: [Int] = []
         for k in y.indices {
-            var mean = y[k], weight = weights[k], count = 1
+            var mean = y[k]
+            var weight = weights[k]
+            var count = 1
             while let last = means.last, last >= mean {
                 let lastWeight = blockWeights.removeLast()
                 means.removeLast()
@@ -103,7 +112,8 @@ public struct IsotonicCalibration: Sendable, Codable, Equatable {
         guard let first = thresholds.first, let last = thresholds.last else { return .nan }
         if score <= first { return values[0] }
         if score >= last { return values[values.count - 1] }
-        var lo = 0, hi = thresholds.count - 1  // thresholds[lo] < score < thresholds[hi]
+        var lo = 0
+        var hi = thresholds.count - 1  // thresholds[lo] < score < thresholds[hi]
         while hi - lo > 1 {
             let mid = (lo + hi) / 2
             if thresholds[mid] <= score { lo = mid } else { hi = mid }

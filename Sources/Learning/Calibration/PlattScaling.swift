@@ -34,7 +34,8 @@ public struct PlattScaling: Sendable, Codable, Equatable {
     public init(fitting scores: [Double], labels: [Bool], weights: [Double]? = nil) throws {
         precondition(scores.count == labels.count && (weights?.count ?? scores.count) == scores.count)
         let w = weights ?? Array(repeating: 1, count: scores.count)
-        var negative = 0.0, positive = 0.0
+        var negative = 0.0
+        var positive = 0.0
         for (i, s) in scores.enumerated() {
             guard s >= 0 && s <= 1, w[i].isFinite, w[i] >= 0 else {
                 throw LearningError(.invalidData, "row \(i): a score outside [0, 1] or a bad weight")
@@ -45,7 +46,8 @@ public struct PlattScaling: Sendable, Codable, Equatable {
             throw LearningError(.invalidData, "Platt scaling needs both classes among the validation rows")
         }
         let f = scores.map(Self.logit)
-        let high = (positive + 1) / (positive + 2), low = 1 / (negative + 2)
+        let high = (positive + 1) / (positive + 2)
+        let low = 1 / (negative + 2)
         let t = labels.map { $0 ? high : low }
         func loss(_ a: Double, _ b: Double) -> Double {
             var sum = 0.0
@@ -56,12 +58,17 @@ public struct PlattScaling: Sendable, Codable, Equatable {
             }
             return sum
         }
-        var a = 0.0, b = log((negative + 1) / (positive + 1))
+        var a = 0.0
+        var b = log((negative + 1) / (positive + 1))
         var current = loss(a, b)
         let total = positive + negative
         for _ in 0..<100 {
             // Gradient and Hessian in (a, b) of the loss.
-            var ga = 0.0, gb = 0.0, haa = 0.0, hab = 0.0, hbb = 0.0
+            var ga = 0.0
+            var gb = 0.0
+            var haa = 0.0
+            var hab = 0.0
+            var hbb = 0.0
             for i in 0..<f.count {
                 let q = LogisticRegression.sigmoid(-(a * f[i] + b))
                 let r = w[i] * (t[i] - q)  // d loss / d(a f + b)

@@ -67,7 +67,8 @@ public struct ReliabilityTable: Sendable, Codable, Equatable {
         let inner = edges.dropFirst().dropLast()
         for (i, s) in scores.enumerated() {
             // The first inner edge ≥ s (numpy.searchsorted, side "left").
-            var lo = inner.startIndex, hi = inner.endIndex
+            var lo = inner.startIndex
+            var hi = inner.endIndex
             while lo < hi {
                 let mid = (lo + hi) / 2
                 if inner[mid] < s { lo = mid + 1 } else { hi = mid }
@@ -98,7 +99,8 @@ public struct ReliabilityTable: Sendable, Codable, Equatable {
         let gamma = virtual - previous
         let i = min(max(Int(previous), 0), n - 1)
         let j = min(i + 1, n - 1)
-        let a = sorted[i], b = sorted[j]
+        let a = sorted[i]
+        let b = sorted[j]
         let diff = b - a
         return gamma >= 0.5 ? b - diff * (1 - gamma) : a + diff * gamma
     }

@@ -61,13 +61,20 @@ public struct LogisticEncoder: Sendable, Codable, Equatable {
                         levels: feature.levels))
             case .numeric:
                 let values = matrix.column(j)
-                var weightSum = 0.0, sum = 0.0, anyMissing = false
-                var first: Double? = nil, constant = true
+                var weightSum = 0.0
+                var sum = 0.0
+                var anyMissing = false
+                var first: Double? = nil
+                var constant = true
                 for (v, w) in zip(values, weights) {
-                    if v.isNaN { anyMissing = true; continue }
+                    if v.isNaN {
+                        anyMissing = true
+                        continue
+                    }
                     if let f = first { constant = constant && v == f } else { first = v }
                     guard v.isFinite else {
-                        throw LearningError(.invalidData, "an infinite value in a numeric feature", location: feature.name)
+                        throw LearningError(
+                            .invalidData, "an infinite value in a numeric feature", location: feature.name)
                     }
                     weightSum += w
                     sum += w * v

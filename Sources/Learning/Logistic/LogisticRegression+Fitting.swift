@@ -51,7 +51,8 @@ extension LogisticRegression {
         guard table.weights.allSatisfy({ $0.isFinite && $0 >= 0 }) else {
             throw LearningError(.invalidData, "sample weights must be finite and at least 0")
         }
-        var positive = 0.0, negative = 0.0
+        var positive = 0.0
+        var negative = 0.0
         for (y, w) in zip(table.labels, table.weights) {
             if y { positive += w } else { negative += w }
         }
@@ -135,7 +136,8 @@ extension LogisticRegression {
             guard info == 0 else {
                 throw LearningError(
                     .numericalFailure,
-                    "the Hessian is not positive definite (LAPACK dposv info \(info)); check for constant or duplicated features")
+                    "the Hessian is not positive definite (LAPACK dposv info \(info)); check for constant or duplicated features"
+                )
             }
             z.withUnsafeBufferPointer { zp in
                 cblas_dgemv(

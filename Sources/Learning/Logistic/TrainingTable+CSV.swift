@@ -29,13 +29,18 @@ extension TrainingTable {
     /// Parses the CSV bytes of `init(csvPath:)`.
     ///
     /// - Complexity: O(bytes + rows × columns).
-    static func parse(_ bytes: [UInt8], path: String, labelColumn: String, weightColumn: String?) throws -> TrainingTable {
+    static func parse(_ bytes: [UInt8], path: String, labelColumn: String, weightColumn: String?) throws
+        -> TrainingTable
+    {
         // Each cell as (offset << 16 | length), per column: 8 bytes a cell, not a slice's 32.
         var cells: [[UInt64]] = []
         var header: [String] = []
         var line = 0
         var start = 0
-        let comma = UInt8(ascii: ","), newline = UInt8(ascii: "\n"), cr = UInt8(ascii: "\r"), quote = UInt8(ascii: "\"")
+        let comma = UInt8(ascii: ",")
+        let newline = UInt8(ascii: "\n")
+        let cr = UInt8(ascii: "\r")
+        let quote = UInt8(ascii: "\"")
         while start < bytes.count {
             var end = start
             while end < bytes.count && bytes[end] != newline { end += 1 }
@@ -110,16 +115,24 @@ extension TrainingTable {
             numbers.reserveCapacity(rows)
             var numeric = true
             for packed in column {
-                if packed & 0xFFFF == 0 { numbers.append(.nan); continue }
-                guard let v = parseNumber(cell(packed)) else { numeric = false; break }
+                if packed & 0xFFFF == 0 {
+                    numbers.append(.nan)
+                    continue
+                }
+                guard let v = parseNumber(cell(packed)) else {
+                    numeric = false
+                    break
+                }
                 numbers.append(v)
             }
             if numeric {
                 features.append(.init(name: name, kind: .numeric))
                 values.append(contentsOf: numbers)
             } else {
-                let levels = Set(column.lazy.filter { $0 & 0xFFFF != 0 }.map { String(decoding: cell($0), as: UTF8.self) })
-                    .sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+                let levels = Set(
+                    column.lazy.filter { $0 & 0xFFFF != 0 }.map { String(decoding: cell($0), as: UTF8.self) }
+                )
+                .sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
                 var index: [String: Double] = [:]
                 for (k, level) in levels.enumerated() { index[level] = Double(k) }
                 for packed in column {

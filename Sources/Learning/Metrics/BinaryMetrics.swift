@@ -98,7 +98,10 @@ public struct BinaryMetrics: Sendable, Codable, Equatable {
             throw LearningError(.invalidOption, "a top percentage must be in (0, 100], not \(k)")
         }
         let order = Self.ranking(scores)
-        var total = 0.0, positive = 0.0, brier = 0.0, logLoss = 0.0
+        var total = 0.0
+        var positive = 0.0
+        var brier = 0.0
+        var logLoss = 0.0
         let eps = Double.ulpOfOne
         for i in 0..<n {
             let y = labels[i] ? 1.0 : 0.0
@@ -117,7 +120,8 @@ public struct BinaryMetrics: Sendable, Codable, Equatable {
         (rocAUC, averagePrecision) = Self.rankingAreas(order: order, scores: scores, labels: labels, weights: w)
         topFractions = topPercents.map { k in
             let m = max(1, Int((k * Double(n) / 100).rounded(.up)))
-            var listWeight = 0.0, listPositive = 0.0
+            var listWeight = 0.0
+            var listPositive = 0.0
             for i in order.prefix(m) {
                 listWeight += w[i]
                 if labels[i] { listPositive += w[i] }
@@ -127,10 +131,13 @@ public struct BinaryMetrics: Sendable, Codable, Equatable {
                 recall: positive > 0 ? listPositive / positive : nil)
         }
         let rate = positive / total
-        var cumulativeWeight = 0.0, cumulativePositive = 0.0
+        var cumulativeWeight = 0.0
+        var cumulativePositive = 0.0
         deciles = (1...10).map { d in
             let slice = order[((d - 1) * n / 10)..<(d * n / 10)]
-            var sw = 0.0, sp = 0.0, ss = 0.0
+            var sw = 0.0
+            var sp = 0.0
+            var ss = 0.0
             for i in slice {
                 sw += w[i]
                 ss += w[i] * scores[i]
@@ -158,9 +165,13 @@ public struct BinaryMetrics: Sendable, Codable, Equatable {
     ///
     /// - Complexity: O(n) given the ranking.
     static func rankingAreas(order: [Int], scores: [Double], labels: [Bool], weights: [Double]) -> (Double?, Double?) {
-        var tp = 0.0, fp = 0.0, area = 0.0, precisionSum = 0.0
+        var tp = 0.0
+        var fp = 0.0
+        var area = 0.0
+        var precisionSum = 0.0
         var index = 0
-        var lastTP = 0.0, lastFP = 0.0
+        var lastTP = 0.0
+        var lastFP = 0.0
         while index < order.count {
             let s = scores[order[index]]
             while index < order.count && scores[order[index]] == s {

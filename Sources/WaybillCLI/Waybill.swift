@@ -23,5 +23,6 @@ struct Waybill: ParsableCommand {
         version: "0.1.0",
         subcommands: [
             Demo.self, Simulate.self, Ingest.self, Extract.self, Export.self, Summary.self, Mine.self,
+            BenchLogistic.self,
         ])
 }

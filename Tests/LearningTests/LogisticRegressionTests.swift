@@ -131,6 +131,17 @@ import Testing
         #expect(model.namedCoefficients.map(\.name).contains("carrier=DHL"))
     }
 
+    /// The benchmark's entry point fits what `fit` fits, on the file it reads.
+    @Test func benchmarkEntryPointFitsTheFile() throws {
+        let result = try LogisticBenchmark.run(
+            csvPath: LearningGoldens.path("logistic_problem.csv"), options: .init(inverseRegularization: 0.1))
+        let model = try LogisticRegression.fit(Self.table, options: .init(inverseRegularization: 0.1))
+        #expect(result.rows == 5000 && result.features == 7 && result.designColumns == model.coefficients.count)
+        #expect(result.coefficients.map(\.name) == model.coefficientNames)
+        #expect(result.coefficients.map(\.value) == model.coefficients && result.intercept == model.intercept)
+        #expect(result.fitSeconds >= 0 && result.loadSeconds >= 0 && result.iterations == model.iterations)
+    }
+
     @Test func badInputIsAnError() throws {
         let m = FeatureMatrix(features: [.init(name: "x", kind: .numeric)], columns: [[1, 2, 3]])
         #expect(throws: LearningError.self) {

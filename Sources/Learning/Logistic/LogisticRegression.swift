@@ -55,10 +55,11 @@ public struct LogisticRegression: BinaryClassifier, Codable, Equatable {
 
     /// The linear predictor (log-odds) of every row.
     ///
-    /// - Precondition: `matrix.features` equals `features`.
+    /// - Precondition: `matrix.features` have the model's names, kinds and levels, in order
+    ///   (descriptions may differ); `encoder.checkSchema` says so with an error instead.
     /// - Complexity: O(rows × features).
     public func logOdds(_ matrix: FeatureMatrix) -> [Double] {
-        precondition(matrix.features == features, "the matrix's features must be the model's")
+        precondition((try? encoder.checkSchema(matrix)) != nil, "the matrix's features must be the model's")
         var eta = [Double](repeating: intercept, count: matrix.rowCount)
         encoder.accumulateLinearPredictor(matrix, coefficients: coefficients, into: &eta)
         return eta
@@ -66,7 +67,7 @@ public struct LogisticRegression: BinaryClassifier, Codable, Equatable {
 
     /// The probability of the positive class for every row.
     ///
-    /// - Precondition: `matrix.features` equals `features`.
+    /// - Precondition: as for `logOdds`.
     /// - Complexity: O(rows × features).
     public func predictProbability(_ matrix: FeatureMatrix) -> [Double] {
         logOdds(matrix).map(Self.sigmoid)

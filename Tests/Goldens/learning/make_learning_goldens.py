@@ -10,6 +10,7 @@ Seeded NumPy; writes (next to this script):
   metrics_scores.csv     scores (with ties, exact 0 and 1), labels, weights, segment keys
   metrics.json           sklearn's ROC-AUC, average precision, Brier, log loss, and a NumPy reference
                          for precision/recall at top k % and lift by decile, overall and by segment
+  calibration_scores.csv validation scores (3 decimals: ties), labels, weights
   calibration.json       Platt scaling (sklearn's _sigmoid_calibration and the exact optimum of the
                          same objective), isotonic regression (IsotonicRegression(out_of_bounds='clip')),
                          reliability tables (calibration_curve, 'uniform' and 'quantile')

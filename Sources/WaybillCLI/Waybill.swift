@@ -23,6 +23,6 @@ struct Waybill: ParsableCommand {
         version: "0.1.0",
         subcommands: [
             Demo.self, Init.self, Simulate.self, Ingest.self, Extract.self, Export.self, Summary.self, Mine.self, FeaturesExport.self,
-            Discover.self, ConformanceCheck.self, BenchGBT.self,
+            Discover.self, ConformanceCheck.self, BenchGBT.self, BenchLogistic.self,
         ])
 }

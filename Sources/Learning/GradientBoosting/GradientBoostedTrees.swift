@@ -1,0 +1,242 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// A fitted ensemble of gradient-boosted regression trees for binary or multiclass log loss.
+///
+/// The score of class `k` for a row is `initScores[k]` plus the values of the leaves the row
+/// reaches in the trees of class `k`; the trees are stored round by round, `trees[round ×
+/// treesPerRound + k]`. A binary model has one score, its probability the logistic sigmoid of it;
+/// a multiclass model has one score per class, its probabilities their softmax. Trees are plain
+/// parallel arrays in raw feature units (see `RegressionTree`), so other tools can load them.
+///
+/// Train with `GradientBoostedTrees.train(_:labels:weights:parameters:validation:threads:)`; save
+/// and load with `jsonBytes()` and `init(jsonBytes:)`.
+public struct GradientBoostedTrees: BinaryClassifier, Codable, Hashable {
+    /// The features the model was trained on, in order.
+    public var features: [FeatureMatrix.Feature]
+    /// The hyperparameters it was trained with.
+    public var parameters: GradientBoostingParameters
+    /// The starting score of each class (binary: one, the log-odds of the weighted base rate;
+    /// multiclass: the log of each class's weighted share), LightGBM's `boost_from_average`.
+    public var initScores: [Double]
+    /// The trees, round-major: `treesPerRound` trees per round.
+    public var trees: [RegressionTree]
+    /// The validation log loss after each round tried (empty without a validation set). With
+    /// early stopping the model keeps the rounds up to the smallest of these.
+    public var validationLogLoss: [Double]
+
+    enum CodingKeys: String, CodingKey {
+        case format
+        case features
+        case parameters
+        case initScores = "init_scores"
+        case trees
+        case validationLogLoss = "validation_log_loss"
+    }
+
+    /// The value of the `format` field of a saved model.
+    public static let format = "waybill-gradient-boosted-trees/1"
+
+    /// Trees per round: 1 for binary, the class count for multiclass.
+    public var treesPerRound: Int { parameters.treesPerRound }
+
+    /// The number of boosting rounds kept.
+    public var rounds: Int { trees.count / max(1, treesPerRound) }
+
+    /// A model from its parts (for tests and loaders); call `validate()` before trusting it.
+    public init(
+        features: [FeatureMatrix.Feature], parameters: GradientBoostingParameters, initScores: [Double],
+        trees: [RegressionTree], validationLogLoss: [Double] = []
+    ) {
+        self.features = features
+        self.parameters = parameters
+        self.initScores = initScores
+        self.trees = trees
+        self.validationLogLoss = validationLogLoss
+    }
+
+    // MARK: - Prediction
+
+    /// The raw scores (log-odds for binary), row-major: `rowCount × treesPerRound` values.
+    ///
+    /// - Precondition: `matrix.features` equals `features`.
+    /// - Complexity: O(rows × trees × depth / threads).
+    public func rawScores(_ matrix: FeatureMatrix, threads: Int = 0) -> [Double] {
+        precondition(matrix.features == features, "the matrix must have the model's features")
+        let k = treesPerRound
+        var scores = [Double](repeating: 0, count: matrix.rowCount * k)
+        for row in 0..<matrix.rowCount {
+            for c in 0..<k { scores[row * k + c] = initScores[c] }
+        }
+        let compiled = trees.map(CompiledTree.init)
+        scores.withUnsafeMutableBufferPointer { s in
+            for c in 0..<k {
+                let classTrees = stride(from: c, to: compiled.count, by: k).map { compiled[$0] }
+                CompiledTree.add(
+                    classTrees, matrix: matrix, rows: nil, into: s.baseAddress! + c, stride: k,
+                    threads: Self.resolvedThreads(threads))
+            }
+        }
+        return scores
+    }
+
+    /// The probability of the positive class for every row (binary models).
+    ///
+    /// - Precondition: a binary model; `matrix.features` equals `features`.
+    /// - Complexity: O(rows × trees × depth / threads).
+    public func predictProbability(_ matrix: FeatureMatrix) -> [Double] {
+        precondition(parameters.objective == .binary, "predictProbability is for binary models")
+        return rawScores(matrix).map(Self.sigmoid)
+    }
+
+    /// Class probabilities, row-major (`rowCount × classCount`); for a binary model the two
+    /// columns are P(0) and P(1).
+    ///
+    /// - Complexity: O(rows × trees × depth / threads).
+    public func predictProbabilities(_ matrix: FeatureMatrix) -> [Double] {
+        let raw = rawScores(matrix)
+        if parameters.objective == .binary {
+            return raw.flatMap { s -> [Double] in
+                let p = Self.sigmoid(s)
+                return [1 - p, p]
+            }
+        }
+        var out = raw
+        let k = treesPerRound
+        for row in 0..<matrix.rowCount { Self.softmax(&out, offset: row * k, count: k) }
+        return out
+    }
+
+    @inline(__always)
+    static func sigmoid(_ s: Double) -> Double { 1 / (1 + exp(-s)) }
+
+    @inline(__always)
+    static func softmax(_ values: inout [Double], offset: Int, count: Int) {
+        var m = -Double.infinity
+        for c in 0..<count { m = max(m, values[offset + c]) }
+        var sum = 0.0
+        for c in 0..<count {
+            values[offset + c] = exp(values[offset + c] - m)
+            sum += values[offset + c]
+        }
+        for c in 0..<count { values[offset + c] /= sum }
+    }
+
+    static func resolvedThreads(_ threads: Int) -> Int {
+        threads > 0 ? threads : max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+    }
+}
+
+/// A tree flattened for fast prediction: one struct per node, categorical sets as bitsets.
+struct CompiledTree: Sendable {
+    struct Node {
+        var left: Int32
+        var right: Int32
+        var feature: Int32
+        /// Categorical: first word of the level bitset in `bits`; −1 for a numeric split.
+        var bitsStart: Int32
+        var bitsWords: Int32
+        var defaultLeft: Bool
+        var threshold: Double
+        var value: Double
+    }
+
+    var nodes: [Node]
+    var bits: [UInt64]
+
+    init(_ tree: RegressionTree) {
+        nodes = []
+        bits = []
+        nodes.reserveCapacity(tree.nodeCount)
+        for i in 0..<tree.nodeCount {
+            var start: Int32 = -1
+            var words: Int32 = 0
+            if let top = tree.categoriesLeft[i].last {
+                start = Int32(bits.count)
+                let count = top / 64 + 1
+                words = Int32(count)
+                var set = [UInt64](repeating: 0, count: count)
+                for level in tree.categoriesLeft[i] { set[level / 64] |= 1 << UInt64(level % 64) }
+                bits.append(contentsOf: set)
+            }
+            nodes.append(
+                Node(
+                    left: Int32(tree.childrenLeft[i]), right: Int32(tree.childrenRight[i]),
+                    feature: Int32(tree.feature[i]), bitsStart: start, bitsWords: words,
+                    defaultLeft: tree.defaultLeft[i], threshold: tree.threshold[i], value: tree.value[i]))
+        }
+    }
+
+    /// The value of the leaf row `row` reaches; `values` is a column-major buffer of `n` rows.
+    @inline(__always)
+    static func leafValue(
+        _ nodes: UnsafePointer<Node>, _ bits: UnsafePointer<UInt64>, values: UnsafePointer<Double>, n: Int,
+        row: Int
+    ) -> Double {
+        var i = 0
+        while nodes[i].left >= 0 {
+            let node = nodes[i]
+            let x = values[Int(node.feature) &* n &+ row]
+            let left: Bool
+            if x.isNaN {
+                left = node.defaultLeft
+            } else if node.bitsStart < 0 {
+                left = x <= node.threshold
+            } else if x >= 0 && x < Double(node.bitsWords &* 64) {
+                let level = Int(x)
+                left = Double(level) == x && bits[Int(node.bitsStart) &+ level >> 6] & (1 << UInt64(level & 63)) != 0
+            } else {
+                left = false
+            }
+            i = Int(left ? node.left : node.right)
+        }
+        return nodes[i].value
+    }
+
+    /// Adds the trees' values to `scores[row × stride]` for `rows` (nil: every row).
+    ///
+    /// Rows are split into fixed blocks of 2,048 handed out to `threads` workers; each row's sum is
+    /// made by one thread in tree order, so the result does not depend on the thread count.
+    ///
+    /// - Complexity: O(rows × trees × depth / threads).
+    static func add(
+        _ trees: [CompiledTree], matrix: FeatureMatrix, rows: [Int32]?, into scores: UnsafeMutablePointer<Double>,
+        stride: Int, threads: Int
+    ) {
+        let total = rows?.count ?? matrix.rowCount
+        guard total > 0, !trees.isEmpty else { return }
+        let block = 2048
+        let blocks = (total + block - 1) / block
+        let n = matrix.rowCount
+        matrix.values.withUnsafeBufferPointer { v in
+            let values = v.baseAddress!
+            let work = { (b: Int) in
+                let lo = b * block
+                let hi = min(total, lo + block)
+                for tree in trees {
+                    tree.nodes.withUnsafeBufferPointer { nodes in
+                        tree.bits.withUnsafeBufferPointer { bits in
+                            let bitsBase = bits.baseAddress ?? UnsafePointer(bitPattern: 8)!
+                            for k in lo..<hi {
+                                let row = rows.map { Int($0[k]) } ?? k
+                                scores[row * stride] += leafValue(
+                                    nodes.baseAddress!, bitsBase, values: values, n: n, row: row)
+                            }
+                        }
+                    }
+                }
+            }
+            let workers = max(1, min(threads, blocks))
+            parallelFor(workers) { w in
+                var b = w
+                while b < blocks {
+                    work(b)
+                    b += workers
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,95 @@
+import Foundation
+import Learning
+import Testing
+
+@Suite struct MetricsTests {
+    static func check(_ m: BinaryMetrics, _ golden: [String: Any]) {
+        #expect(close(m.rocAUC, LearningGoldens.double(golden["rocAUC"]), 1e-9))
+        #expect(close(m.averagePrecision, LearningGoldens.double(golden["averagePrecision"]), 1e-9))
+        #expect(close(m.brierScore, LearningGoldens.double(golden["brier"]), 1e-9))
+        #expect(close(m.logLoss, LearningGoldens.double(golden["logLoss"]), 1e-9))
+        let top = golden["top"] as! [[String: Any]]
+        #expect(m.topFractions.count == top.count)
+        for (a, b) in zip(m.topFractions, top) {
+            #expect(Double(a.rows) == LearningGoldens.double(b["rows"]))
+            #expect(close(a.precision, LearningGoldens.double(b["precision"]), 1e-9))
+            #expect(close(a.recall, LearningGoldens.double(b["recall"]), 1e-9))
+        }
+        let deciles = golden["deciles"] as! [[String: Any]]
+        for (a, b) in zip(m.deciles, deciles) {
+            #expect(Double(a.rows) == LearningGoldens.double(b["rows"]))
+            #expect(close(a.meanScore, LearningGoldens.double(b["meanScore"]), 1e-9))
+            #expect(close(a.positiveRate, LearningGoldens.double(b["positiveRate"]), 1e-9))
+            #expect(close(a.lift, LearningGoldens.double(b["lift"]), 1e-9))
+            #expect(close(a.cumulativeLift, LearningGoldens.double(b["cumulativeLift"]), 1e-9))
+        }
+    }
+
+    @Test func matchScikitLearnOverallAndBySegment() throws {
+        let golden = try LearningGoldens.json("metrics.json")
+        let data = try LearningGoldens.scores("metrics_scores.csv")
+        Self.check(
+            try BinaryMetrics(scores: data.scores, labels: data.labels), golden["unweighted"] as! [String: Any])
+        let report = try MetricsReport(
+            scores: data.scores, labels: data.labels, weights: data.weights,
+            segmentations: [(name: "channel", keys: data.segments)])
+        Self.check(report.overall, golden["weighted"] as! [String: Any])
+        let segments = golden["segments"] as! [String: [String: Any]]
+        #expect(report.breakdowns[0].segments.map(\.key) == segments.keys.sorted())
+        for s in report.breakdowns[0].segments { Self.check(s.metrics, segments[s.key]!) }
+    }
+
+    /// ROC-AUC as the probability that a positive outscores a negative (a tie counts half),
+    /// by all pairs, weighted.
+    @Test(arguments: [1, 2, 3, 4, 5]) func aucEqualsThePairwiseDefinition(seed: UInt64) throws {
+        var rng = SplitMix(seed: seed)
+        let n = 60
+        let scores = (0..<n).map { _ in Double(rng.next() % 12) / 11 }
+        let labels = (0..<n).map { _ in rng.next() % 3 == 0 }
+        let weights = (0..<n).map { _ in Double(rng.next() % 5 + 1) / 2 }
+        var wins = 0.0, pairs = 0.0
+        for i in 0..<n where labels[i] {
+            for j in 0..<n where !labels[j] {
+                let w = weights[i] * weights[j]
+                pairs += w
+                wins += scores[i] > scores[j] ? w : scores[i] == scores[j] ? w / 2 : 0
+            }
+        }
+        let m = try BinaryMetrics(scores: scores, labels: labels, weights: weights)
+        #expect(close(m.rocAUC, wins / pairs, 1e-12))
+    }
+
+    @Test func oneClassAndBadScores() throws {
+        let m = try BinaryMetrics(scores: [0.2, 0.4], labels: [false, false])
+        #expect(m.rocAUC == nil && m.averagePrecision == nil && m.topFractions[0].recall == nil)
+        #expect(throws: LearningError.self) { try BinaryMetrics(scores: [1.2], labels: [true]) }
+        #expect(throws: LearningError.self) { try BinaryMetrics(scores: [.nan], labels: [true]) }
+    }
+
+    @Test func reportIsDeterministicJSON() throws {
+        let data = try LearningGoldens.scores("metrics_scores.csv")
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let a = try encoder.encode(
+            MetricsReport(
+                scores: data.scores, labels: data.labels, segmentations: [(name: "channel", keys: data.segments)]))
+        let b = try encoder.encode(
+            MetricsReport(
+                scores: data.scores, labels: data.labels, segmentations: [(name: "channel", keys: data.segments)]))
+        #expect(a == b)
+        #expect(try JSONDecoder().decode(MetricsReport.self, from: a).breakdowns[0].segments.count == 4)
+    }
+}
+
+/// A small seeded generator for the reference tests (SplitMix64).
+struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}

@@ -37,9 +37,16 @@ public struct PrefixEncoder: Sendable {
     ///
     /// - Complexity: O(*events* + *cases* × *attributes*).
     public static func fit(log: ColumnarLog, rows: PrefixRows, options: Options = Options()) -> PrefixEncoder {
-        var trainingCases = Set<Int32>()
-        for c in rows.caseIndex { trainingCases.insert(c) }
-        let cases = trainingCases.sorted().map(Int.init)
+        // Each training case and the longest prefix of it a row sees: activities are counted and
+        // timed only as far as the rows see them (a milestone after every prefix would be a
+        // constant, never-present feature).
+        var longest: [Int32: Int32] = [:]
+        for r in 0..<rows.count { longest[rows.caseIndex[r]] = max(longest[rows.caseIndex[r]] ?? 0, rows.eventCount[r]) }
+        let cases = longest.keys.sorted().map(Int.init)
+        func prefix(_ c: Int) -> Range<Int> {
+            let range = log.events(ofCase: c)
+            return range.lowerBound..<(range.lowerBound + Int(longest[Int32(c)]!))
+        }
 
         var attributes: [FeatureSchema.CaseAttribute] = []
         for name in log.caseAttributes.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) })
@@ -76,7 +83,7 @@ public struct PrefixEncoder: Sendable {
         var frequency = [Int](repeating: 0, count: log.activityNames.count)
         var seen = [Int](repeating: -1, count: log.activityNames.count)
         for c in cases {
-            for i in log.events(ofCase: c) {
+            for i in prefix(c) {
                 let a = Int(log.activities[i])
                 frequency[a] += 1
                 if seen[a] != c {

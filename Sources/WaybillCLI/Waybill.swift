@@ -22,6 +22,6 @@ struct Waybill: ParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [
-            Demo.self, Init.self, Simulate.self, Ingest.self, Extract.self, Export.self, Summary.self, Mine.self, FeaturesExport.self, BenchGBT.self,
+            Demo.self, Init.self, Simulate.self, Ingest.self, Extract.self, Export.self, Summary.self, Mine.self, FeaturesExport.self, Train.self, Score.self, BacktestCommand.self, BenchGBT.self,
         ])
 }

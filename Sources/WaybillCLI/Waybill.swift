@@ -22,7 +22,8 @@ struct Waybill: ParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [
-            Demo.self, Init.self, Simulate.self, Ingest.self, Extract.self, Export.self, Summary.self, Mine.self, FeaturesExport.self,
-            Discover.self, ConformanceCheck.self, BenchGBT.self, BenchLogistic.self,
+            Demo.self, Init.self, Simulate.self, Ingest.self, Extract.self, Export.self, Summary.self, Mine.self,
+            Discover.self, ConformanceCheck.self, FeaturesExport.self, Train.self, Score.self, BacktestCommand.self,
+            BenchGBT.self, BenchLogistic.self,
         ])
 }

@@ -1,0 +1,85 @@
+import Features
+import Foundation
+import Learning
+import Mining
+import SLARisk
+import Storage
+import Testing
+import _TestSupport
+
+@Suite struct RiskModelTests {
+    static func dataset() throws -> SLADataset {
+        try SLADataset(log: try SimulatedLog.make().log, rule: .retailDefault)
+    }
+
+    static func options(_ algorithm: RiskModel.Algorithm) -> RiskTrainer.Options {
+        var options = RiskTrainer.Options()
+        options.algorithm = algorithm
+        options.trees.rounds = 60
+        return options
+    }
+
+    @Test(arguments: RiskModel.Algorithm.allCases)
+    func trainingIsReproducibleByteForByte(algorithm: RiskModel.Algorithm) throws {
+        let data = try Self.dataset()
+        let a = try RiskTrainer.train(data, options: Self.options(algorithm))
+        let b = try RiskTrainer.train(try Self.dataset(), options: Self.options(algorithm))
+        let dirA = Fixtures.temporaryDirectory("risk").appendingPathComponent(a.model.modelID)
+        let dirB = Fixtures.temporaryDirectory("risk").appendingPathComponent(b.model.modelID)
+        try RiskArtifacts.write(a, to: dirA)
+        try RiskArtifacts.write(b, to: dirB)
+        for file in ["model.json", "metrics.json", "card.md", "SHA256SUMS"] {
+            #expect(
+                try Data(contentsOf: dirA.appendingPathComponent(file)) == Data(contentsOf: dirB.appendingPathComponent(file)),
+                "\(file)")
+        }
+        #expect(a.model.modelID.hasPrefix("sla-\(algorithm.rawValue)-"))
+        // A loaded model scores exactly as the trained one.
+        let loaded = try RiskArtifacts.load(dirA)
+        #expect(loaded.risk(data.test.matrix) == a.model.risk(data.test.matrix))
+        // The simulator's injected patterns make misses predictable: well above chance.
+        let auc = try #require(a.metrics.test.overall.rocAUC)
+        #expect(auc > 0.7, "test ROC-AUC \(auc)")
+        let card = try String(contentsOf: dirA.appendingPathComponent("card.md"), encoding: .utf8)
+        #expect(card.contains("## Intended use") && card.contains(a.model.training.dataFingerprint))
+    }
+
+    @Test func aTamperedModelIsRefused() throws {
+        let result = try RiskTrainer.train(try Self.dataset(), options: Self.options(.logistic))
+        let dir = Fixtures.temporaryDirectory("risk").appendingPathComponent("m")
+        try RiskArtifacts.write(result, to: dir)
+        let path = dir.appendingPathComponent("model.json")
+        var text = try String(contentsOf: path, encoding: .utf8)
+        text = text.replacingOccurrences(of: "\"intercept\" : ", with: "\"intercept\" : 1")
+        try Data(text.utf8).write(to: path)
+        #expect(throws: LearningError.self) { try RiskArtifacts.load(dir) }
+    }
+
+    @Test func scoresOpenOrdersOfAnotherLogWithReasons() throws {
+        let result = try RiskTrainer.train(try Self.dataset(), options: Self.options(.gradientBoostedTrees))
+        // Another simulated retailer (another seed): its own activity codes and orders.
+        let other = try SimulatedLog.make(orders: 1_500, seed: 7).log
+        let list = try RiskList(model: result.model, log: other)
+        let outcomes = try SLAOutcomes(log: other, rule: .retailDefault)
+        #expect(list.entries.count == outcomes.counts()[.open] ?? 0)
+        #expect(list.entries.count > 0)
+        #expect(zip(list.entries, list.entries.dropFirst()).allSatisfy { $0.risk >= $1.risk })
+        #expect(list.entries.map(\.rank) == Array(1...list.entries.count))
+        #expect(list.entries.first?.decile == 1 && list.entries.last?.decile == 10 || list.entries.count < 10)
+        #expect(list.entries.allSatisfy { !$0.reasons.isEmpty && $0.reasons.count <= 3 })
+        #expect(list.csv().hasPrefix("case_id,risk,rank,decile,promised_at,hours_to_promise,last_activity,node,channel,carrier,reason_1"))
+    }
+
+    @Test func backtestAtAPredictionPoint() throws {
+        let result = try RiskTrainer.train(try Self.dataset(), options: Self.options(.gradientBoostedTrees))
+        let log = try SimulatedLog.make(orders: 1_500, seed: 7).log
+        let backtest = try Backtest(model: result.model, log: log, point: .activity("Picked", fallbackHours: 24))
+        #expect(backtest.rows.count > 500)
+        #expect(backtest.metrics.overall.rocAUC ?? 0 > 0.7)
+        #expect(backtest.metrics.breakdowns.map(\.name) == ["channel", "node"])
+        #expect(backtest.csv().hasPrefix("case_id,prefix_time,risk,label\n"))
+        #expect(throws: MiningError.self) {
+            try Backtest(model: result.model, log: log, point: .activity("Teleported", fallbackHours: nil))
+        }
+    }
+}

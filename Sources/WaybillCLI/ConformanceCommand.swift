@@ -22,16 +22,27 @@ struct ConformanceCheck: ParsableCommand {
             <workspace>/Notebooks-data/<run>/, or into --out DIR. Prints the log
             fitness, which equals pm4py.fitness_token_based_replay's log_fitness.
 
+            Without --model, the model is discovered from the same (filtered) cases
+            with the inductive miner (--noise, as `waybill discover`) and written
+            beside the tables as model.pnml and process-tree.txt.
+
             Examples:
               waybill conformance --model order-process.pnml --workspace demo
               waybill conformance --model net.pnml --from 2026-02-23 --to 2026-03-02 --run week-09
               waybill conformance --model net.pnml --where channel=web --out /tmp/web --json
+              waybill conformance --noise 0.2 --workspace demo
             """)
 
     @OptionGroup var workspace: WorkspaceOptions
 
-    @Option(help: ArgumentHelp("The process model: a PNML file (PM4Py's or ProM's).", valueName: "file"))
-    var model: String
+    @Option(
+        help: ArgumentHelp(
+            "The process model: a PNML file (PM4Py's or ProM's); default: discover one from the cases.",
+            valueName: "file"))
+    var model: String?
+
+    @Option(help: ArgumentHelp("Without --model: the IMf noise threshold of the discovered net, 0...1.", valueName: "share"))
+    var noise: Double = 0.2
 
     @Option(help: "The object type the case view flattens onto (default: orders, or the only type with events).")
     var objectType: String?
@@ -71,10 +82,13 @@ struct ConformanceCheck: ParsableCommand {
             if let runName { try ProcessAnalysis.checkRunName(runName) }
 
             let clock = ContinuousClock()
-            let net = try PetriNet.readPNML(path: model)
+            let miner = try InductiveMiner(noiseThreshold: noise)
+            let given = try model.map { try PetriNet.readPNML(path: $0) }
             let ws = try workspace.open()
             let store = try ws.openStore(create: false)
             let log = try filter.apply(to: try store.loadCaseView(objectType: objectType))
+            let discovery = given == nil ? ProcessDiscovery(log: log, miner: miner) : nil
+            let net = given ?? discovery!.net
             let start = clock.now
             let replay = TokenReplay(log: log, net: net)
             let elapsed = clock.now - start
@@ -82,9 +96,9 @@ struct ConformanceCheck: ParsableCommand {
                 runName ?? log.timestamps.max().map { String(Timestamp.format($0).prefix(10)) } ?? "empty"
             let directory =
                 try out.map { URL(fileURLWithPath: $0, isDirectory: true) } ?? ws.resolve("Notebooks-data/\(run)")
-            let files = try replay.writeTables(to: directory)
+            let files = try replay.writeTables(to: directory) + (discovery?.write(to: directory) ?? [])
             let summary = ConformanceSummary(
-                replay, model: model, events: log.eventCount, output: directory.path, files: files,
+                replay, model: model ?? "discovered (inductive miner, noise \(noise))", events: log.eventCount, output: directory.path, files: files,
                 replaySeconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
             if workspace.json { try printJSON(summary) } else { summary.print() }
         }

@@ -2,8 +2,10 @@ import ArgumentParser
 import Configuration
 import Conformance
 import Export
+import Features
 import Foundation
 import Ingestion
+import Learning
 import Mining
 import Simulation
 import Storage
@@ -36,6 +38,10 @@ func runReportingErrors(_ body: () throws -> Void) throws {
         try fail("error: \(error)", code: Exit.output)
     } catch let error as ConformanceError {
         try fail("error: \(error)", code: error.code == .cannotWrite ? Exit.output : Exit.badInput)
+    } catch let error as LearningError {
+        try fail("error: \(error)", code: error.code == .cannotWrite ? Exit.output : Exit.badInput)
+    } catch let error as FeatureError {
+        try fail("error: \(error)", code: Exit.badInput)
     } catch let error as SimulationError {
         try fail("error: \(error)", code: Exit.badInput)
     } catch let error as ByteSource.ReadError {

@@ -45,7 +45,10 @@ enum CLI {
     @Test func helpListsEverySubcommandWithExamples() throws {
         let help = try CLI.run("--help")
         #expect(help.status == 0)
-        for command in ["demo", "simulate", "ingest", "extract", "export", "summary", "mine"] {
+        for command in [
+            "demo", "init", "simulate", "ingest", "extract", "export", "summary", "mine", "discover", "conformance",
+            "features", "train", "score", "backtest",
+        ] {
             #expect(help.stdout.contains(command))
             let sub = try CLI.run(command, "--help")
             #expect(sub.status == 0)

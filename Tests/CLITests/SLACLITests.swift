@@ -53,3 +53,29 @@ import _TestSupport
         #expect(previous.stderr.contains("--from and --to"))
     }
 }
+
+extension SLACLITests {
+    @Test func trainScoreAndBacktestFromTheCommandLine() throws {
+        let ws = Self.workspace
+        let train = try CLI.run("train", "sla", "--workspace", ws, "--algorithm", "logistic", "--id", "m-cli", "--json")
+        #expect(train.status == 0, "\(train.stderr)")
+        #expect(train.stdout.contains("\"modelID\" : \"m-cli\""))
+        let out = Fixtures.temporaryDirectory("cli-score").path
+        let score = try CLI.run("score", "--workspace", ws, "--model", "m-cli", "--out", out + "/risk.csv")
+        #expect(score.status == 0, "\(score.stderr)")
+        let list = try String(contentsOfFile: out + "/risk.csv", encoding: .utf8)
+        #expect(list.hasPrefix("case_id,risk,rank,decile,promised_at,hours_to_promise,last_activity,node,channel,carrier,"))
+        let backtest = try CLI.run(
+            "backtest", "--workspace", ws, "--model", "m-cli", "--prefix-hours", "12", "--out", out + "/bt")
+        #expect(backtest.status == 0, "\(backtest.stderr)")
+        #expect(FileManager.default.fileExists(atPath: out + "/bt/backtest-metrics.json"))
+        // A changed model file is refused with the file named.
+        let card = ws + "/Models/m-cli/card.md"
+        try Data("edited\n".utf8).write(to: URL(fileURLWithPath: card))
+        let tampered = try CLI.run("score", "--workspace", ws, "--model", "m-cli")
+        #expect(tampered.status == 3)
+        #expect(tampered.stderr.contains("card.md does not match its SHA-256"))
+        let usage = try CLI.run("backtest", "--workspace", ws, "--model", "m-cli")
+        #expect(usage.status == 64)
+    }
+}

@@ -194,3 +194,35 @@ public struct PrefixEncoder: Sendable {
         return out.isEmpty ? "x" : out
     }
 }
+
+extension PrefixEncoder {
+    /// Checks that `log` can be encoded with this schema: every case attribute the schema uses
+    /// exists in the log with the same kind (number or text). A log from another system that lacks
+    /// one would silently score every order as "missing" there, so it is refused instead.
+    ///
+    /// - Throws: `FeatureError.schemaMismatch` naming the attributes.
+    /// - Complexity: O(*cases* × *schema attributes*).
+    public func checkFits(_ log: ColumnarLog) throws {
+        var missing: [String] = []
+        var wrongKind: [String] = []
+        for a in schema.caseAttributes {
+            guard let column = log.caseAttributes[a.attribute] else {
+                missing.append(a.attribute)
+                continue
+            }
+            let present = column.lazy.compactMap { $0 }
+            guard let first = present.first else { continue }
+            let numeric = first.number != nil
+            if numeric != a.numeric { wrongKind.append("\(a.attribute) (\(a.numeric ? "a number" : "text") in training)") }
+        }
+        guard missing.isEmpty && wrongKind.isEmpty else {
+            var parts: [String] = []
+            if !missing.isEmpty { parts.append("the log has no case attribute " + missing.joined(separator: ", ")) }
+            if !wrongKind.isEmpty { parts.append("these attributes have another type: " + wrongKind.joined(separator: ", ")) }
+            throw FeatureError(
+                .schemaMismatch,
+                "the model's features do not fit this log: " + parts.joined(separator: "; ")
+                    + "; score a log from the same kind of source, or retrain")
+        }
+    }
+}

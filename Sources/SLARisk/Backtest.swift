@@ -39,6 +39,7 @@ public struct Backtest: Sendable {
         model: RiskModel, log: ColumnarLog, point: PredictionPoint, from: Microseconds? = nil, to: Microseconds? = nil,
         asOf: Microseconds? = nil
     ) throws {
+        try PrefixEncoder(schema: model.schema).checkFits(log)
         let outcomes = try SLAOutcomes(log: log, rule: model.slaRule, asOf: asOf)
         let cases = (0..<log.caseCount).filter { c in
             let range = log.events(ofCase: c)

@@ -44,6 +44,7 @@ public struct RiskList: Sendable {
     /// - Throws: `MiningError` when the model's SLA rule names what the log lacks.
     /// - Complexity: O(*events* + open orders × (features + model cost)).
     public init(model: RiskModel, log: ColumnarLog, asOf: Microseconds? = nil) throws {
+        try PrefixEncoder(schema: model.schema).checkFits(log)
         let outcomes = try SLAOutcomes(log: log, rule: model.slaRule, asOf: asOf)
         let rows = PrefixRows.open(log: log, outcomes: outcomes)
         let context = ProcessContext(

@@ -202,7 +202,11 @@ enum CLI {
         let refused = try CLI.run("conformance", "--model", bad, "--workspace", ws)
         #expect(refused.status == 3)
         #expect(refused.stderr == "error: \(bad):3: arc a1 goes to unknown node 't9'\n", "\(refused.stderr)")
-        let missing = try CLI.run("conformance", "--workspace", ws)
-        #expect(missing.status == 64)
+        // Without --model, a net is discovered from the same cases and written beside the tables.
+        let discovered = try CLI.run("conformance", "--workspace", ws, "--out", dir.appendingPathComponent("d").path)
+        #expect(discovered.status == 0, "\(discovered.stderr)")
+        #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("d/model.pnml").path))
+        #expect(discovered.stdout.contains("discovered (inductive miner, noise 0.2)"))
+        #expect(try CLI.run("conformance", "--workspace", ws, "--noise", "2").status == 3)
     }
 }

@@ -82,4 +82,17 @@ import _TestSupport
             try Backtest(model: result.model, log: log, point: .activity("Teleported", fallbackHours: nil))
         }
     }
+
+    @Test func aLogWithoutTheModelsAttributesIsRefused() throws {
+        let result = try RiskTrainer.train(try Self.dataset(), options: Self.options(.logistic))
+        var log = try SimulatedLog.make(orders: 1_500, seed: 7).log
+        log.caseAttributes["carrier"] = nil
+        do {
+            _ = try RiskList(model: result.model, log: log)
+            Issue.record("expected a schema mismatch")
+        } catch let error as FeatureError {
+            #expect(error.code == .schemaMismatch)
+            #expect(error.message.contains("carrier"))
+        }
+    }
 }

@@ -44,23 +44,7 @@ struct ConformanceCheck: ParsableCommand {
     @Option(help: ArgumentHelp("Without --model: the IMf noise threshold of the discovered net, 0...1.", valueName: "share"))
     var noise: Double = 0.2
 
-    @Option(help: "The object type the case view flattens onto (default: orders, or the only type with events).")
-    var objectType: String?
-
-    @Option(help: ArgumentHelp("Start of the time window, inclusive.", valueName: "iso"))
-    var from: String?
-
-    @Option(help: ArgumentHelp("End of the time window, exclusive.", valueName: "iso"))
-    var to: String?
-
-    @Option(help: "cases-starting: whole cases whose first event is in the window; events: only the events in it.")
-    var windowMode: CaseFilter.WindowMode = .casesStarting
-
-    @Option(
-        name: .customLong("where"),
-        help: ArgumentHelp(
-            "Keep cases whose case attribute has this value; repeatable, all must hold.", valueName: "key=value"))
-    var conditions: [String] = []
+    @OptionGroup var cases: CaseViewOptions
 
     @Option(help: ArgumentHelp("Output folder (default: <workspace>/Notebooks-data/<run>).", valueName: "dir"))
     var out: String?
@@ -73,11 +57,7 @@ struct ConformanceCheck: ParsableCommand {
 
     func run() throws {
         try runReportingErrors {
-            var filter = CaseFilter()
-            filter.from = try from.map { try CaseFilter.parseInstant($0, option: "--from") }
-            filter.to = try to.map { try CaseFilter.parseInstant($0, option: "--to") }
-            filter.windowMode = windowMode
-            filter.attributes = try conditions.map(CaseFilter.AttributeCondition.init(parsing:))
+            let filter = try cases.filter()
             try filter.validate()
             if let runName { try ProcessAnalysis.checkRunName(runName) }
 
@@ -86,7 +66,7 @@ struct ConformanceCheck: ParsableCommand {
             let given = try model.map { try PetriNet.readPNML(path: $0) }
             let ws = try workspace.open()
             let store = try ws.openStore(create: false)
-            let log = try filter.apply(to: try store.loadCaseView(objectType: objectType))
+            let log = try filter.apply(to: try store.loadCaseView(objectType: cases.objectType))
             let discovery = given == nil ? ProcessDiscovery(log: log, miner: miner) : nil
             let net = given ?? discovery!.net
             let start = clock.now

@@ -30,17 +30,7 @@ struct Discover: ParsableCommand {
 
     @OptionGroup var workspace: WorkspaceOptions
 
-    @Option(help: "The object type the case view flattens onto (default: orders, or the only type with events).")
-    var objectType: String?
-
-    @Option(help: ArgumentHelp("Start of the time window, inclusive.", valueName: "iso"))
-    var from: String?
-
-    @Option(help: ArgumentHelp("End of the time window, exclusive.", valueName: "iso"))
-    var to: String?
-
-    @Option(help: "cases-starting: whole cases whose first event is in the window; events: only the events in it.")
-    var windowMode: CaseFilter.WindowMode = .casesStarting
+    @OptionGroup var cases: CaseViewOptions
 
     @Option(help: ArgumentHelp("IMf noise threshold, 0...1 (0: the plain inductive miner).", valueName: "share"))
     var noise: Double = 0
@@ -51,14 +41,11 @@ struct Discover: ParsableCommand {
     func run() throws {
         try runReportingErrors {
             let miner = try InductiveMiner(noiseThreshold: noise)
-            var filter = CaseFilter()
-            filter.from = try from.map { try CaseFilter.parseInstant($0, option: "--from") }
-            filter.to = try to.map { try CaseFilter.parseInstant($0, option: "--to") }
-            filter.windowMode = windowMode
+            let filter = try cases.filter()
             try filter.validate()
             let ws = try workspace.open()
             let store = try ws.openStore(create: false)
-            let log = try filter.apply(to: try store.loadCaseView(objectType: objectType))
+            let log = try filter.apply(to: try store.loadCaseView(objectType: cases.objectType))
             let clock = ContinuousClock()
             let start = clock.now
             let discovery = ProcessDiscovery(log: log, miner: miner)

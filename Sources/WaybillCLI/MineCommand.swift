@@ -51,23 +51,7 @@ struct Mine: ParsableCommand {
 
     @OptionGroup var workspace: WorkspaceOptions
 
-    @Option(help: "The object type the case view flattens onto (default: orders, or the only type with events).")
-    var objectType: String?
-
-    @Option(help: ArgumentHelp("Start of the time window, inclusive.", valueName: "iso"))
-    var from: String?
-
-    @Option(help: ArgumentHelp("End of the time window, exclusive.", valueName: "iso"))
-    var to: String?
-
-    @Option(help: "cases-starting: whole cases whose first event is in the window; events: only the events in it.")
-    var windowMode: CaseFilter.WindowMode = .casesStarting
-
-    @Option(
-        name: .customLong("where"),
-        help: ArgumentHelp(
-            "Keep cases whose case attribute has this value; repeatable, all must hold.", valueName: "key=value"))
-    var conditions: [String] = []
+    @OptionGroup var cases: CaseViewOptions
 
     @Option(
         name: .customLong("start-activity"),
@@ -140,11 +124,7 @@ struct Mine: ParsableCommand {
 
     func run() throws {
         try runReportingErrors {
-            var filter = CaseFilter()
-            filter.from = try from.map { try CaseFilter.parseInstant($0, option: "--from") }
-            filter.to = try to.map { try CaseFilter.parseInstant($0, option: "--to") }
-            filter.windowMode = windowMode
-            filter.attributes = try conditions.map(CaseFilter.AttributeCondition.init(parsing:))
+            var filter = try cases.filter()
             filter.startActivities = startActivities
             filter.endActivities = endActivities
             filter.minThroughputSeconds = minThroughputHours.map { $0 * 3600 }
@@ -174,7 +154,7 @@ struct Mine: ParsableCommand {
             let config = try WorkspaceConfig.load(path: ws.configPath)
             let previousFilter = try compareTo.map { try Self.comparisonFilter($0, current: filter) }
             let store = try ws.openStore(create: false)
-            let log = try timed(\.loadSeconds) { try store.loadCaseView(objectType: objectType ?? config.caseType) }
+            let log = try timed(\.loadSeconds) { try store.loadCaseView(objectType: cases.objectType ?? config.caseType) }
             let filtered = try timed(\.filterSeconds) { try filter.apply(to: log) }
             let hasConfig = FileManager.default.fileExists(atPath: ws.configPath) || sla.overridesAnything
             let outcomes = try timed(\.analysisSeconds) {

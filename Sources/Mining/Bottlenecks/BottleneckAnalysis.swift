@@ -268,8 +268,24 @@ public struct BottleneckAnalysis: Sendable {
                 .edge, source: o.edgeSource[e], target: o.edgeTarget[e],
                 o.byEdge[o.edgeOffsets[e]..<o.edgeOffsets[e + 1]])
         }
+        // An activity with one incoming edge has exactly that edge's waits (the same rows in the
+        // same order): its figures are the edge's, without a second quickselect.
+        var onlyEdge = [Int](repeating: -1, count: log.activityNames.count)
+        for (i, item) in items.enumerated() where item.kind == .edge {
+            let t = Int(o.edgeTarget[i])
+            if incoming[t] == 1 { onlyEdge[t] = i }
+        }
         for a in log.activityNames.indices {
-            add(.activity, source: nil, target: Int32(a), o.byTarget[o.targetOffsets[a]..<o.targetOffsets[a + 1]])
+            let slice = o.byTarget[o.targetOffsets[a]..<o.targetOffsets[a + 1]]
+            if onlyEdge[a] >= 0 {
+                var copy = items[onlyEdge[a]]
+                copy.kind = .activity
+                copy.source = nil
+                items.append(copy)
+                rows.append(ItemRows(rows: slice, singleEdge: true))
+            } else {
+                add(.activity, source: nil, target: Int32(a), slice)
+            }
         }
         let order = rankItems(items)
         return (order.map { items[$0] }, order.map { rows[$0] })

@@ -11,7 +11,7 @@
 #   SKIP_REFERENCE=1   skip the SciPy side
 #
 # Prints, per run, `waybill mine --json` timings (loadSeconds, analysisSeconds, bottleneckSeconds,
-# writeSeconds) and the wall time and peak RSS of the whole process; then the SciPy reference's
+# writeSeconds) and the wall time, CPU time and peak RSS of the whole process; then the SciPy reference's
 # time for one-level segments only (Mann-Whitney per edge x dimension level + BH), which is a
 # lower bound of what the same search costs in Python.
 set -euo pipefail
@@ -43,8 +43,11 @@ t = json.load(open(sys.argv[1]))["timings"]
 text = open(sys.argv[2]).read()
 wall = re.search(r"Elapsed \(wall clock\) time .*: (\S+)", text).group(1)
 rss = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", text).group(1)) / 1024
+user = float(re.search(r"User time \(seconds\): (\S+)", text).group(1))
+system = float(re.search(r"System time \(seconds\): (\S+)", text).group(1))
 print(f"run: load {t['loadSeconds']:.2f} s, mine tables {t['analysisSeconds']:.2f} s, "
-      f"bottlenecks {t['bottleneckSeconds']:.2f} s, write {t['writeSeconds']:.2f} s; wall {wall}, max RSS {rss:.0f} MiB")
+      f"bottlenecks {t['bottleneckSeconds']:.2f} s, write {t['writeSeconds']:.2f} s; wall {wall}, "
+      f"CPU {user:.2f} s user + {system:.2f} s system, max RSS {rss:.0f} MiB")
 PY
 done
 echo "segments: $(grep -c ',segment,' "$DIR/out/bottlenecks.csv"), items: $(grep -cE '^[0-9]+,(edge|activity),' "$DIR/out/bottlenecks.csv")"

@@ -1,3 +1,4 @@
+import Foundation
 import _WaybillSupport
 
 extension BottleneckAnalysis {
@@ -52,10 +53,12 @@ extension BottleneckAnalysis {
         conditions.map { "\($0.dimension)=\($0.levels.joined(separator: "|"))" }.joined(separator: " & ")
     }
 
-    /// A p-value: 6 decimals, or scientific notation (`3.2e-12`) below 0.000001, so that tiny
-    /// values are not all written as zero.
+    /// A p-value, always as C's `%.3e` (`3.215e-12`, `1.000e+00`, `0.000e+00`), so that tiny
+    /// values are not written as zero and the column has one format.
+    ///
+    /// - Complexity: O(1).
     static func probability(_ p: Double) -> String {
-        p >= 1e-6 || p == 0 ? ProcessAnalysis.decimal(p) : "\(p)"
+        p.isFinite ? String(format: "%.3e", p) : ""
     }
 
     /// An item as a sentence: "Picked -> Packed: 3,512 waits in 3,498 orders, 2,240.3 h in

@@ -42,6 +42,10 @@ public struct BottleneckAnalysis: Sendable {
         public var mergeLiftRatio: Double
         /// At most this many segments per item.
         public var segmentsPerItem: Int
+        /// Whether activities with several incoming edges are searched too (off by default: an
+        /// activity's waits are the union of its incoming edges' waits, which are searched one by
+        /// one, so searching it doubles the work for segments that mostly repeat an edge's).
+        public var searchActivities: Bool
         /// Case attributes with more distinct values are not dimensions (`CaseDimensions`).
         public var maxLevels: Int
 
@@ -49,7 +53,7 @@ public struct BottleneckAnalysis: Sendable {
             topItems: Int? = nil, minSupport: Int = 30, minSupportShare: Double = 0.01,
             falseDiscoveryRate: Double = 0.05,
             minLift: Double = 1.5, pairLiftGain: Double = 1.25, mergeLiftRatio: Double = 0.8, segmentsPerItem: Int = 8,
-            maxLevels: Int = 50
+            maxLevels: Int = 50, searchActivities: Bool = false
         ) {
             self.topItems = topItems
             self.minSupport = minSupport
@@ -60,6 +64,7 @@ public struct BottleneckAnalysis: Sendable {
             self.mergeLiftRatio = mergeLiftRatio
             self.segmentsPerItem = segmentsPerItem
             self.maxLevels = maxLevels
+            self.searchActivities = searchActivities
         }
 
         /// Checks the ranges.
@@ -186,10 +191,11 @@ public struct BottleneckAnalysis: Sendable {
         let dimensions = SegmentDimensions(log: log, maxLevels: options.maxLevels).dimensions
 
         // The items to search: the top of the ranking, skipping activities whose waits all come
-        // from one edge (they are that edge's waits, already searched or not).
+        // from one edge (they are that edge's waits, already searched or not), and, unless
+        // `searchActivities`, every activity.
         var searched: [Int] = []
         for (i, item) in items.enumerated() where searched.count < options.topItems ?? Int.max {
-            if item.kind == .activity && rows[i].singleEdge { continue }
+            if item.kind == .activity && (rows[i].singleEdge || !options.searchActivities) { continue }
             searched.append(i)
         }
         for i in searched { items[i].searched = true }
@@ -262,8 +268,24 @@ public struct BottleneckAnalysis: Sendable {
                 .edge, source: o.edgeSource[e], target: o.edgeTarget[e],
                 o.byEdge[o.edgeOffsets[e]..<o.edgeOffsets[e + 1]])
         }
+        // An activity with one incoming edge has exactly that edge's waits (the same rows in the
+        // same order): its figures are the edge's, without a second quickselect.
+        var onlyEdge = [Int](repeating: -1, count: log.activityNames.count)
+        for (i, item) in items.enumerated() where item.kind == .edge {
+            let t = Int(o.edgeTarget[i])
+            if incoming[t] == 1 { onlyEdge[t] = i }
+        }
         for a in log.activityNames.indices {
-            add(.activity, source: nil, target: Int32(a), o.byTarget[o.targetOffsets[a]..<o.targetOffsets[a + 1]])
+            let slice = o.byTarget[o.targetOffsets[a]..<o.targetOffsets[a + 1]]
+            if onlyEdge[a] >= 0 {
+                var copy = items[onlyEdge[a]]
+                copy.kind = .activity
+                copy.source = nil
+                items.append(copy)
+                rows.append(ItemRows(rows: slice, singleEdge: true))
+            } else {
+                add(.activity, source: nil, target: Int32(a), slice)
+            }
         }
         let order = rankItems(items)
         return (order.map { items[$0] }, order.map { rows[$0] })

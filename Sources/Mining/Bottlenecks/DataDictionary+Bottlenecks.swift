@@ -34,11 +34,11 @@ extension DataDictionary {
             "segments: median_hours / rest_median_hours; empty when the rest's median is not positive")
         add(
             file, "p_value", "float",
-            "segments: one-sided Mann-Whitney U p-value, segment longer than the rest (normal approximation, tie and continuity corrected, as SciPy); for merged levels the largest of the parts'"
+            "segments: one-sided Mann-Whitney U p-value, segment longer than the rest (normal approximation, tie and continuity corrected, as SciPy), written as %.3e; for merged levels the largest of the parts'"
         )
         add(
             file, "adjusted_p", "float",
-            "segments: Benjamini-Hochberg adjusted p-value over every segment tested in the run; for merged levels the largest of the parts'"
+            "segments: Benjamini-Hochberg adjusted p-value over every segment tested in the run, written as %.3e; for merged levels the largest of the parts'"
         )
         add(
             file, "late_cases", "integer",

@@ -58,8 +58,9 @@ struct SegmentSample: Sendable {
     /// - Parameters:
     ///   - rows: the item's pairs (rows of `occurrences`).
     ///   - pairs: whether to build the two-dimension tables too.
-    /// - Complexity: O(*n* log *n* + *n* × *T*) time for *n* waits and *T* tables
-    ///   (*D* + *D*(*D* − 1)/2 for *D* dimensions), O(*n* × *D* + *C* × *n* / `blockSize`) memory
+    /// - Complexity: O(*n* × *r* + *n* × *T*) time for *n* waits, *r* radix passes
+    ///   (`radixSort`) and *T* tables (*D* + *D*(*D* − 1)/2 for *D* dimensions),
+    ///   O(*n* × *D* + *C* × *n* / `blockSize`) memory
     ///   for *C* cells.
     init(
         rows: some Collection<Int32>, occurrences: WaitOccurrences, dimensions: [SegmentDimensions.Dimension],
@@ -70,16 +71,26 @@ struct SegmentSample: Sendable {
         // About 256 blocks whatever the size, so a quantile costs O(256 + n/256) and the running
         // counts stay a few megabytes.
         blockSize = max(1_024, (n + 255) / 256)
-        var entries: [(gap: Int64, row: Int32)] = rows.map { (occurrences.gap[Int($0)], $0) }
-        entries.sort { $0.gap < $1.gap }
-        values = entries.map(\.gap)
-        cases = entries.map { occurrences.caseIndex[Int($0.row)] }
+        var sortedRows = Array(rows)
+        values = sortedRows.map { occurrences.gap[Int($0)] }
+        Self.radixSort(&values, carrying: &sortedRows)
+        let caseIndex = occurrences.caseIndex
+        cases = sortedRows.map { caseIndex[Int($0)] }
+        let timeOfWeek = occurrences.timeOfWeek
         codes = dimensions.map { d in
-            entries.map {
-                d.code(case: occurrences.caseIndex[Int($0.row)], timeOfWeek: occurrences.timeOfWeek[Int($0.row)])
+            // One switch per dimension, not per wait.
+            switch d.source {
+            case .caseLevels(let perCase):
+                let missing = Int32(d.levels.count)
+                return cases.map { c in
+                    let level = perCase[Int(c)]
+                    return Int8(truncatingIfNeeded: level < 0 ? missing : level)
+                }
+            case .weekday: return sortedRows.map { Int8(timeOfWeek[Int($0)] / 24) }
+            case .hourOfDay: return sortedRows.map { Int8(timeOfWeek[Int($0)] % 24) }
             }
         }
-        entries = []
+        sortedRows = []
 
         // Midranks: the tie group at positions i ..< j shares rank (i + 1 + j) / 2.
         var doubledRanks = [Int64](repeating: 0, count: n)
@@ -112,6 +123,42 @@ struct SegmentSample: Sendable {
         let blocks = max(1, (n + blockSize - 1) / blockSize)
         checkpoints = [Int32](repeating: 0, count: blocks * cellTotal)
         for table in tables { fill(table, doubledRanks: doubledRanks) }
+    }
+
+    /// Sorts `keys` ascending and applies the same permutation to `payload`: a stable LSD radix
+    /// sort on 11-bit digits of the keys' offset from their minimum, as many passes as the range
+    /// needs (four for a month in microseconds).
+    ///
+    /// - Precondition: `payload.count == keys.count`.
+    /// - Complexity: O(*n* × ⌈log₂(range) / 11⌉) time, O(*n*) extra memory.
+    static func radixSort(_ keys: inout [Int64], carrying payload: inout [Int32]) {
+        precondition(keys.count == payload.count, "one payload per key")
+        let n = keys.count
+        guard n > 1, let low = keys.min(), let high = keys.max(), low != high else { return }
+        let range = UInt64(bitPattern: high &- low)
+        let bits = 64 - range.leadingZeroBitCount
+        let digit = 11
+        let radix = 1 << digit
+        var shifted = keys.map { UInt64(bitPattern: $0 &- low) }
+        var otherKeys = [UInt64](repeating: 0, count: n)
+        var otherPayload = [Int32](repeating: 0, count: n)
+        var counts = [Int](repeating: 0, count: radix + 1)
+        var shift = 0
+        while shift < bits {
+            for i in counts.indices { counts[i] = 0 }
+            for k in shifted { counts[Int((k >> UInt64(shift)) & UInt64(radix - 1)) + 1] += 1 }
+            for i in 0..<radix { counts[i + 1] += counts[i] }
+            for i in 0..<n {
+                let d = Int((shifted[i] >> UInt64(shift)) & UInt64(radix - 1))
+                otherKeys[counts[d]] = shifted[i]
+                otherPayload[counts[d]] = payload[i]
+                counts[d] += 1
+            }
+            swap(&shifted, &otherKeys)
+            swap(&payload, &otherPayload)
+            shift += digit
+        }
+        for i in 0..<n { keys[i] = Int64(bitPattern: shifted[i]) &+ low }
     }
 
     /// One pass over the sorted waits for one table: counts, rank sums and the running counts.

@@ -124,7 +124,7 @@ say "| trees, $(json "$G" 'd["trainingRows"]') rows × $(json "$G" 'd["features"
 say "| logistic on the same rows: fit s | $(json "$G" '"%.2f" % d["logistic"]["fitSeconds"]') ($(json "$G" 'd["logistic"]["iterations"]') it.; CPU $(json "$G" '"%.2f" % d["logistic"]["fitCPUSeconds"]')) | sklearn $(json "$RG" '"%.2f" % d["sklearn"]["fitSeconds"]') + encoding $(json "$RG" '"%.2f" % d["sklearn"]["encodeSeconds"]') ($(json "$RG" 'd["sklearn"]["iterations"]') it.; CPU $(json "$RG" '"%.2f" % d["sklearn"]["fitCPUSeconds"]')) | - |"
 
 # ------------------------------------------------------------ 2a/d. dataset build and scoring at LARGE orders
-timed model "$BIN" train sla --workspace "$DIR/small/ws" --model-id bench --json
+timed model "$BIN" train sla --workspace "$DIR/small/ws" --id bench --json
 MODEL_DIR="$DIR/small/ws/Models/bench"
 if [ "$LARGE" -gt 0 ]; then
     LWS="${LARGE_WORKSPACE:-$DIR/large/ws}"

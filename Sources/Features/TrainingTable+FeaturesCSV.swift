@@ -57,7 +57,8 @@ extension TrainingTable {
         }
         let expected = ["case_id", "prefix_time", "label", "weight"] + features.map(\.name)
         guard header == expected else {
-            let first = (0..<min(header.count, expected.count)).first { header[$0] != expected[$0] } ?? min(header.count, expected.count)
+            let common = min(header.count, expected.count)
+            let first = (0..<common).first { header[$0] != expected[$0] } ?? common
             let got = first < header.count ? "'\(header[first])'" : "nothing"
             let want = first < expected.count ? "'\(expected[first])'" : "nothing"
             throw fail(1, nil, "header column \(first + 1) is \(got); the schema expects \(want)")
@@ -118,7 +119,9 @@ extension TrainingTable {
                         let v = strtod(b.baseAddress!, &stop)
                         return (v, stop == b.baseAddress! + (j - i))
                     }
-                    guard ok, !v.isNaN else { throw fail(line, name, "'\(String(decoding: bytes[i..<j], as: UTF8.self))' is not a number") }
+                    guard ok, !v.isNaN else {
+                        throw fail(line, name, "'\(String(decoding: bytes[i..<j], as: UTF8.self))' is not a number")
+                    }
                     values.append(v)
                 }
                 cellIndex += 1
@@ -133,7 +136,9 @@ extension TrainingTable {
             case 1: labels.append(true)
             default: throw fail(line, "label", "the label must be 0 or 1")
             }
-            guard values[1].isFinite, values[1] >= 0 else { throw fail(line, "weight", "the weight must be a number ≥ 0") }
+            guard values[1].isFinite, values[1] >= 0 else {
+                throw fail(line, "weight", "the weight must be a number ≥ 0")
+            }
             weights.append(values[1])
             for f in 0..<width {
                 let v = values[f + 2]
@@ -148,6 +153,7 @@ extension TrainingTable {
             }
             position = next
         }
-        return TrainingTable(matrix: FeatureMatrix(features: features, columns: columns), labels: labels, weights: weights)
+        return TrainingTable(
+            matrix: FeatureMatrix(features: features, columns: columns), labels: labels, weights: weights)
     }
 }

@@ -72,7 +72,8 @@ public enum RiskBenchmark {
         let schemaPath = directory + "/feature-schema.json"
         let schema: FeatureSchema
         do {
-            schema = try JSONDecoder().decode(FeatureSchema.self, from: Data(contentsOf: URL(fileURLWithPath: schemaPath)))
+            let bytes = try Data(contentsOf: URL(fileURLWithPath: schemaPath))
+            schema = try JSONDecoder().decode(FeatureSchema.self, from: bytes)
         } catch {
             throw FeatureError(.schemaMismatch, "not a feature schema: \(error)", location: schemaPath)
         }
@@ -108,7 +109,8 @@ public enum RiskBenchmark {
             let cpu = cpuSeconds() - c0
             let (w, u) = try areas(model.predictProbability(test.matrix))
             result.logistic = LearnerResult(
-                fitSeconds: fit, fitCPUSeconds: cpu, iterations: model.iterations, testAUCWeighted: w, testAUCUnweighted: u,
+                fitSeconds: fit, fitCPUSeconds: cpu, iterations: model.iterations, testAUCWeighted: w,
+                testAUCUnweighted: u,
                 intercept: model.intercept,
                 coefficients: model.namedCoefficients.map { Coefficient(name: $0.name, value: $0.value) })
         }

@@ -13,7 +13,9 @@ import _TestSupport
         return (data, data.training.matrix.csv(rows: data.training.rows, log: data.log))
     }
 
-    static func parse(_ text: String, _ features: [FeatureMatrix.Feature], maxRows: Int? = nil) throws -> TrainingTable {
+    static func parse(_ text: String, _ features: [FeatureMatrix.Feature], maxRows: Int? = nil) throws
+        -> TrainingTable
+    {
         try TrainingTable.parseFeaturesCSV(Array(text.utf8), path: "f.csv", features: features, maxRows: maxRows)
     }
 

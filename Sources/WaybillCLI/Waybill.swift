@@ -24,6 +24,6 @@ struct Waybill: ParsableCommand {
         subcommands: [
             Demo.self, Init.self, Simulate.self, Ingest.self, Extract.self, Export.self, Summary.self, Mine.self,
             Discover.self, ConformanceCheck.self, FeaturesExport.self, Train.self, Score.self, BacktestCommand.self,
-            BenchGBT.self, BenchLogistic.self,
+            BenchGBT.self, BenchLogistic.self, BenchSLA.self,
         ])
 }

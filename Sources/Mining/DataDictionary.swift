@@ -94,7 +94,7 @@ public enum DataDictionary {
         add("sla.csv", "no_promise", "integer", "cases without a readable promise")
         add(
             "changes.csv", "kind", "string",
-            "summary, variant_new, variant_gone, variant_share, edge_new, edge_gone, edge_median_wait, activity_median_wait or sla_attainment")
+            "summary, variant_new, variant_gone, variant_share, edge_new, edge_gone, edge_median_wait, activity_median_wait, sla_attainment or bottleneck_wait_hours (total waiting hours of a bottlenecks.csv item)")
         add(
             "changes.csv", "item", "string",
             "the figure, variant (JSON array), edge (source -> target), activity or segment (dimension=value)")

@@ -15,7 +15,7 @@ public struct ProcessComparison: Sendable {
     /// One change.
     public struct Change: Sendable, Equatable {
         /// `summary`, `variant_new`, `variant_gone`, `variant_share`, `edge_new`, `edge_gone`,
-        /// `edge_median_wait`, `activity_median_wait`, `sla_attainment`.
+        /// `edge_median_wait`, `activity_median_wait`, `sla_attainment`, `bottleneck_wait_hours`.
         public var kind: String
         /// What changed: a figure name, a variant (JSON array), `source -> target`, an activity, or
         /// `dimension=segment`.
@@ -150,6 +150,24 @@ public struct ProcessComparison: Sendable {
     }
 
     /// The `limit` largest by `size`, ties by item name.
+    /// Adds the bottleneck items (edges and activities of `bottlenecks.csv`) whose total waiting
+    /// hours moved most, as `bottleneck_wait_hours` rows, matched by item name.
+    ///
+    /// - Complexity: O(*items* log *items*).
+    public mutating func addBottlenecks(previous: BottleneckAnalysis, current: BottleneckAnalysis, limit: Int = 20) {
+        var before: [String: Double] = [:]
+        for item in previous.items { before["\(item.kind) \(item.name)"] = item.totalWaitHours }
+        var moved: [Change] = []
+        for item in current.items {
+            guard let then = before["\(item.kind) \(item.name)"] else { continue }
+            moved.append(
+                Change(
+                    kind: "bottleneck_wait_hours", item: item.name, previous: then, current: item.totalWaitHours,
+                    description: "Total wait at \(item.name): \(Self.hours(then)) -> \(Self.hours(item.totalWaitHours))"))
+        }
+        changes += Self.top(moved, limit) { abs($0.delta!) }
+    }
+
     static func top(_ items: [Change], _ limit: Int, by size: (Change) -> Double) -> [Change] {
         Array(
             items.sorted { a, b in

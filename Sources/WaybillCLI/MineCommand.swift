@@ -169,12 +169,17 @@ struct Mine: ParsableCommand {
                 return analysis
             }
             let analysis = timed(\.analysisSeconds) { analyse(filtered) }
-            let comparison = try previousFilter.map { f in
-                ProcessComparison(previous: analyse(try f.apply(to: log)), current: analysis)
-            }
             // The SLA outcomes of the analysed cases, for the bottlenecks' late shares.
             let bottlenecks = timed(\.bottleneckSeconds) {
                 BottleneckAnalysis(log: filtered, outcomes: outcomes?.restricted(to: filtered, from: log))
+            }
+            let comparison = try previousFilter.map { f in
+                let previous = try f.apply(to: log)
+                var comparison = ProcessComparison(previous: analyse(previous), current: analysis)
+                comparison.addBottlenecks(
+                    previous: BottleneckAnalysis(log: previous, outcomes: outcomes?.restricted(to: previous, from: log)),
+                    current: bottlenecks)
+                return comparison
             }
             let run =
                 runName ?? analysis.defaultRunName ?? log.timestamps.max().map {

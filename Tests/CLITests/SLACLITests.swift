@@ -36,6 +36,7 @@ import _TestSupport
         let changes = try String(contentsOfFile: out + "/changes.csv", encoding: .utf8)
         #expect(changes.contains("\nsummary,sla_attainment,"))
         #expect(changes.contains("\nedge_median_wait,"))
+        #expect(changes.contains("\nbottleneck_wait_hours,"))
     }
 
     @Test func badRulesAreNamed() throws {

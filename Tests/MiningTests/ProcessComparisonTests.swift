@@ -32,5 +32,12 @@ import Testing
         let csv = ProcessComparison(previous: ProcessAnalysis(log: before), current: ProcessAnalysis(log: after)).csv()
         #expect(csv.hasPrefix("kind,item,previous,current,delta,description\n"))
         #expect(csv.contains("edge_median_wait,a -> b,1.500000,10.000000,8.500000,"))
+
+        // Bottleneck items: a -> b waited 1 h + 2 h before, 10 h now.
+        var withBottlenecks = ProcessComparison(previous: ProcessAnalysis(log: before), current: ProcessAnalysis(log: after))
+        withBottlenecks.addBottlenecks(
+            previous: BottleneckAnalysis(log: before, outcomes: nil), current: BottleneckAnalysis(log: after, outcomes: nil))
+        let moved = withBottlenecks.changes.first { $0.kind == "bottleneck_wait_hours" && $0.item == "a -> b" }
+        #expect(moved?.previous == 3 && moved?.current == 10 && moved?.delta == 7)
     }
 }

@@ -95,25 +95,7 @@ extension TokenReplay {
     /// - Complexity: O(*cases* + deviation rows + *P* + *A*).
     @discardableResult
     public func writeTables(to directory: URL) throws -> [String] {
-        do {
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        } catch {
-            throw ConformanceError(
-                .cannotWrite, "cannot create the output folder: \(error.localizedDescription)",
-                location: directory.path)
-        }
-        let tables = self.tables()
-        var written: [String] = []
-        for (file, text) in zip(Self.files, tables) {
-            let url = directory.appendingPathComponent(file)
-            do {
-                try Data(text.utf8).write(to: url, options: .atomic)
-            } catch {
-                throw ConformanceError(.cannotWrite, "cannot write: \(error.localizedDescription)", location: url.path)
-            }
-            written.append(url.path)
-        }
-        return written
+        try writeFiles(names: Self.files, texts: self.tables(), to: directory)
     }
 
     /// The four files' contents, in `files` order.

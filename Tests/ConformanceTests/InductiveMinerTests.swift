@@ -75,7 +75,7 @@ import _TestSupport
     /// A property test: for seeded random logs, the IM net replays every trace.
     @Test(arguments: 0..<4)
     func imAcceptsEveryTraceOfRandomLogs(seed: UInt64) throws {
-        var rng = SeededRandom(seed: seed)
+        var rng = SplitMix(seed: seed)
         let miner = try InductiveMiner()
         for _ in 0..<60 {
             let alphabet = (0..<Int(rng.next() % 5 + 2)).map { String(UnicodeScalar(UInt8(97 + $0))) }
@@ -265,18 +265,6 @@ struct RandomLogs: Decodable {
     var logs: [Entry]
 }
 
-/// A small deterministic generator for test data (SplitMix64).
-struct SeededRandom {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 /// Simple reference checks on a net, for tests: the workflow-net shape and trace acceptance by
 /// a search of the reachable markings.

@@ -1,6 +1,7 @@
 import Foundation
 import Learning
 import Testing
+import _TestSupport
 
 @Suite struct CalibrationTests {
     static var golden: [String: Any] { try! LearningGoldens.json("calibration.json") }

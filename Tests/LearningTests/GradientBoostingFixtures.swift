@@ -1,28 +1,15 @@
 import Learning
+import _TestSupport
 
 /// Small seeded data sets and helpers shared by the boosted-trees tests.
 enum GBTFixtures {
     /// SplitMix64, so fixtures are the same on every run.
-    struct Random {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func unit() -> Double { Double(next() >> 11) * 0x1.0p-53 }
-        mutating func normal() -> Double {
-            let u = max(unit(), 1e-300)
-            return (-2 * log(u)).squareRoot() * cos(2 * .pi * unit())
-        }
-    }
+    typealias Random = SplitMix
 
     /// Rows with numeric x0...x(numeric-1) (x0 about 10 % NaN) and a 8-level categorical `cat`;
     /// P(y = 1) = sigmoid(1.5·x1 − x2 + effect(cat) + 1.2·[x0 is NaN]).
     static func binary(rows: Int, seed: UInt64, numeric: Int = 4) -> (FeatureMatrix, [Int]) {
-        var rng = Random(state: seed)
+        var rng = Random(seed: seed)
         var columns = [[Double]](repeating: [], count: numeric + 1)
         var labels: [Int] = []
         let effect: [Double] = [0, 1.2, -0.8, 0.4, -1.5, 0.9, 0, 2]

@@ -34,7 +34,7 @@ import Testing
     @Test(arguments: [UInt64(1), 2, 3])
     func firstSplitMatchesExactGreedy(seed: UInt64) throws {
         // Few distinct values (rounded to 0.1), so every cut point has its own bin.
-        var rng = GBTFixtures.Random(state: seed)
+        var rng = GBTFixtures.Random(seed: seed)
         let rows = 300
         var columns = [[Double]](repeating: [], count: 3)
         var labels: [Int] = []
@@ -75,7 +75,7 @@ import Testing
         let (m, _) = GBTFixtures.binary(rows: 5000, seed: 7, numeric: 6)
         let binner = FeatureBinner(matrix: m, maxBin: 63)
         let data = binner.binned(m, threads: 2)
-        var rng = GBTFixtures.Random(state: 9)
+        var rng = GBTFixtures.Random(seed: 9)
         let gh = (0..<(2 * m.rowCount)).map { i in i % 2 == 0 ? rng.normal() : rng.unit() + 0.01 }
         let features = Array(0..<m.columnCount)
         let all = (0..<m.rowCount).map { Int32($0) }
@@ -149,7 +149,7 @@ import Testing
 
     @Test func learnsWhereMissingValuesGo() throws {
         // y = 1 exactly when x is missing; present values carry no signal.
-        var rng = GBTFixtures.Random(state: 11)
+        var rng = GBTFixtures.Random(seed: 11)
         var x: [Double] = []
         var labels: [Int] = []
         for _ in 0..<2000 {
@@ -172,7 +172,7 @@ import Testing
 
     @Test func findsTheCategorySubset() throws {
         // Levels 1, 4 and 6 raise the risk; 12 levels, so the many-vs-many search is used.
-        var rng = GBTFixtures.Random(state: 5)
+        var rng = GBTFixtures.Random(seed: 5)
         var c: [Double] = []
         var labels: [Int] = []
         for _ in 0..<6000 {
@@ -200,7 +200,7 @@ import Testing
 
     @Test func fewLevelsSplitOneAgainstTheRest() throws {
         // Three levels (four bins with the missing one): LightGBM's one-vs-rest search; level 2 differs.
-        var rng = GBTFixtures.Random(state: 6)
+        var rng = GBTFixtures.Random(seed: 6)
         var c: [Double] = []
         var labels: [Int] = []
         for _ in 0..<3000 {
@@ -291,7 +291,7 @@ import Testing
     }
 
     @Test func multiclassLearnsThreeClasses() throws {
-        var rng = GBTFixtures.Random(state: 77)
+        var rng = GBTFixtures.Random(seed: 77)
         var columns = [[Double]](repeating: [], count: 2)
         var labels: [Int] = []
         for _ in 0..<3000 {

@@ -36,24 +36,6 @@ public struct ProcessDiscovery: Sendable {
     /// - Throws: `ConformanceError.cannotWrite` naming the folder or file.
     @discardableResult
     public func write(to directory: URL) throws -> [String] {
-        do {
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        } catch {
-            throw ConformanceError(
-                .cannotWrite, "cannot create the output folder: \(error.localizedDescription)",
-                location: directory.path)
-        }
-        let contents = [tree.description + "\n", net.pnml()]
-        var written: [String] = []
-        for (file, text) in zip(Self.files, contents) {
-            let url = directory.appendingPathComponent(file)
-            do {
-                try Data(text.utf8).write(to: url, options: .atomic)
-            } catch {
-                throw ConformanceError(.cannotWrite, "cannot write: \(error.localizedDescription)", location: url.path)
-            }
-            written.append(url.path)
-        }
-        return written
+        try writeFiles(names: Self.files, texts: [tree.description + "\n", net.pnml()], to: directory)
     }
 }

@@ -25,9 +25,24 @@ public struct Backtest: Sendable {
         case hoursAfterCreation(Double)
     }
 
+    /// Seconds of wall time per stage, for `--json` and the benchmarks (not written to files).
+    public struct Timings: Sendable, Codable, Equatable {
+        /// SLA outcomes, the cases in the window and their prediction points.
+        public var rows = 0.0
+        /// The process context (node work in progress, carrier and channel rates).
+        public var context = 0.0
+        /// The feature matrix.
+        public var features = 0.0
+        /// The model and its calibration.
+        public var prediction = 0.0
+        /// The metrics, overall and by channel and node.
+        public var metrics = 0.0
+    }
+
     public var modelID: String
     public var rows: [Row]
     public var metrics: MetricsReport
+    public var timings: Timings
 
     /// Scores the decided orders whose first event falls in [`from`, `to`), labelled with the
     /// model's SLA rule as of `asOf` (default: the log's latest event).
@@ -39,6 +54,15 @@ public struct Backtest: Sendable {
         model: RiskModel, log: ColumnarLog, point: PredictionPoint, from: Microseconds? = nil, to: Microseconds? = nil,
         asOf: Microseconds? = nil
     ) throws {
+        var timings = Timings()
+        let clock = ContinuousClock()
+        var lap = clock.now
+        func stage(_ slot: WritableKeyPath<Timings, Double>) {
+            let now = clock.now
+            let d = now - lap
+            timings[keyPath: slot] = Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+            lap = now
+        }
         try PrefixEncoder(schema: model.schema).checkFits(log)
         let outcomes = try SLAOutcomes(log: log, rule: model.slaRule, asOf: asOf)
         let cases = (0..<log.caseCount).filter { c in
@@ -66,11 +90,15 @@ public struct Backtest: Sendable {
             throw LearningError(
                 .invalidData, "no decided order in the window has a prediction point before its outcome was decided")
         }
+        stage(\.rows)
         let context = ProcessContext(
             log: log, outcomes: outcomes, cancellationActivities: model.slaRule.cancellationActivities,
             options: model.schema.context)
+        stage(\.context)
         let matrix = PrefixEncoder(schema: model.schema).encode(log: log, rows: prefixRows, outcomes: outcomes, context: context)
+        stage(\.features)
         let risk = model.risk(matrix)
+        stage(\.prediction)
         modelID = model.modelID
         rows = (0..<prefixRows.count).map { r in
             Row(
@@ -83,14 +111,28 @@ public struct Backtest: Sendable {
                 (model.slaRule.channelAttribute, RiskMetrics.keys(model.slaRule.channelAttribute, prefixRows, log)),
                 (model.schema.context.nodeAttribute, RiskMetrics.keys(model.schema.context.nodeAttribute, prefixRows, log)),
             ])
+        stage(\.metrics)
+        self.timings = timings
     }
 
     /// Per-order scores: `case_id,prefix_time,risk,label` (label 1 = missed).
-    public func csv() -> String {
-        var text = "case_id,prefix_time,risk,label\n"
+    public func csv() -> String { String(decoding: csvBytes(), as: UTF8.self) }
+
+    /// `csv()` as UTF-8 bytes, written without a `String` per cell.
+    ///
+    /// - Complexity: O(rows).
+    public func csvBytes() -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(64 * rows.count + 32)
+        out.append(contentsOf: "case_id,prefix_time,risk,label\n".utf8)
         for row in rows {
-            text += "\(CSVCell.escape(row.caseID)),\(Timestamp.format(row.prefixTime)),\(String(format: "%.6f", row.risk)),\(row.label ? 1 : 0)\n"
+            CSVCell.append(row.caseID, to: &out)
+            out.append(UInt8(ascii: ","))
+            Timestamp.append(row.prefixTime, to: &out)
+            out.append(UInt8(ascii: ","))
+            FixedDecimal.append(row.risk, digits: 6, to: &out)
+            out.append(contentsOf: row.label ? ",1\n".utf8 : ",0\n".utf8)
         }
-        return text
+        return out
     }
 }

@@ -80,24 +80,45 @@ public struct RiskList: Sendable {
     /// The list as CSV: `case_id,risk,rank,decile,promised_at,hours_to_promise,last_activity,node,
     /// channel,carrier,reason_1,reason_2,reason_3`, a reason written `feature=value (+0.42)` (its
     /// log-odds contribution). Cells are escaped against spreadsheet formulas.
-    public func csv() -> String {
-        var text =
-            "case_id,risk,rank,decile,promised_at,hours_to_promise,last_activity,node,channel,carrier,reason_1,reason_2,reason_3\n"
+    public func csv() -> String { String(decoding: csvBytes(), as: UTF8.self) }
+
+    /// `csv()` as UTF-8 bytes, written without a `String` per cell.
+    ///
+    /// - Complexity: O(entries).
+    public func csvBytes() -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(200 * entries.count + 160)
+        out.append(
+            contentsOf:
+                "case_id,risk,rank,decile,promised_at,hours_to_promise,last_activity,node,channel,carrier,reason_1,reason_2,reason_3\n"
+                .utf8)
+        let comma = UInt8(ascii: ",")
         for e in entries {
-            var cells = [
-                CSVCell.escape(e.caseID), String(format: "%.6f", e.risk), String(e.rank), String(e.decile),
-                e.promisedAt ?? "", e.hoursToPromise.map { String(format: "%.2f", $0) } ?? "", CSVCell.escape(e.lastActivity),
-                CSVCell.escape(e.node ?? ""), CSVCell.escape(e.channel ?? ""), CSVCell.escape(e.carrier ?? ""),
-            ]
-            for k in 0..<3 {
-                cells.append(
-                    k < e.reasons.count
-                        ? CSVCell.escape(
-                            "\(e.reasons[k].feature)=\(e.reasons[k].value) (+\(String(format: "%.2f", e.reasons[k].contribution)))")
-                        : "")
+            CSVCell.append(e.caseID, to: &out)
+            out.append(comma)
+            FixedDecimal.append(e.risk, digits: 6, to: &out)
+            out.append(comma)
+            FixedDecimal.appendDigits(e.rank, minimumWidth: 1, to: &out)
+            out.append(comma)
+            FixedDecimal.appendDigits(e.decile, minimumWidth: 1, to: &out)
+            out.append(comma)
+            out.append(contentsOf: (e.promisedAt ?? "").utf8)
+            out.append(comma)
+            if let hours = e.hoursToPromise { FixedDecimal.append(hours, digits: 2, to: &out) }
+            for text in [e.lastActivity, e.node ?? "", e.channel ?? "", e.carrier ?? ""] {
+                out.append(comma)
+                CSVCell.append(text, to: &out)
             }
-            text += cells.joined(separator: ",") + "\n"
+            for k in 0..<3 {
+                out.append(comma)
+                if k < e.reasons.count {
+                    let reason = e.reasons[k]
+                    CSVCell.append(
+                        "\(reason.feature)=\(reason.value) (+\(FixedDecimal.string(reason.contribution, digits: 2)))", to: &out)
+                }
+            }
+            out.append(UInt8(ascii: "\n"))
         }
-        return text
+        return out
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Learning
 import Mining
 import SLARisk
 import Storage
@@ -58,9 +59,12 @@ struct BacktestCommand: ParsableCommand {
 
     func run() throws {
         try runReportingErrors {
+            let clock = ContinuousClock()
+            let started = clock.now
             let ws = try workspace.open()
             let risk = try RiskArtifacts.load(modelDirectory(model, in: ws))
             let log = try ws.openStore(create: false).loadCaseView(objectType: risk.caseType)
+            let loaded = clock.now
             let point: Backtest.PredictionPoint =
                 prefixAt.map { .activity($0, fallbackHours: fallbackHours) } ?? .hoursAfterCreation(prefixHours!)
             let backtest = try Backtest(
@@ -70,9 +74,10 @@ struct BacktestCommand: ParsableCommand {
                 ?? ws.resolve("Reports/backtest-\(risk.modelID)")
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            let scored = clock.now
             do {
                 try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-                try Data(backtest.csv().utf8).write(to: directory.appendingPathComponent("backtest.csv"), options: .atomic)
+                try Data(backtest.csvBytes()).write(to: directory.appendingPathComponent("backtest.csv"), options: .atomic)
                 try encoder.encode(backtest.metrics).write(
                     to: directory.appendingPathComponent("backtest-metrics.json"), options: .atomic)
             } catch {
@@ -80,7 +85,14 @@ struct BacktestCommand: ParsableCommand {
             }
             let m = backtest.metrics.overall
             if workspace.json {
-                try printJSON(backtest.metrics)
+                let seconds = { (d: Duration) in Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
+                try printJSON(
+                    BacktestSummary(
+                        modelID: backtest.modelID, orders: backtest.rows.count,
+                        missed: backtest.rows.lazy.filter(\.label).count, output: directory.path, metrics: backtest.metrics,
+                        timings: .init(
+                            load: seconds(loaded - started), stages: backtest.timings, write: seconds(clock.now - scored),
+                            total: seconds(clock.now - started))))
             } else {
                 let positives = backtest.rows.filter(\.label).count
                 print("Backtest of \(backtest.modelID) on \(grouped(backtest.rows.count)) orders (\(grouped(positives)) missed)")
@@ -93,5 +105,28 @@ struct BacktestCommand: ParsableCommand {
                 print("Wrote \(directory.path)/backtest.csv and backtest-metrics.json")
             }
         }
+    }
+}
+
+/// What `waybill backtest --json` prints: the run, its metrics, and where the time went.
+struct BacktestSummary: Encodable {
+    var modelID: String
+    var orders: Int
+    var missed: Int
+    var output: String
+    var metrics: MetricsReport
+    var timings: Timings
+
+    /// Seconds of wall time: loading the model and the case view, the backtest's stages, writing.
+    struct Timings: Encodable {
+        var load: Double
+        var stages: Backtest.Timings
+        var write: Double
+        var total: Double
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case orders, missed, output, metrics, timings
+        case modelID = "model_id"
     }
 }

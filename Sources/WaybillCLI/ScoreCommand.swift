@@ -58,7 +58,7 @@ struct Score: ParsableCommand {
             let path = try out.map { URL(fileURLWithPath: $0) } ?? ws.resolve("Reports/risk-list.\(format)")
             let data: Data
             if format == "csv" {
-                data = Data(list.csv().utf8)
+                data = Data(list.csvBytes())
             } else {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]

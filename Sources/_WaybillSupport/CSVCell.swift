@@ -20,6 +20,23 @@ public enum CSVCell {
         return v
     }
 
+    /// Appends `escape(value)`'s UTF-8 bytes to `out`; a value that needs neither quoting nor
+    /// neutralising (the common case) is copied as it is, without a new `String`.
+    ///
+    /// - Complexity: O(*n*).
+    public static func append(_ value: String, to out: inout [UInt8]) {
+        var plain = true
+        for (i, c) in value.utf8.enumerated() {
+            if c == 0x2C || c == 0x22 || c == 0x0A || c == 0x0D
+                || (i == 0 && (c == 0x3D || c == 0x2B || c == 0x2D || c == 0x40 || c == 0x09))
+            {
+                plain = false
+                break
+            }
+        }
+        out.append(contentsOf: plain ? value.utf8 : escape(value).utf8)
+    }
+
     /// Escapes a value for CSV without formula neutralisation, for interchange files that other
     /// tools re-import (exports must round-trip exactly).
     public static func quote(_ value: String) -> String {

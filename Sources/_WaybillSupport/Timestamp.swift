@@ -163,6 +163,17 @@ public enum Timestamp {
     ///
     /// - Complexity: O(1).
     public static func format(_ micros: Microseconds, alwaysMicroseconds: Bool = false) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(27)
+        append(micros, alwaysMicroseconds: alwaysMicroseconds, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Appends `format(micros, alwaysMicroseconds:)`'s UTF-8 bytes to `out`, without making a
+    /// `String` (for writers of millions of timestamps).
+    ///
+    /// - Complexity: O(1).
+    public static func append(_ micros: Microseconds, alwaysMicroseconds: Bool = false, to out: inout [UInt8]) {
         var secs = micros / 1_000_000
         var frac = micros % 1_000_000
         if frac < 0 {
@@ -177,17 +188,40 @@ public enum Timestamp {
         }
         let (y, m, d) = civilFromDays(Int(days))
         let h = Int(rem / 3600), mi = Int(rem % 3600 / 60), s = Int(rem % 60)
-        var out = ""
-        out.reserveCapacity(27)
         func pad(_ v: Int, _ width: Int) {
-            let str = String(v)
-            if str.count < width { out += String(repeating: "0", count: width - str.count) }
-            out += str
+            guard v >= 0 else {
+                out.append(UInt8(ascii: "-"))
+                pad(-v, width)
+                return
+            }
+            var digits = 1
+            var power = 10
+            while power <= v {
+                digits += 1
+                power *= 10
+            }
+            for _ in digits..<max(width, digits) { out.append(UInt8(ascii: "0")) }
+            var divisor = power / 10
+            var rest = v
+            while divisor > 0 {
+                out.append(UInt8(ascii: "0") + UInt8(rest / divisor))
+                rest %= divisor
+                divisor /= 10
+            }
         }
-        pad(y, 4); out += "-"; pad(m, 2); out += "-"; pad(d, 2); out += "T"
-        pad(h, 2); out += ":"; pad(mi, 2); out += ":"; pad(s, 2); out += "."
+        pad(y, 4)
+        out.append(UInt8(ascii: "-"))
+        pad(m, 2)
+        out.append(UInt8(ascii: "-"))
+        pad(d, 2)
+        out.append(UInt8(ascii: "T"))
+        pad(h, 2)
+        out.append(UInt8(ascii: ":"))
+        pad(mi, 2)
+        out.append(UInt8(ascii: ":"))
+        pad(s, 2)
+        out.append(UInt8(ascii: "."))
         if !alwaysMicroseconds && frac % 1000 == 0 { pad(Int(frac / 1000), 3) } else { pad(Int(frac), 6) }
-        out += "Z"
-        return out
+        out.append(UInt8(ascii: "Z"))
     }
 }

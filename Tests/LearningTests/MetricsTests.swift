@@ -1,5 +1,5 @@
 import Foundation
-import Learning
+@testable import Learning
 import Testing
 import _TestSupport
 
@@ -38,6 +38,41 @@ import _TestSupport
         let segments = golden["segments"] as! [String: [String: Any]]
         #expect(report.breakdowns[0].segments.map(\.key) == segments.keys.sorted())
         for s in report.breakdowns[0].segments { Self.check(s.metrics, segments[s.key]!) }
+    }
+
+    /// The radix ranking against a comparison sort on (−score, row), with many ties and zeros.
+    @Test(arguments: [UInt64(7), 8]) func radixRankingEqualsTheComparisonSort(seed: UInt64) {
+        var rng = SplitMix(seed: seed)
+        for n in [1, 100, 257, 5_000] {
+            let scores = (0..<n).map { _ -> Double in
+                switch rng.next() % 4 {
+                case 0: Double(rng.next() % 20) / 20
+                case 1: rng.next() % 2 == 0 ? 0 : -0.0
+                default: rng.unit()
+                }
+            }
+            let reference = (0..<n).sorted { a, b in scores[a] != scores[b] ? scores[a] > scores[b] : a < b }
+            #expect(BinaryMetrics.ranking(scores) == reference)
+        }
+    }
+
+    /// A segment's metrics from the shared ranking equal the segment scored on its own.
+    @Test func segmentsEqualTheirOwnMetrics() throws {
+        var rng = SplitMix(seed: 9)
+        let n = 3_000
+        let scores = (0..<n).map { _ in Double(rng.next() % 50) / 50 }
+        let labels = scores.map { rng.unit() < $0 }
+        let weights = (0..<n).map { _ in 0.5 + rng.unit() }
+        let keys = (0..<n).map { _ in ["web", "b2b", "", "store"][Int(rng.next() % 4)] }
+        let report = try MetricsReport(
+            scores: scores, labels: labels, weights: weights, segmentations: [(name: "channel", keys: keys)])
+        #expect(report.breakdowns[0].segments.map(\.key) == ["", "b2b", "store", "web"])
+        for segment in report.breakdowns[0].segments {
+            let rows = (0..<n).filter { keys[$0] == segment.key }
+            let own = try BinaryMetrics(
+                scores: rows.map { scores[$0] }, labels: rows.map { labels[$0] }, weights: rows.map { weights[$0] })
+            #expect(segment.metrics == own)
+        }
     }
 
     /// ROC-AUC as the probability that a positive outscores a negative (a tie counts half),

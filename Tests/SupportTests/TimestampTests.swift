@@ -55,9 +55,13 @@ import Testing
     @Test(arguments: [
         ("plain", "plain"), ("=SUM(A1)", "'=SUM(A1)"), ("+1 555", "'+1 555"), ("-3.5", "-3.5"), ("@user", "'@user"),
         ("a,b", "\"a,b\""), ("say \"hi\"", "\"say \"\"hi\"\"\""), ("-", "'-"),
+        ("\tx", "'\tx"), ("\rx", "\"'\rx\""), ("a\nb", "\"a\nb\""), ("x=1", "x=1"), ("", ""),
     ])
     func csvCellsAreSafe(input: String, expected: String) {
         #expect(CSVCell.escape(input) == expected)
+        var bytes: [UInt8] = []
+        CSVCell.append(input, to: &bytes)
+        #expect(String(decoding: bytes, as: UTF8.self) == expected)
     }
 
     @Test func stableHashSeparatesFields() {

@@ -62,6 +62,9 @@ public struct GradientBoostedTrees: BinaryClassifier, Codable, Hashable {
 
     /// The raw scores (log-odds for binary), row-major: `rowCount × treesPerRound` values.
     ///
+    /// Walks a `QuantizedForest` (bytes and bit sets, eight rows at a time) when the splits fit
+    /// it, else the plain trees; both give the same bits.
+    ///
     /// - Precondition: `matrix.features` equals `features`.
     /// - Complexity: O(rows × trees × depth / threads).
     public func rawScores(_ matrix: FeatureMatrix, threads: Int = 0) -> [Double] {
@@ -71,13 +74,17 @@ public struct GradientBoostedTrees: BinaryClassifier, Codable, Hashable {
         for row in 0..<matrix.rowCount {
             for c in 0..<k { scores[row * k + c] = initScores[c] }
         }
-        let compiled = trees.map(CompiledTree.init)
+        let threads = Self.resolvedThreads(threads)
         scores.withUnsafeMutableBufferPointer { s in
             for c in 0..<k {
-                let classTrees = stride(from: c, to: compiled.count, by: k).map { compiled[$0] }
-                CompiledTree.add(
-                    classTrees, matrix: matrix, rows: nil, into: s.baseAddress! + c, stride: k,
-                    threads: Self.resolvedThreads(threads))
+                let classTrees = stride(from: c, to: trees.count, by: k).map { trees[$0] }
+                if let forest = QuantizedForest(classTrees, featureCount: features.count) {
+                    forest.add(matrix: matrix, into: s.baseAddress! + c, stride: k, threads: threads)
+                } else {
+                    CompiledTree.add(
+                        classTrees.map(CompiledTree.init), matrix: matrix, rows: nil, into: s.baseAddress! + c,
+                        stride: k, threads: threads)
+                }
             }
         }
         return scores

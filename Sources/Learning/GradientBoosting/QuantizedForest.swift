@@ -1,0 +1,264 @@
+/// A forest re-coded for fast batch prediction: each feature value becomes a byte, and each
+/// tree's leaf is found by and-ing a few precomputed leaf masks instead of walking the tree.
+///
+/// Each feature's values are coded to a byte first. A numeric feature with sorted distinct
+/// thresholds t₁ < … < tₘ (those its splits use, m ≤ 254) codes a value x as 1 + #{tᵢ < x}, so
+/// `x <= tⱼ` exactly when the code is in 1…j; a categorical feature codes level L (an integer
+/// 0…253) as L + 1 and any other number as 255, which no split sends left; a missing value codes
+/// as 0. Every split is then "the code is in this set": 1…j for a numeric split, L + 1 for each
+/// left level of a categorical one, and 0 when missing values go left.
+///
+/// Then the leaves are found the way QuickScorer does (Lucchese et al., SIGIR 2015): number a
+/// tree's leaves left to right; a split that sends a row right rules out the leaves of its left
+/// subtree; and the row's leaf is the leftmost leaf no split on its features ruled out. With byte
+/// codes the rule-outs of all of a tree's splits on one feature depend only on that feature's code,
+/// so they are precomputed: a table per (tree, feature used) of one 64-bit leaf mask per code.
+/// A row's leaf in a tree is then the lowest set bit of the AND of one table entry per feature the
+/// tree uses: independent loads, no branches on the data, no walk (Waybill writes this by hand
+/// because no Swift library predicts LightGBM-style trees).
+///
+/// Scores equal the plain walk's bit for bit: each row's leaf values are added in tree order.
+/// A forest that cannot be coded this way (a feature with more than 254 thresholds, a
+/// categorical split on a level above 253, a feature split both ways, or a tree of more than 64
+/// leaves) is refused (`nil`), and the caller walks the plain trees instead.
+struct QuantizedForest: Sendable {
+    /// How one used feature's values become codes.
+    enum Coding: Sendable, Equatable {
+        /// Sorted distinct split thresholds, padded with +∞ to a power of two for a branch-free search.
+        case numeric(thresholds: [Double], count: Int)
+        case categorical
+    }
+
+    /// The matrix columns the splits use, and how each is coded; `featureColumn` indexes these.
+    let columns: [Int]
+    let codings: [Coding]
+    /// Per tree, its (feature, table) pairs are `pairStart[t]..<pairStart[t + 1]`.
+    let pairStart: [Int]
+    /// Per pair: the coded feature (an index into `columns`) and where its masks start in `masks`.
+    let featureColumn: [Int32]
+    let tableStart: [Int32]
+    /// The leaf masks: for a pair, one per code, bit k set when leaf k is still possible.
+    let masks: [UInt64]
+    /// Per tree, its leaves' values (left to right) start at `leafStart[t]` in `leafValues`.
+    let leafStart: [Int]
+    let leafValues: [Double]
+
+    /// Codes `trees` over `featureCount` matrix columns, or nil when a split does not fit a byte.
+    ///
+    /// - Complexity: O(nodes × (log nodes + codes)).
+    init?(_ trees: [RegressionTree], featureCount: Int) {
+        // Which features are split numerically, which categorically, and on what.
+        var numericThresholds = [[Double]](repeating: [], count: featureCount)
+        var usedNumeric = [Bool](repeating: false, count: featureCount)
+        var usedCategorical = [Bool](repeating: false, count: featureCount)
+        for tree in trees {
+            for i in 0..<tree.nodeCount where !tree.isLeaf(i) {
+                let f = tree.feature[i]
+                guard f >= 0 && f < featureCount else { return nil }
+                if tree.categoriesLeft[i].isEmpty {
+                    usedNumeric[f] = true
+                    numericThresholds[f].append(tree.threshold[i])
+                } else {
+                    guard tree.categoriesLeft[i].allSatisfy({ $0 >= 0 && $0 <= 253 }) else { return nil }
+                    usedCategorical[f] = true
+                }
+            }
+        }
+        var columns: [Int] = []
+        var codings: [Coding] = []
+        var codedIndex = [Int](repeating: -1, count: featureCount)
+        for f in 0..<featureCount where usedNumeric[f] || usedCategorical[f] {
+            if usedNumeric[f] && usedCategorical[f] { return nil }
+            codedIndex[f] = columns.count
+            columns.append(f)
+            if usedNumeric[f] {
+                let sorted = Array(Set(numericThresholds[f])).sorted()
+                guard sorted.count <= 254, sorted.allSatisfy(\.isFinite) else { return nil }
+                var padded = sorted
+                var size = 1
+                while size < sorted.count { size *= 2 }
+                padded += [Double](repeating: .infinity, count: size - sorted.count)
+                codings.append(.numeric(thresholds: padded, count: sorted.count))
+            } else {
+                codings.append(.categorical)
+            }
+        }
+        // Per tree: number the leaves left to right, then build one mask table per feature used.
+        var pairStart = [0]
+        var featureColumn: [Int32] = []
+        var tableStart: [Int32] = []
+        var masks: [UInt64] = []
+        var leafStart: [Int] = []
+        var leafValues: [Double] = []
+        for tree in trees {
+            guard tree.leafCount <= 64 else { return nil }
+            // Leaf numbers, and each node's leaves as a range, by an in-order walk.
+            var firstLeaf = [Int](repeating: 0, count: tree.nodeCount)
+            var endLeaf = [Int](repeating: 0, count: tree.nodeCount)
+            var leaves: [Double] = []
+            func number(_ i: Int) {
+                firstLeaf[i] = leaves.count
+                if tree.isLeaf(i) {
+                    leaves.append(tree.value[i])
+                } else {
+                    number(tree.childrenLeft[i])
+                    number(tree.childrenRight[i])
+                }
+                endLeaf[i] = leaves.count
+            }
+            number(0)
+            leafStart.append(leafValues.count)
+            leafValues += leaves
+            // The inner nodes by coded feature, in feature order.
+            var byFeature: [Int: [Int]] = [:]
+            for i in 0..<tree.nodeCount where !tree.isLeaf(i) { byFeature[codedIndex[tree.feature[i]], default: []].append(i) }
+            for f in byFeature.keys.sorted() {
+                let codes: Int
+                switch codings[f] {
+                case .numeric(_, let count): codes = count + 2
+                case .categorical: codes = 256
+                }
+                featureColumn.append(Int32(f))
+                tableStart.append(Int32(masks.count))
+                var table = [UInt64](repeating: ~0, count: codes)
+                for i in byFeature[f]! {
+                    let left = tree.childrenLeft[i]
+                    // Going right rules out the left subtree's leaves.
+                    let width = endLeaf[left] - firstLeaf[left]
+                    let ruledOut = (width == 64 ? ~0 : (UInt64(1) << UInt64(width)) - 1) << UInt64(firstLeaf[left])
+                    var goesLeft = [Bool](repeating: false, count: codes)
+                    if tree.defaultLeft[i] { goesLeft[0] = true }
+                    switch codings[f] {
+                    case .numeric(let thresholds, let count):
+                        // x <= t_j  ⇔  code in 1...j, j the 1-based rank of the threshold.
+                        let j = thresholds[0..<count].firstIndex(of: tree.threshold[i])! + 1
+                        for code in 1...j { goesLeft[code] = true }
+                    case .categorical:
+                        for level in tree.categoriesLeft[i] { goesLeft[level + 1] = true }
+                    }
+                    for code in 0..<codes where !goesLeft[code] { table[code] &= ~ruledOut }
+                }
+                masks += table
+            }
+            pairStart.append(featureColumn.count)
+        }
+        guard masks.count < Int(Int32.max) else { return nil }
+        self.columns = columns
+        self.codings = codings
+        self.pairStart = pairStart
+        self.featureColumn = featureColumn
+        self.tableStart = tableStart
+        self.masks = masks
+        self.leafStart = leafStart
+        self.leafValues = leafValues
+    }
+
+    /// The byte code of `x` under `coding`.
+    ///
+    /// - Complexity: O(log thresholds), without branches on the data for a numeric feature.
+    @inline(__always)
+    static func code(_ x: Double, _ coding: Coding, _ thresholds: UnsafePointer<Double>, _ size: Int) -> UInt8 {
+        if x.isNaN { return 0 }
+        switch coding {
+        case .numeric(_, let count):
+            // Branch-free lower bound over the padded thresholds: the number of t < x.
+            var base = 0
+            var length = size
+            while length > 1 {
+                let half = length >> 1
+                base = thresholds[base + half - 1] < x ? base + half : base
+                length -= half
+            }
+            let below = base + (thresholds[base] < x ? 1 : 0)
+            return UInt8(1 + min(below, count))
+        case .categorical:
+            guard x >= 0 && x <= 253, let level = Int(exactly: x) else { return 255 }
+            return UInt8(level + 1)
+        }
+    }
+
+    /// Adds the trees' values to `scores[row × stride]` for every row of `matrix`.
+    ///
+    /// Rows go in fixed blocks of 1,024 to `threads` workers; a worker codes its block's rows
+    /// (row-major bytes), then takes the trees one at a time over the block, so a tree's tables
+    /// stay in cache. Each row's sum is made by one thread in tree order, so the result does not
+    /// depend on the thread count.
+    ///
+    /// - Complexity: O(rows × (used features × log thresholds + Σ over trees of features used) / threads).
+    func add(matrix: FeatureMatrix, into scores: UnsafeMutablePointer<Double>, stride: Int, threads: Int) {
+        let total = matrix.rowCount
+        guard total > 0, !leafStart.isEmpty else { return }
+        let block = 1024
+        let blocks = (total + block - 1) / block
+        let n = total
+        let width = max(columns.count, 1)
+        let scoresPointer = UnsafeSendable(scores)
+        matrix.values.withUnsafeBufferPointer { v in
+            featureColumn.withUnsafeBufferPointer { featureBuffer in
+                tableStart.withUnsafeBufferPointer { startBuffer in
+                    masks.withUnsafeBufferPointer { maskBuffer in
+                        leafValues.withUnsafeBufferPointer { leafBuffer in
+                            let values = v.baseAddress!
+                            let feature = featureBuffer.baseAddress ?? UnsafePointer(bitPattern: 8)!
+                            let start = startBuffer.baseAddress ?? UnsafePointer(bitPattern: 8)!
+                            let mask = maskBuffer.baseAddress ?? UnsafePointer(bitPattern: 8)!
+                            let leaf = leafBuffer.baseAddress!
+                            let workers = max(1, min(threads, blocks))
+                            parallelFor(workers) { w in
+                                let codes = UnsafeMutablePointer<UInt8>.allocate(capacity: block * width)
+                                defer { codes.deallocate() }
+                                var b = w
+                                while b < blocks {
+                                    let lo = b * block
+                                    let hi = min(total, lo + block)
+                                    codeRows(values, n: n, lo: lo, hi: hi, into: codes, width: width)
+                                    let out = scoresPointer.pointer + lo * stride
+                                    for t in leafStart.indices {
+                                        let pairs = pairStart[t]..<pairStart[t + 1]
+                                        let leaves = leaf + leafStart[t]
+                                        for r in 0..<(hi - lo) {
+                                            let row = codes + r * width
+                                            var possible = UInt64.max
+                                            for k in pairs {
+                                                possible &= mask[Int(start[k]) &+ Int(row[Int(feature[k])])]
+                                            }
+                                            out[r * stride] += leaves[possible.trailingZeroBitCount]
+                                        }
+                                    }
+                                    b += workers
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Codes rows `lo..<hi` of the column-major `values` into row-major bytes.
+    private func codeRows(
+        _ values: UnsafePointer<Double>, n: Int, lo: Int, hi: Int, into codes: UnsafeMutablePointer<UInt8>, width: Int
+    ) {
+        for (k, column) in columns.enumerated() {
+            let source = values + column * n
+            let coding = codings[k]
+            switch coding {
+            case .numeric(let thresholds, _):
+                thresholds.withUnsafeBufferPointer { t in
+                    for r in lo..<hi {
+                        codes[(r - lo) * width + k] = Self.code(source[r], coding, t.baseAddress!, t.count)
+                    }
+                }
+            case .categorical:
+                let none = UnsafePointer<Double>(bitPattern: 8)!
+                for r in lo..<hi { codes[(r - lo) * width + k] = Self.code(source[r], coding, none, 0) }
+            }
+        }
+    }
+}
+
+/// A raw pointer the row blocks write through; each block writes only its own rows.
+private struct UnsafeSendable: @unchecked Sendable {
+    let pointer: UnsafeMutablePointer<Double>
+    init(_ pointer: UnsafeMutablePointer<Double>) { self.pointer = pointer }
+}

@@ -1,0 +1,148 @@
+import Testing
+
+@testable import Learning
+
+/// The byte-coded, mask-and-ing forest against the plain walk (`RegressionTree.leaf(for:row:)`, summed in tree
+/// order) and against `CompiledTree`, on trained models and on random trees with awkward values.
+@Suite struct QuantizedForestTests {
+    /// The reference: each row's leaf values added in tree order, one `leaf(for:row:)` at a time.
+    static func plainScores(_ trees: [RegressionTree], _ matrix: FeatureMatrix, start: Double = 0) -> [Double] {
+        (0..<matrix.rowCount).map { row in
+            var s = start
+            for tree in trees { s += tree.value[tree.leaf(for: matrix, row: row)] }
+            return s
+        }
+    }
+
+    static func forestScores(_ forest: QuantizedForest, _ matrix: FeatureMatrix, threads: Int) -> [Double] {
+        var scores = [Double](repeating: 0, count: matrix.rowCount)
+        scores.withUnsafeMutableBufferPointer {
+            forest.add(matrix: matrix, into: $0.baseAddress!, stride: 1, threads: threads)
+        }
+        return scores
+    }
+
+    /// A random tree over `features` (kinds given), grown by splitting random leaves; numeric
+    /// thresholds are drawn from `grid` so ties with the data are common.
+    static func randomTree(
+        _ rng: inout GBTFixtures.Random, kinds: [FeatureMatrix.Kind], levels: Int, grid: [Double], leaves: Int
+    ) -> RegressionTree {
+        var tree = RegressionTree(leafValue: rng.normal(), cover: 1, count: 1)
+        var open = [0]
+        while tree.leafCount < leaves, !open.isEmpty {
+            let i = open.remove(at: Int(rng.next() % UInt64(open.count)))
+            let f = Int(rng.next() % UInt64(kinds.count))
+            let base = tree.nodeCount
+            tree.childrenLeft[i] = base
+            tree.childrenRight[i] = base + 1
+            tree.feature[i] = f
+            tree.defaultLeft[i] = rng.next() % 2 == 0
+            if kinds[f] == .numeric {
+                tree.threshold[i] = grid[Int(rng.next() % UInt64(grid.count))]
+            } else {
+                let chosen = (0..<levels).filter { _ in rng.next() % 3 == 0 }
+                tree.categoriesLeft[i] = chosen.isEmpty ? [0] : chosen
+            }
+            for _ in 0..<2 {
+                tree.childrenLeft.append(-1)
+                tree.childrenRight.append(-1)
+                tree.feature.append(-1)
+                tree.threshold.append(0)
+                tree.defaultLeft.append(false)
+                tree.value.append(rng.normal())
+                tree.cover.append(1)
+                tree.count.append(1)
+                tree.gain.append(0)
+                tree.categoriesLeft.append([])
+            }
+            open += [base, base + 1]
+        }
+        return tree
+    }
+
+    @Test(arguments: [UInt64(1), 2, 3, 4])
+    func randomForestsScoreLikeThePlainWalk(seed: UInt64) throws {
+        var rng = GBTFixtures.Random(seed: seed)
+        let kinds: [FeatureMatrix.Kind] = [.numeric, .categorical, .numeric, .numeric, .categorical]
+        let levels = 40
+        let grid = (0..<60).map { Double($0) / 4 - 7 }
+        let trees = (0..<25).map { _ in
+            Self.randomTree(&rng, kinds: kinds, levels: levels, grid: grid, leaves: 1 + Int(rng.next() % 64))
+        }
+        // Rows: values on and between thresholds, missing, ±∞, and for categoricals unseen,
+        // negative, fractional and very large levels.
+        let rows = 1029  // not a multiple of the 8-row walk or the 1,024-row block
+        let specials: [Double] = [.nan, .infinity, -.infinity, -1, 2.5, 253, 254, 300, 1e9]
+        var columns = [[Double]](repeating: [], count: kinds.count)
+        for _ in 0..<rows {
+            for (j, kind) in kinds.enumerated() {
+                let u = rng.next() % 10
+                if u == 0 {
+                    columns[j].append(specials[Int(rng.next() % UInt64(specials.count))])
+                } else if kind == .numeric {
+                    columns[j].append(u < 5 ? grid[Int(rng.next() % UInt64(grid.count))] : rng.normal() * 5)
+                } else {
+                    columns[j].append(Double(rng.next() % UInt64(levels + 5)))
+                }
+            }
+        }
+        let features = kinds.enumerated().map { j, kind in
+            FeatureMatrix.Feature(
+                name: "f\(j)", kind: kind, levels: kind == .categorical ? (0..<levels).map { "L\($0)" } : [])
+        }
+        let matrix = FeatureMatrix(features: features, columns: columns)
+        let forest = try #require(QuantizedForest(trees, featureCount: kinds.count))
+        let expected = Self.plainScores(trees, matrix)
+        #expect(Self.forestScores(forest, matrix, threads: 1) == expected)
+        #expect(Self.forestScores(forest, matrix, threads: 2) == expected)
+        // CompiledTree (the training-time walk) agrees too.
+        var compiled = [Double](repeating: 0, count: rows)
+        compiled.withUnsafeMutableBufferPointer {
+            CompiledTree.add(
+                trees.map(CompiledTree.init), matrix: matrix, rows: nil, into: $0.baseAddress!, stride: 1, threads: 2)
+        }
+        #expect(compiled == expected)
+    }
+
+    @Test func trainedModelsScoreLikeThePlainWalk() throws {
+        let (m, y) = GBTFixtures.binary(rows: 5000, seed: 17)
+        var p = GradientBoostingParameters()
+        p.rounds = 40
+        p.maxLeaves = 31
+        let model = try GradientBoostedTrees.train(m, labels: y, parameters: p, threads: 2)
+        let forest = try #require(QuantizedForest(model.trees, featureCount: m.columnCount))
+        #expect(Self.forestScores(forest, m, threads: 2) == Self.plainScores(model.trees, m))
+        // The model's scores start at its initial score, then add the trees in order.
+        #expect(model.rawScores(m, threads: 2) == Self.plainScores(model.trees, m, start: model.initScores[0]))
+    }
+
+    @Test func refusesSplitsThatDoNotFitAByte() {
+        var rng = GBTFixtures.Random(seed: 9)
+        // 300 distinct thresholds on one feature: more than 254 codes.
+        let many = (0..<300).map { i -> RegressionTree in
+            var t = Self.randomTree(&rng, kinds: [.numeric], levels: 0, grid: [Double(i)], leaves: 2)
+            t.threshold[0] = Double(i)
+            return t
+        }
+        #expect(QuantizedForest(many, featureCount: 1) == nil)
+        // A categorical split on level 300.
+        var high = Self.randomTree(&rng, kinds: [.categorical], levels: 4, grid: [0], leaves: 2)
+        high.categoriesLeft[0] = [300]
+        #expect(QuantizedForest([high], featureCount: 1) == nil)
+        // One feature split both numerically and categorically.
+        var numeric = Self.randomTree(&rng, kinds: [.numeric], levels: 0, grid: [1], leaves: 2)
+        numeric.feature[0] = 0
+        let categorical = Self.randomTree(&rng, kinds: [.categorical], levels: 4, grid: [0], leaves: 2)
+        #expect(QuantizedForest([numeric, categorical], featureCount: 1) == nil)
+        // A tree of 65 leaves: more than a 64-bit mask holds.
+        let wide = Self.randomTree(&rng, kinds: [.numeric], levels: 0, grid: (0..<200).map(Double.init), leaves: 65)
+        #expect(wide.leafCount == 65)
+        #expect(QuantizedForest([wide], featureCount: 1) == nil)
+        // And the model still predicts through the plain walk.
+        let model = GradientBoostedTrees(
+            features: [.init(name: "x", kind: .numeric)], parameters: GradientBoostingParameters(), initScores: [0],
+            trees: many)
+        let matrix = FeatureMatrix(features: model.features, columns: [[-1, 0, 150.5, 299, 1000, .nan]])
+        #expect(model.rawScores(matrix) == Self.plainScores(many, matrix))
+    }
+}

@@ -1,0 +1,66 @@
+import Foundation
+import Testing
+import _TestSupport
+import _WaybillSupport
+
+/// `FixedDecimal` against the C library's `%.Nf`, and `Timestamp.append` against `format`.
+@Suite struct FixedDecimalTests {
+    @Test func matchesPrintfOnRandomAndAwkwardValues() {
+        var rng = SplitMix(seed: 11)
+        var values: [Double] = [
+            0, -0.0, 1, -1, 0.5, 1.5, 2.5, 0.125, 0.0000005, 0.0000015, 0.0000025, 1e-9, -1e-9, 0.9999995,
+            0.99999949999, 123456.785, 1e14 + 0.5, 1e15, 1e300, -2.675, 2.675, .infinity, -.infinity, .nan,
+            Double.leastNonzeroMagnitude, Double.ulpOfOne,
+        ]
+        for _ in 0..<20_000 {
+            values.append(rng.unit())
+            values.append((rng.unit() - 0.5) * 2_000)
+            values.append(Double(Int(rng.next() % 2_000_000)) / 1_000_000 + 0.0000005)
+            values.append(Double(Int(rng.next() % 20_000)) / 200)
+        }
+        for digits in [0, 2, 3, 6] {
+            for x in values {
+                #expect(FixedDecimal.string(x, digits: digits) == String(format: "%.\(digits)f", x))
+            }
+        }
+    }
+
+    /// The reference: Foundation's Gregorian calendar in UTC for the date and time, the
+    /// fraction by arithmetic (milliseconds unless a microsecond is set or asked for).
+    static func referenceFormat(_ micros: Int64, alwaysMicroseconds: Bool) -> String {
+        let seconds = micros >= 0 ? micros / 1_000_000 : (micros - 999_999) / 1_000_000
+        let fraction = micros - seconds * 1_000_000
+        let formatter = DateFormatter()
+        formatter.calendar = Calendar(identifier: .gregorian)
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyy-MM-dd'T'HH:mm:ss"
+        let text = formatter.string(from: Date(timeIntervalSince1970: Double(seconds)))
+        let fractionText =
+            !alwaysMicroseconds && fraction % 1000 == 0
+            ? String(format: "%03d", fraction / 1000) : String(format: "%06d", fraction)
+        return text + "." + fractionText + "Z"
+    }
+
+    @Test func timestampBytesMatchFoundation() {
+        var rng = SplitMix(seed: 12)
+        // 1800 to 2200: Foundation's calendar is the proleptic Gregorian one there.
+        let low: Int64 = -5_364_662_400_000_000
+        let span: UInt64 = 12_623_040_000_000_000
+        for k in 0..<3_000 {
+            var micros = low + Int64(rng.next() % span)
+            if k % 3 == 0 { micros -= micros % 1000 }
+            for always in [false, true] {
+                var bytes: [UInt8] = Array("x,".utf8)
+                Timestamp.append(micros, alwaysMicroseconds: always, to: &bytes)
+                let expected = Self.referenceFormat(micros, alwaysMicroseconds: always)
+                #expect(String(decoding: bytes, as: UTF8.self) == "x," + expected)
+                #expect(Timestamp.format(micros, alwaysMicroseconds: always) == expected)
+            }
+        }
+        #expect(Timestamp.format(1_700_000_000_123_000) == "2023-11-14T22:13:20.123Z")
+        #expect(Timestamp.format(1_700_000_000_000_001) == "2023-11-14T22:13:20.000001Z")
+        #expect(Timestamp.format(0, alwaysMicroseconds: true) == "1970-01-01T00:00:00.000000Z")
+        #expect(Timestamp.format(-1) == "1969-12-31T23:59:59.999999Z")
+    }
+}

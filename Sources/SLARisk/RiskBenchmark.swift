@@ -46,6 +46,8 @@ public enum RiskBenchmark {
         /// Seconds to read the schema and the two CSV files (outside every timed fit).
         public var loadSeconds: Double
         public var threads: Int
+        /// OpenBLAS's kernel set in this process (`BLASKernels.current`).
+        public var blasKernels: String
         public var trees: LearnerResult?
         public var logistic: LearnerResult?
     }
@@ -83,7 +85,7 @@ public enum RiskBenchmark {
         var result = Result(
             trainingRows: train.matrix.rowCount, testRows: test.matrix.rowCount, features: schema.features.count,
             categoricalFeatures: schema.features.filter { $0.kind == .categorical }.count,
-            loadSeconds: seconds(clock.now - start), threads: options.threads)
+            loadSeconds: seconds(clock.now - start), threads: options.threads, blasKernels: BLASKernels.current)
         func areas(_ probabilities: [Double]) throws -> (Double?, Double?) {
             let weighted = try BinaryMetrics(scores: probabilities, labels: test.labels, weights: test.weights)
             let unweighted = try BinaryMetrics(scores: probabilities, labels: test.labels)

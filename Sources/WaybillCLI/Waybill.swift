@@ -1,7 +1,6 @@
 import ArgumentParser
 
 /// The `waybill` command: a thin layer over the library modules, one subcommand per stage.
-@main
 struct Waybill: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "waybill",

@@ -19,8 +19,10 @@ extension PrefixEncoder {
         let schema = self.schema
         let p = schema.features.count
         let n = rows.count
-        // Case attribute columns as numbers or level codes, per case.
-        let attributeColumns: [[Double]] = schema.caseAttributes.map { a in
+        // Case attribute columns as numbers or level codes, per case; the attributes are split
+        // between two threads (each level lookup hashes a string, millions of them).
+        let attributes = schema.caseAttributes
+        func attributeColumn(_ a: FeatureSchema.CaseAttribute) -> [Double] {
             guard let column = log.caseAttributes[a.attribute] else {
                 return [Double](repeating: .nan, count: log.caseCount)
             }
@@ -29,6 +31,12 @@ extension PrefixEncoder {
             for (i, level) in a.levels.enumerated() { index[level] = Double(i) }
             let other = index[FeatureSchema.otherLevel] ?? .nan
             return column.map { value in value.map { index[$0.text] ?? other } ?? .nan }
+        }
+        let (evenColumns, oddColumns) = inParallel(
+            { stride(from: 0, to: attributes.count, by: 2).map { attributeColumn(attributes[$0]) } },
+            { stride(from: 1, to: attributes.count, by: 2).map { attributeColumn(attributes[$0]) } })
+        let attributeColumns: [[Double]] = attributes.indices.map { j in
+            j % 2 == 0 ? evenColumns[j / 2] : oddColumns[j / 2]
         }
         // Log activity code -> counted slot, timed slot, last-activity level.
         let names = log.activityNames

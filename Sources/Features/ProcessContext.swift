@@ -75,58 +75,70 @@ public struct ProcessContext: Sendable {
         hasCarrier = carrierCodes != nil
         hasChannel = channelCodes != nil
 
+        // Two independent halves on two threads: node and carrier times, channel allocations.
         let cancel = Set(cancellationActivities.compactMap { log.activityNames.firstIndex(of: $0) }.map(Int32.init))
-        var starts = [[Microseconds]](repeating: [], count: nodeCodes?.1 ?? 0)
-        var ends = starts
-        var finished = [[(Microseconds, Bool)]](repeating: [], count: carrierCodes?.1 ?? 0)
-        for c in 0..<n {
-            let range = log.events(ofCase: c)
-            guard !range.isEmpty else { continue }
-            // The case ends at its milestone or its first cancellation, whichever is first.
-            var end = outcomes.milestoneTime[c]
-            if let i = range.first(where: { cancel.contains(log.activities[$0]) }),
-                end == .min || log.timestamps[i] < end
-            {
-                end = log.timestamps[i]
-            }
-            if node[c] >= 0 {
-                starts[Int(node[c])].append(log.timestamps[range.lowerBound])
-                if end != .min { ends[Int(node[c])].append(end) }
-            }
-            if carrier[c] >= 0, outcomes.milestoneTime[c] != .min, outcomes.promise[c] != .min {
-                finished[Int(carrier[c])].append((outcomes.milestoneTime[c], outcomes.milestoneTime[c] > outcomes.promise[c]))
-            }
-        }
-        nodeStarts = Times(byLevel: starts.map { $0.sorted() })
-        nodeEnds = Times(byLevel: ends.map { $0.sorted() })
-        var lateSums: [[Int32]] = []
-        var finishedTimes: [[Microseconds]] = []
-        for list in finished {
-            let sorted = list.sorted { $0.0 < $1.0 }
-            finishedTimes.append(sorted.map(\.0))
-            var sums: [Int32] = [0]
-            for (_, late) in sorted { sums.append(sums.last! + (late ? 1 : 0)) }
-            lateSums.append(sums)
-        }
-        carrierFinished = Times(byLevel: finishedTimes)
-        carrierLateSums = lateSums
-
         let failed = log.activityNames.firstIndex(of: options.allocationFailedActivity).map(Int32.init)
         let allocated = log.activityNames.firstIndex(of: options.allocatedActivity).map(Int32.init)
-        hasAllocations = hasChannel && failed != nil && allocated != nil
-        var failures = [[Microseconds]](repeating: [], count: channelCodes?.1 ?? 0)
-        var attempts = failures
-        if hasAllocations {
-            for c in 0..<n where channel[c] >= 0 {
-                for i in log.events(ofCase: c) {
-                    let a = log.activities[i]
-                    if a == failed { failures[Int(channel[c])].append(log.timestamps[i]) }
-                    if a == failed || a == allocated { attempts[Int(channel[c])].append(log.timestamps[i]) }
+        let hasAllocations = hasChannel && failed != nil && allocated != nil
+        let (node, carrier, channel) = (self.node, self.carrier, self.channel)
+        let nodeLevels = nodeCodes?.1 ?? 0
+        let carrierLevels = carrierCodes?.1 ?? 0
+        let channelLevels = channelCodes?.1 ?? 0
+        let nodeAndCarrier = {
+            var starts = [[Microseconds]](repeating: [], count: nodeLevels)
+            var ends = starts
+            var finished = [[(Microseconds, Bool)]](repeating: [], count: carrierLevels)
+            for c in 0..<n {
+                let range = log.events(ofCase: c)
+                guard !range.isEmpty else { continue }
+                // The case ends at its milestone or its first cancellation, whichever is first.
+                var end = outcomes.milestoneTime[c]
+                if let i = range.first(where: { cancel.contains(log.activities[$0]) }),
+                    end == .min || log.timestamps[i] < end
+                {
+                    end = log.timestamps[i]
+                }
+                if node[c] >= 0 {
+                    starts[Int(node[c])].append(log.timestamps[range.lowerBound])
+                    if end != .min { ends[Int(node[c])].append(end) }
+                }
+                if carrier[c] >= 0, outcomes.milestoneTime[c] != .min, outcomes.promise[c] != .min {
+                    finished[Int(carrier[c])].append(
+                        (outcomes.milestoneTime[c], outcomes.milestoneTime[c] > outcomes.promise[c]))
                 }
             }
+            var lateSums: [[Int32]] = []
+            var finishedTimes: [[Microseconds]] = []
+            for list in finished {
+                let sorted = list.sorted { $0.0 < $1.0 }
+                finishedTimes.append(sorted.map(\.0))
+                var sums: [Int32] = [0]
+                for (_, late) in sorted { sums.append(sums.last! + (late ? 1 : 0)) }
+                lateSums.append(sums)
+            }
+            return (
+                Times(byLevel: starts.map { $0.sorted() }), Times(byLevel: ends.map { $0.sorted() }),
+                Times(byLevel: finishedTimes), lateSums
+            )
         }
-        channelFailures = Times(byLevel: failures.map { $0.sorted() })
-        channelAllocations = Times(byLevel: attempts.map { $0.sorted() })
+        let allocations = {
+            var failures = [[Microseconds]](repeating: [], count: channelLevels)
+            var attempts = failures
+            if hasAllocations {
+                for c in 0..<n where channel[c] >= 0 {
+                    for i in log.events(ofCase: c) {
+                        let a = log.activities[i]
+                        if a == failed { failures[Int(channel[c])].append(log.timestamps[i]) }
+                        if a == failed || a == allocated { attempts[Int(channel[c])].append(log.timestamps[i]) }
+                    }
+                }
+            }
+            return (Times(byLevel: failures.map { $0.sorted() }), Times(byLevel: attempts.map { $0.sorted() }))
+        }
+        let (first, second) = inParallel(nodeAndCarrier, allocations)
+        (nodeStarts, nodeEnds, carrierFinished, carrierLateSums) = first
+        (channelFailures, channelAllocations) = second
+        self.hasAllocations = hasAllocations
     }
 
     /// Cases at the case's node started by τ and neither fulfilled nor cancelled by τ (NaN

@@ -82,18 +82,24 @@ public struct RiskList: Sendable {
     /// log-odds contribution). Cells are escaped against spreadsheet formulas.
     public func csv() -> String { String(decoding: csvBytes(), as: UTF8.self) }
 
-    /// `csv()` as UTF-8 bytes, written without a `String` per cell.
+    /// `csv()` as UTF-8 bytes, written without a `String` per cell, each half of the list on
+    /// its own thread.
     ///
     /// - Complexity: O(entries).
     public func csvBytes() -> [UInt8] {
+        let half = entries.count / 2
+        let (first, second) = inParallel({ Self.lines(entries[..<half]) }, { Self.lines(entries[half...]) })
+        return Array(
+            "case_id,risk,rank,decile,promised_at,hours_to_promise,last_activity,node,channel,carrier,reason_1,reason_2,reason_3\n"
+                .utf8) + first + second
+    }
+
+    /// The CSV lines of `part`.
+    static func lines(_ part: ArraySlice<Entry>) -> [UInt8] {
         var out: [UInt8] = []
-        out.reserveCapacity(200 * entries.count + 160)
-        out.append(
-            contentsOf:
-                "case_id,risk,rank,decile,promised_at,hours_to_promise,last_activity,node,channel,carrier,reason_1,reason_2,reason_3\n"
-                .utf8)
+        out.reserveCapacity(200 * part.count)
         let comma = UInt8(ascii: ",")
-        for e in entries {
+        for e in part {
             CSVCell.append(e.caseID, to: &out)
             out.append(comma)
             FixedDecimal.append(e.risk, digits: 6, to: &out)

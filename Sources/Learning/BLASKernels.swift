@@ -42,7 +42,8 @@ public enum BLASKernels {
             let text = String(cString: line!)
             guard text.hasPrefix("flags") else { continue }
             guard let colon = text.firstIndex(of: ":") else { return nil }
-            return Set(text[text.index(after: colon)...].split(whereSeparator: { $0 == " " || $0 == "\n" }).map(String.init))
+            return Set(
+                text[text.index(after: colon)...].split(whereSeparator: { $0 == " " || $0 == "\n" }).map(String.init))
         }
         return nil
     }

@@ -98,7 +98,8 @@ public struct Backtest: Sendable {
                 .invalidData, "no decided order in the window has a prediction point before its outcome was decided")
         }
         stage(\.rows)
-        let matrix = PrefixEncoder(schema: model.schema).encode(log: log, rows: prefixRows, outcomes: outcomes, context: context)
+        let matrix = PrefixEncoder(schema: model.schema).encode(
+            log: log, rows: prefixRows, outcomes: outcomes, context: context)
         stage(\.features)
         let risk = model.risk(matrix)
         stage(\.prediction)

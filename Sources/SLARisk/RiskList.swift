@@ -50,13 +50,15 @@ public struct RiskList: Sendable {
         let context = ProcessContext(
             log: log, outcomes: outcomes, cancellationActivities: model.slaRule.cancellationActivities,
             options: model.schema.context)
-        let matrix = PrefixEncoder(schema: model.schema).encode(log: log, rows: rows, outcomes: outcomes, context: context)
+        let matrix = PrefixEncoder(schema: model.schema).encode(
+            log: log, rows: rows, outcomes: outcomes, context: context)
         let risk = model.risk(matrix)
         let reasons = model.topReasons(matrix)
         let order = (0..<rows.count).sorted {
             risk[$0] != risk[$1]
                 ? risk[$0] > risk[$1]
-                : log.caseIDs[Int(rows.caseIndex[$0])].utf8.lexicographicallyPrecedes(log.caseIDs[Int(rows.caseIndex[$1])].utf8)
+                : log.caseIDs[Int(rows.caseIndex[$0])].utf8.lexicographicallyPrecedes(
+                    log.caseIDs[Int(rows.caseIndex[$1])].utf8)
         }
         let attribute = { (name: String, c: Int) in log.caseAttributes[name]?[c]?.text }
         let n = order.count
@@ -120,7 +122,8 @@ public struct RiskList: Sendable {
                 if k < e.reasons.count {
                     let reason = e.reasons[k]
                     CSVCell.append(
-                        "\(reason.feature)=\(reason.value) (+\(FixedDecimal.string(reason.contribution, digits: 2)))", to: &out)
+                        "\(reason.feature)=\(reason.value) (+\(FixedDecimal.string(reason.contribution, digits: 2)))",
+                        to: &out)
                 }
             }
             out.append(UInt8(ascii: "\n"))

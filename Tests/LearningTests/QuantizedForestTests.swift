@@ -150,7 +150,9 @@ import Testing
 /// The choice of OpenBLAS kernels from the CPU's flags.
 @Suite struct BLASKernelsTests {
     @Test func asksForTheBestSetOnlyWhenOpenBLASFellBack() {
-        let avx512: Set<String> = ["sse4_2", "avx", "avx2", "fma", "avx512f", "avx512bw", "avx512vl", "avx512dq", "avx512cd"]
+        let avx512: Set<String> = [
+            "sse4_2", "avx", "avx2", "fma", "avx512f", "avx512bw", "avx512vl", "avx512dq", "avx512cd",
+        ]
         #expect(BLASKernels.preferredCoreType(current: "Prescott", flags: avx512) == "SkylakeX")
         #expect(BLASKernels.preferredCoreType(current: "Prescott", flags: ["avx", "avx2", "fma"]) == "Haswell")
         #expect(BLASKernels.preferredCoreType(current: "Prescott", flags: ["sse4_2", "avx"]) == nil)

@@ -111,7 +111,9 @@ struct QuantizedForest: Sendable {
             leafValues += leaves
             // The inner nodes by coded feature, in feature order.
             var byFeature: [Int: [Int]] = [:]
-            for i in 0..<tree.nodeCount where !tree.isLeaf(i) { byFeature[codedIndex[tree.feature[i]], default: []].append(i) }
+            for i in 0..<tree.nodeCount where !tree.isLeaf(i) {
+                byFeature[codedIndex[tree.feature[i]], default: []].append(i)
+            }
             for f in byFeature.keys.sorted() {
                 let codes: Int
                 switch codings[f] {

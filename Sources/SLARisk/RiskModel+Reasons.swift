@@ -37,17 +37,7 @@ extension RiskModel {
                 }
             }
         case .gradientBoostedTrees:
-            let model = trees!
-            for tree in model.trees {
-                for r in 0..<matrix.rowCount {
-                    var i = 0
-                    while !tree.isLeaf(i) {
-                        let next = tree.next(from: i, matrix: matrix, row: r)
-                        contributions[r * p + tree.feature[i]] += tree.value[next] - tree.value[i]
-                        i = next
-                    }
-                }
-            }
+            contributions = trees!.pathContributions(matrix)
         }
         return (0..<matrix.rowCount).map { r in
             let ranked = (0..<p).filter { contributions[r * p + $0] > 0 }
@@ -67,23 +57,5 @@ extension RiskModel {
         if feature.kind == .categorical, let i = Int(exactly: v), feature.levels.indices.contains(i) { return feature.levels[i] }
         if v == v.rounded() && abs(v) < 1e12 { return String(Int64(v)) }
         return String(format: "%.2f", v)
-    }
-}
-
-extension RegressionTree {
-    /// The child of inner node `i` that row `row` goes to (the step `leaf(for:row:)` repeats).
-    ///
-    /// - Complexity: O(1), or O(log levels) for a categorical split.
-    func next(from i: Int, matrix: FeatureMatrix, row: Int) -> Int {
-        let x = matrix[row, feature[i]]
-        let left: Bool
-        if x.isNaN {
-            left = defaultLeft[i]
-        } else if categoriesLeft[i].isEmpty {
-            left = x <= threshold[i]
-        } else {
-            left = Int(exactly: x).map { categoriesLeft[i].contains($0) } ?? false
-        }
-        return left ? childrenLeft[i] : childrenRight[i]
     }
 }

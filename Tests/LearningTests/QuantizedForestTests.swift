@@ -161,3 +161,34 @@ import Testing
         #expect(!BLASKernels.current.isEmpty)
     }
 }
+
+/// Saabas path attributions from the byte-coded forest against the plain walk.
+@Suite struct PathContributionTests {
+    @Test func forestAttributionsEqualThePlainWalk() throws {
+        let (m, y) = GBTFixtures.binary(rows: 3000, seed: 23)
+        var p = GradientBoostingParameters()
+        p.rounds = 25
+        let model = try GradientBoostedTrees.train(m, labels: y, parameters: p, threads: 2)
+        let columns = m.columnCount
+        var expected = [Double](repeating: 0, count: m.rowCount * columns)
+        for tree in model.trees {
+            for r in 0..<m.rowCount {
+                var i = 0
+                while !tree.isLeaf(i) {
+                    let next = tree.leafStep(from: i, matrix: m, row: r)
+                    expected[r * columns + tree.feature[i]] += tree.value[next] - tree.value[i]
+                    i = next
+                }
+            }
+        }
+        let got = model.pathContributions(m, threads: 2)
+        #expect(got == expected)
+        // The attributions add up to the raw score less the starting score and the roots' values.
+        let raw = model.rawScores(m)
+        let roots = model.trees.reduce(0.0) { $0 + $1.value[0] }
+        for r in stride(from: 0, to: m.rowCount, by: 97) {
+            let sum = (0..<columns).reduce(0.0) { $0 + got[r * columns + $1] }
+            #expect(abs(sum - (raw[r] - model.initScores[0] - roots)) < 1e-9)
+        }
+    }
+}

@@ -90,6 +90,37 @@ public struct GradientBoostedTrees: BinaryClassifier, Codable, Hashable {
         return scores
     }
 
+    /// Saabas attributions, row-major (`rowCount × features`): along each row's path in every
+    /// tree, each split's change in node value credited to the split's feature, summed over the
+    /// trees (of every class). A row's attributions add up to its raw score less the initial
+    /// score and the trees' root values.
+    ///
+    /// - Precondition: `matrix.features` equals `features`.
+    /// - Complexity: O(rows × trees × depth / threads).
+    public func pathContributions(_ matrix: FeatureMatrix, threads: Int = 0) -> [Double] {
+        precondition(matrix.features == features, "the matrix must have the model's features")
+        let p = matrix.columnCount
+        var contributions = [Double](repeating: 0, count: matrix.rowCount * p)
+        if let forest = QuantizedForest(trees, featureCount: features.count) {
+            contributions.withUnsafeMutableBufferPointer {
+                forest.addPathContributions(
+                    matrix: matrix, into: $0.baseAddress!, threads: Self.resolvedThreads(threads))
+            }
+            return contributions
+        }
+        for tree in trees {
+            for r in 0..<matrix.rowCount {
+                var i = 0
+                while !tree.isLeaf(i) {
+                    let next = tree.leafStep(from: i, matrix: matrix, row: r)
+                    contributions[r * p + tree.feature[i]] += tree.value[next] - tree.value[i]
+                    i = next
+                }
+            }
+        }
+        return contributions
+    }
+
     /// The probability of the positive class for every row (binary models).
     ///
     /// - Precondition: a binary model; `matrix.features` equals `features`.

@@ -42,6 +42,11 @@ struct QuantizedForest: Sendable {
     /// Per tree, its leaves' values (left to right) start at `leafStart[t]` in `leafValues`.
     let leafStart: [Int]
     let leafValues: [Double]
+    /// Per leaf (as in `leafValues`), its path from the root: the splits' matrix columns and the
+    /// change in node value at each step, `pathStart[leaf]..<pathStart[leaf + 1]`.
+    let pathStart: [Int]
+    let pathFeature: [Int32]
+    let pathDelta: [Double]
 
     /// Codes `trees` over `featureCount` matrix columns, or nil when a split does not fit a byte.
     ///
@@ -90,19 +95,31 @@ struct QuantizedForest: Sendable {
         var masks: [UInt64] = []
         var leafStart: [Int] = []
         var leafValues: [Double] = []
+        var pathStart = [0]
+        var pathFeature: [Int32] = []
+        var pathDelta: [Double] = []
         for tree in trees {
             guard tree.leafCount <= 64 else { return nil }
             // Leaf numbers, and each node's leaves as a range, by an in-order walk.
             var firstLeaf = [Int](repeating: 0, count: tree.nodeCount)
             var endLeaf = [Int](repeating: 0, count: tree.nodeCount)
             var leaves: [Double] = []
+            var path: [(feature: Int32, delta: Double)] = []
             func number(_ i: Int) {
                 firstLeaf[i] = leaves.count
                 if tree.isLeaf(i) {
                     leaves.append(tree.value[i])
+                    for step in path {
+                        pathFeature.append(step.feature)
+                        pathDelta.append(step.delta)
+                    }
+                    pathStart.append(pathFeature.count)
                 } else {
-                    number(tree.childrenLeft[i])
-                    number(tree.childrenRight[i])
+                    for child in [tree.childrenLeft[i], tree.childrenRight[i]] {
+                        path.append((Int32(tree.feature[i]), tree.value[child] - tree.value[i]))
+                        number(child)
+                        path.removeLast()
+                    }
                 }
                 endLeaf[i] = leaves.count
             }
@@ -153,6 +170,9 @@ struct QuantizedForest: Sendable {
         self.masks = masks
         self.leafStart = leafStart
         self.leafValues = leafValues
+        self.pathStart = pathStart
+        self.pathFeature = pathFeature
+        self.pathDelta = pathDelta
     }
 
     /// The byte code of `x` under `coding`.
@@ -181,54 +201,90 @@ struct QuantizedForest: Sendable {
 
     /// Adds the trees' values to `scores[row × stride]` for every row of `matrix`.
     ///
-    /// Rows go in fixed blocks of 1,024 to `threads` workers; a worker codes its block's rows
-    /// (row-major bytes), then takes the trees one at a time over the block, so a tree's tables
-    /// stay in cache. Each row's sum is made by one thread in tree order, so the result does not
-    /// depend on the thread count.
+    /// Each row's sum is made by one thread in tree order, so the result does not depend on the
+    /// thread count.
     ///
     /// - Complexity: O(rows × (used features × log thresholds + Σ over trees of features used) / threads).
     func add(matrix: FeatureMatrix, into scores: UnsafeMutablePointer<Double>, stride: Int, threads: Int) {
+        let out = UnsafeSendable(scores)
+        leafValues.withUnsafeBufferPointer { leafBuffer in
+            let value = leafBuffer.baseAddress!
+            visitLeaves(matrix, threads: threads) { row, _, leaf in out.pointer[row * stride] += value[leaf] }
+        }
+    }
+
+    /// Adds each row's Saabas attributions to `contributions` (row-major, `rowCount × columns`):
+    /// along the row's path in every tree, each split's change in node value is credited to the
+    /// split's feature, in tree order and root to leaf, as the plain walk adds them.
+    ///
+    /// - Complexity: O(rows × (used features × log thresholds + Σ over trees of (features used +
+    ///   depth)) / threads).
+    func addPathContributions(
+        matrix: FeatureMatrix, into contributions: UnsafeMutablePointer<Double>, threads: Int
+    ) {
+        let out = UnsafeSendable(contributions)
+        let p = matrix.columnCount
+        pathStart.withUnsafeBufferPointer { startBuffer in
+            pathFeature.withUnsafeBufferPointer { featureBuffer in
+                pathDelta.withUnsafeBufferPointer { deltaBuffer in
+                    let start = startBuffer.baseAddress!
+                    let feature = featureBuffer.baseAddress ?? UnsafePointer(bitPattern: 8)!
+                    let delta = deltaBuffer.baseAddress ?? UnsafePointer(bitPattern: 8)!
+                    visitLeaves(matrix, threads: threads) { row, _, leaf in
+                        let target = out.pointer + row * p
+                        for k in start[leaf]..<start[leaf + 1] { target[Int(feature[k])] += delta[k] }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Calls `visit(row, tree, leaf)` for every row and tree, `leaf` an index into `leafValues`;
+    /// a row's calls come from one thread, in tree order.
+    ///
+    /// Rows go in fixed blocks of 1,024 to `threads` workers; a worker codes its block's rows
+    /// (row-major bytes), then takes the trees one at a time over the block, so a tree's tables
+    /// stay in cache.
+    ///
+    /// - Complexity: O(rows × (used features × log thresholds + Σ over trees of features used) / threads).
+    @inline(__always)
+    private func visitLeaves(_ matrix: FeatureMatrix, threads: Int, _ visit: (Int, Int, Int) -> Void) {
         let total = matrix.rowCount
         guard total > 0, !leafStart.isEmpty else { return }
         let block = 1024
         let blocks = (total + block - 1) / block
         let n = total
         let width = max(columns.count, 1)
-        let scoresPointer = UnsafeSendable(scores)
         matrix.values.withUnsafeBufferPointer { v in
             featureColumn.withUnsafeBufferPointer { featureBuffer in
                 tableStart.withUnsafeBufferPointer { startBuffer in
                     masks.withUnsafeBufferPointer { maskBuffer in
-                        leafValues.withUnsafeBufferPointer { leafBuffer in
-                            let values = v.baseAddress!
-                            let feature = featureBuffer.baseAddress ?? UnsafePointer(bitPattern: 8)!
-                            let start = startBuffer.baseAddress ?? UnsafePointer(bitPattern: 8)!
-                            let mask = maskBuffer.baseAddress ?? UnsafePointer(bitPattern: 8)!
-                            let leaf = leafBuffer.baseAddress!
-                            let workers = max(1, min(threads, blocks))
-                            parallelFor(workers) { w in
-                                let codes = UnsafeMutablePointer<UInt8>.allocate(capacity: block * width)
-                                defer { codes.deallocate() }
-                                var b = w
-                                while b < blocks {
-                                    let lo = b * block
-                                    let hi = min(total, lo + block)
-                                    codeRows(values, n: n, lo: lo, hi: hi, into: codes, width: width)
-                                    let out = scoresPointer.pointer + lo * stride
-                                    for t in leafStart.indices {
-                                        let pairs = pairStart[t]..<pairStart[t + 1]
-                                        let leaves = leaf + leafStart[t]
-                                        for r in 0..<(hi - lo) {
-                                            let row = codes + r * width
-                                            var possible = UInt64.max
-                                            for k in pairs {
-                                                possible &= mask[Int(start[k]) &+ Int(row[Int(feature[k])])]
-                                            }
-                                            out[r * stride] += leaves[possible.trailingZeroBitCount]
+                        let values = v.baseAddress!
+                        let feature = featureBuffer.baseAddress ?? UnsafePointer(bitPattern: 8)!
+                        let start = startBuffer.baseAddress ?? UnsafePointer(bitPattern: 8)!
+                        let mask = maskBuffer.baseAddress ?? UnsafePointer(bitPattern: 8)!
+                        let workers = max(1, min(threads, blocks))
+                        parallelFor(workers) { w in
+                            let codes = UnsafeMutablePointer<UInt8>.allocate(capacity: block * width)
+                            defer { codes.deallocate() }
+                            var b = w
+                            while b < blocks {
+                                let lo = b * block
+                                let hi = min(total, lo + block)
+                                codeRows(values, n: n, lo: lo, hi: hi, into: codes, width: width)
+                                for t in leafStart.indices {
+                                    let pairs = pairStart[t]..<pairStart[t + 1]
+                                    let first = leafStart[t]
+                                    for r in 0..<(hi - lo) {
+                                        let row = codes + r * width
+                                        var possible = UInt64.max
+                                        for k in pairs {
+                                            possible &= mask[Int(start[k]) &+ Int(row[Int(feature[k])])]
                                         }
+                                        visit(lo + r, t, first + possible.trailingZeroBitCount)
                                     }
-                                    b += workers
                                 }
+                                b += workers
                             }
                         }
                     }

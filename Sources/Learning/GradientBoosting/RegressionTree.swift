@@ -66,21 +66,10 @@ public struct RegressionTree: Sendable, Codable, Hashable {
 
     /// The leaf that row `row` of `matrix` lands in.
     ///
-    /// - Complexity: O(depth), plus O(log levels) per categorical split.
+    /// - Complexity: O(depth), plus O(levels) per categorical split.
     public func leaf(for matrix: FeatureMatrix, row: Int) -> Int {
         var i = 0
-        while childrenLeft[i] >= 0 {
-            let x = matrix[row, feature[i]]
-            let left: Bool
-            if x.isNaN {
-                left = defaultLeft[i]
-            } else if categoriesLeft[i].isEmpty {
-                left = x <= threshold[i]
-            } else {
-                left = Int(exactly: x).map { categoriesLeft[i].contains($0) } ?? false
-            }
-            i = left ? childrenLeft[i] : childrenRight[i]
-        }
+        while childrenLeft[i] >= 0 { i = leafStep(from: i, matrix: matrix, row: row) }
         return i
     }
 
@@ -132,5 +121,23 @@ public struct RegressionTree: Sendable, Codable, Hashable {
             precondition(categoriesLeft[i] == categoriesLeft[i].sorted(), "categories ascending")
         }
         precondition(parents[0] == 0 && parents.dropFirst().allSatisfy { $0 == 1 }, "a tree")
+    }
+}
+
+extension RegressionTree {
+    /// The child of inner node `i` that row `row` goes to (one step of `leaf(for:row:)`).
+    ///
+    /// - Complexity: O(1), or O(levels) for a categorical split.
+    func leafStep(from i: Int, matrix: FeatureMatrix, row: Int) -> Int {
+        let x = matrix[row, feature[i]]
+        let left: Bool
+        if x.isNaN {
+            left = defaultLeft[i]
+        } else if categoriesLeft[i].isEmpty {
+            left = x <= threshold[i]
+        } else {
+            left = Int(exactly: x).map { categoriesLeft[i].contains($0) } ?? false
+        }
+        return left ? childrenLeft[i] : childrenRight[i]
     }
 }

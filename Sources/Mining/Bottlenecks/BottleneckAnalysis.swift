@@ -178,17 +178,30 @@ public struct BottleneckAnalysis: Sendable {
     ///
     /// - Parameters:
     ///   - outcomes: per-case SLA statuses for the late-share columns (nil: those stay empty).
-    /// - Precondition: `outcomes`, when given, has one status per case of `log`; options are valid.
+    ///   - caseDimensions: the log's case dimensions when the caller has them already (for
+    ///     `SLAReport`); used when their `maxLevels` is the options', found again otherwise.
+    /// - Precondition: `outcomes`, when given, has one status per case of `log`, and so has every
+    ///   dimension of `caseDimensions`; options are valid.
     /// - Complexity: O(*events* + *a*²) for the items; for each searched item of *n* waits,
     ///   O(*n* log *n* + *n* × *D*²) for *D* dimensions (see `SegmentSearch`).
-    public init(log: ColumnarLog, outcomes: SLAOutcomes?, options: Options = Options()) {
+    public init(
+        log: ColumnarLog, outcomes: SLAOutcomes?, options: Options = Options(), caseDimensions: CaseDimensions? = nil
+    ) {
         precondition(outcomes.map { $0.status.count == log.caseCount } ?? true, "outcomes must match the log's cases")
         precondition((try? options.validate()) != nil, "invalid options: call Options.validate() first")
         let occurrences = WaitOccurrences(log: log)
         let missed = outcomes.map { $0.status.map(\.isMissed) }
         let missedCount = missed.map { $0.reduce(0) { $1 ? $0 + 1 : $0 } }
         var (items, rows) = Self.items(of: log, occurrences: occurrences, missed: missed, missedCount: missedCount)
-        let dimensions = SegmentDimensions(log: log, maxLevels: options.maxLevels).dimensions
+        precondition(
+            caseDimensions.map { $0.dimensions.allSatisfy { $0.codes.count == log.caseCount } } ?? true,
+            "case dimensions of another log")
+        let dimensions =
+            if let caseDimensions, caseDimensions.maxLevels == options.maxLevels {
+                SegmentDimensions(caseDimensions: caseDimensions).dimensions
+            } else {
+                SegmentDimensions(log: log, maxLevels: options.maxLevels).dimensions
+            }
 
         // The items to search: the top of the ranking, skipping activities whose waits all come
         // from one edge (they are that edge's waits, already searched or not), and, unless

@@ -53,9 +53,18 @@ struct SegmentDimensions: Sendable {
     /// - Precondition: `maxLevels` is at most 120 (level codes are `Int8`).
     /// - Complexity: O(*cases* × *attributes*), see `CaseDimensions`.
     init(log: ColumnarLog, maxLevels: Int) {
-        precondition(maxLevels >= 2 && maxLevels <= 120, "maxLevels must be in 2...120")
+        self.init(caseDimensions: CaseDimensions(log: log, maxLevels: maxLevels))
+    }
+
+    /// The dimensions from a log's case dimensions, already found (as `SLAReport` needs them too).
+    ///
+    /// - Precondition: `caseDimensions.maxLevels` is at most 120 (level codes are `Int8`).
+    /// - Complexity: O(*cases* × *dimensions*) to copy the codes.
+    init(caseDimensions: CaseDimensions) {
+        precondition(
+            caseDimensions.maxLevels >= 2 && caseDimensions.maxLevels <= 120, "maxLevels must be in 2...120")
         var dimensions: [Dimension] = []
-        for d in CaseDimensions(log: log, maxLevels: maxLevels).dimensions where d.levels.count >= 2 {
+        for d in caseDimensions.dimensions where d.levels.count >= 2 {
             let name = d.name == "weekday" || d.name == "hour_of_day" ? "case:" + d.name : d.name
             dimensions.append(Dimension(name: name, levels: d.levels, source: .caseLevels(d.codes)))
         }

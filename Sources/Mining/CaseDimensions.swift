@@ -106,7 +106,9 @@ public struct CaseDimensions: Sendable {
         if texts.count <= maxLevels {
             let order = texts.indices.sorted { i, j in
                 let (a, b) = (texts[i], texts[j])
-                if isNumeric, let x = Double(a), let y = Double(b) { return x < y }
+                // Equal numbers with different texts (`0`, `0.0`, `-0.0`) by text, so the order
+                // never depends on the order of first appearance or of a hash.
+                if isNumeric, let x = Double(a), let y = Double(b), x != y { return x < y }
                 return a.utf8.lexicographicallyPrecedes(b.utf8)
             }
             var code = [Int32](repeating: 0, count: texts.count)

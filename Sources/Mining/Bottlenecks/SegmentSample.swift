@@ -71,26 +71,24 @@ struct SegmentSample: Sendable {
         // About 256 blocks whatever the size, so a quantile costs O(256 + n/256) and the running
         // counts stay a few megabytes.
         blockSize = max(1_024, (n + 255) / 256)
-        var sortedRows = Array(rows)
-        values = sortedRows.map { occurrences.gap[Int($0)] }
-        Self.radixSort(&values, carrying: &sortedRows)
-        let caseIndex = occurrences.caseIndex
-        cases = sortedRows.map { caseIndex[Int($0)] }
-        let timeOfWeek = occurrences.timeOfWeek
+        // The item's columns are gathered from the log-wide ones in row order (ascending, so
+        // the reads go forward through memory); the sort then carries each wait's index into
+        // these small local copies, whose random reads stay in cache.
+        values = rows.map { occurrences.gap[Int($0)] }
+        let localCases = rows.map { occurrences.caseIndex[Int($0)] }
+        let localTimeOfWeek = rows.map { occurrences.timeOfWeek[Int($0)] }
+        var order = (0..<Int32(n)).map { $0 }
+        Self.radixSort(&values, carrying: &order)
+        cases = order.map { localCases[Int($0)] }
         codes = dimensions.map { d in
             // One switch per dimension, not per wait.
             switch d.source {
-            case .caseLevels(let perCase):
-                let missing = Int32(d.levels.count)
-                return cases.map { c in
-                    let level = perCase[Int(c)]
-                    return Int8(truncatingIfNeeded: level < 0 ? missing : level)
-                }
-            case .weekday: return sortedRows.map { Int8(timeOfWeek[Int($0)] / 24) }
-            case .hourOfDay: return sortedRows.map { Int8(timeOfWeek[Int($0)] % 24) }
+            case .caseLevels(let perCase): return cases.map { perCase[Int($0)] }
+            case .weekday: return order.map { Int8(localTimeOfWeek[Int($0)] / 24) }
+            case .hourOfDay: return order.map { Int8(localTimeOfWeek[Int($0)] % 24) }
             }
         }
-        sortedRows = []
+        order = []
 
         // Midranks: the tie group at positions i ..< j shares rank (i + 1 + j) / 2.
         var doubledRanks = [Int64](repeating: 0, count: n)

@@ -116,11 +116,13 @@ struct SegmentSample: Sendable {
             }
         }
         cellTotal = base
-        counts = [Int32](repeating: 0, count: cellTotal)
-        doubledRankSums = [Int64](repeating: 0, count: cellTotal)
         let blocks = max(1, (n + blockSize - 1) / blockSize)
         checkpoints = [Int32](repeating: 0, count: blocks * cellTotal)
-        for table in tables { fill(table, doubledRanks: doubledRanks) }
+        // Each cell's count and rank sum side by side while filling: one cache line per wait.
+        var stats = [Int64](repeating: 0, count: 2 * cellTotal)
+        for table in tables { fill(table, doubledRanks: doubledRanks, stats: &stats) }
+        counts = (0..<cellTotal).map { Int32(truncatingIfNeeded: stats[2 * $0]) }
+        doubledRankSums = (0..<cellTotal).map { stats[2 * $0 + 1] }
     }
 
     /// Sorts `keys` ascending and applies the same permutation to `payload`: a stable LSD radix
@@ -162,7 +164,7 @@ struct SegmentSample: Sendable {
     /// One pass over the sorted waits for one table: counts, rank sums and the running counts.
     ///
     /// - Complexity: O(*n* + cells × blocks).
-    private mutating func fill(_ table: Table, doubledRanks: [Int64]) {
+    private mutating func fill(_ table: Table, doubledRanks: [Int64], stats: inout [Int64]) {
         let n = count
         let block = blockSize
         let base = table.base
@@ -172,35 +174,35 @@ struct SegmentSample: Sendable {
         let second = table.dimensions.count == 2 ? codes[table.dimensions[1]] : first
         let width = table.dimensions.count == 2 ? table.widths[1] : 0
         let single = table.dimensions.count == 1
-        counts.withUnsafeMutableBufferPointer { counts in
-            doubledRankSums.withUnsafeMutableBufferPointer { sums in
-                checkpoints.withUnsafeMutableBufferPointer { marks in
-                    first.withUnsafeBufferPointer { c1 in
-                        second.withUnsafeBufferPointer { c2 in
-                            doubledRanks.withUnsafeBufferPointer { ranks in
-                                var start = 0
-                                var b = 0
-                                while start < n {
-                                    for cell in 0..<cells { marks[b * total + base + cell] = counts[base + cell] }
-                                    let end = min(n, start + block)
-                                    if single {
-                                        for p in start..<end {
-                                            let cell = base &+ Int(c1[p])
-                                            counts[cell] &+= 1
-                                            sums[cell] &+= ranks[p]
-                                        }
-                                    } else {
-                                        // Wrapping arithmetic: the cell is in range by construction,
-                                        // and overflow checks cost a third of this loop.
-                                        for p in start..<end {
-                                            let cell = base &+ Int(c1[p]) &* width &+ Int(c2[p])
-                                            counts[cell] &+= 1
-                                            sums[cell] &+= ranks[p]
-                                        }
-                                    }
-                                    start = end
-                                    b += 1
+        stats.withUnsafeMutableBufferPointer { stats in
+            checkpoints.withUnsafeMutableBufferPointer { marks in
+                first.withUnsafeBufferPointer { c1 in
+                    second.withUnsafeBufferPointer { c2 in
+                        doubledRanks.withUnsafeBufferPointer { ranks in
+                            var start = 0
+                            var b = 0
+                            while start < n {
+                                for cell in 0..<cells {
+                                    marks[b * total + base + cell] = Int32(truncatingIfNeeded: stats[2 * (base + cell)])
                                 }
+                                let end = min(n, start + block)
+                                // Wrapping arithmetic: the cell is in range by construction, and
+                                // overflow checks cost a third of these loops.
+                                if single {
+                                    for p in start..<end {
+                                        let slot = (base &+ Int(c1[p])) &<< 1
+                                        stats[slot] &+= 1
+                                        stats[slot &+ 1] &+= ranks[p]
+                                    }
+                                } else {
+                                    for p in start..<end {
+                                        let slot = (base &+ Int(c1[p]) &* width &+ Int(c2[p])) &<< 1
+                                        stats[slot] &+= 1
+                                        stats[slot &+ 1] &+= ranks[p]
+                                    }
+                                }
+                                start = end
+                                b += 1
                             }
                         }
                     }

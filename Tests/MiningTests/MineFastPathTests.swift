@@ -78,7 +78,8 @@ import _TestSupport
             return a.utf8.lexicographicallyPrecedes(b.utf8)
         }
         let index = Dictionary(uniqueKeysWithValues: levels.enumerated().map { ($1, Int32($0)) })
-        return CaseDimensions.Dimension(name: name, levels: levels, codes: values.map { $0.map { index[$0.text]! } ?? -1 })
+        return CaseDimensions.Dimension(
+            name: name, levels: levels, codes: values.map { $0.map { index[$0.text]! } ?? -1 })
     }
 
     @Test func caseDimensionsEqualTheTextKeyedReference() {
@@ -118,9 +119,9 @@ import _TestSupport
     // MARK: - SLA outcomes of a subset
 
     /// The outcomes of a subset's cases by an index of case ids.
-    static func referenceRestricted(_ outcomes: SLAOutcomes, to subset: ColumnarLog, from log: ColumnarLog) -> [
-        SLAOutcomes.Status
-    ] {
+    static func referenceRestricted(_ outcomes: SLAOutcomes, to subset: ColumnarLog, from log: ColumnarLog)
+        -> [SLAOutcomes.Status]
+    {
         let index = Dictionary(uniqueKeysWithValues: log.caseIDs.enumerated().map { ($1, $0) })
         return subset.caseIDs.map { outcomes.status[index[$0]!] }
     }
@@ -152,7 +153,8 @@ import _TestSupport
         var options = ProcessMap.Options()
         options.variants = .top(2)
         let top = ProcessMap(log: log, variants: analysis.variants, options: options)
-        let topReused = ProcessMap(log: log, variants: analysis.variants, options: options, graph: analysis.directlyFollows)
+        let topReused = ProcessMap(
+            log: log, variants: analysis.variants, options: options, graph: analysis.directlyFollows)
         #expect(top.dot() == topReused.dot() && top.dot() != built.dot())
     }
 

@@ -23,6 +23,8 @@ public struct CaseDimensions: Sendable {
 
     /// The dimensions, by name (UTF-8 order).
     public var dimensions: [Dimension]
+    /// The largest number of distinct values an attribute may have to be a dimension.
+    public var maxLevels: Int
 
     /// Finds the dimensions of a log's case attributes.
     ///
@@ -35,34 +37,84 @@ public struct CaseDimensions: Sendable {
             }
         }
         self.dimensions = dimensions
+        self.maxLevels = maxLevels
     }
 
     /// The dimension named `name`, if the log has it.
     public func dimension(named name: String) -> Dimension? { dimensions.first { $0.name == name } }
 
+    /// A value as a hash key that separates exactly what `AttributeValue.text` separates or
+    /// more (a double by its bits, so `-0.0` and NaN are keys like any other), and is cheaper to
+    /// hash than the text (no number formatting).
+    private enum Key: Hashable {
+        case text(String)
+        case int(Int64)
+        case bits(UInt64)
+        case bool(Bool)
+    }
+
+    /// The dimension of one attribute column, or nil when it is not one.
+    ///
+    /// Each case's value is looked up once, by `Key`; only a value seen for the first time is
+    /// turned into its text, and values with the same text share a level (as `.int(1)` and
+    /// `.string("1")` do).
+    ///
+    /// - Complexity: O(*cases*) expected, plus sorting a numeric column.
     static func dimension(name: String, values: [AttributeValue?], maxLevels: Int) -> Dimension? {
         var isNumeric = true
-        var distinct: [String: Int32] = [:]
+        var textOfKey: [Key: Int32] = [:]
+        var textIndex: [String: Int32] = [:]
+        var texts: [String] = []
+        var textOfCase = [Int32](repeating: -1, count: values.count)
         var numbers: [Double] = []
-        for value in values {
+        for (c, value) in values.enumerated() {
             guard let value else { continue }
+            let key: Key
             switch value {
             case .date: return nil
-            case .int, .double:
-                if let x = value.number, x.isFinite { numbers.append(x) }
-            default: isNumeric = false
+            case .int(let v):
+                numbers.append(Double(v))
+                key = .int(v)
+            case .double(let v):
+                if v.isFinite { numbers.append(v) }
+                key = .bits(v.bitPattern)
+            case .string(let v), .id(let v):
+                isNumeric = false
+                key = .text(v)
+            case .bool(let v):
+                isNumeric = false
+                key = .bool(v)
             }
-            if distinct.count <= maxLevels, distinct[value.text] == nil { distinct[value.text] = 0 }
+            guard texts.count <= maxLevels else { continue }
+            if let t = textOfKey[key] {
+                textOfCase[c] = t
+                continue
+            }
+            let text = value.text
+            let t: Int32
+            if let known = textIndex[text] {
+                t = known
+            } else {
+                t = Int32(texts.count)
+                textIndex[text] = t
+                texts.append(text)
+            }
+            textOfKey[key] = t
+            textOfCase[c] = t
         }
-        guard !distinct.isEmpty else { return nil }
-        if distinct.count <= maxLevels {
-            let levels = distinct.keys.sorted { a, b in
-                if isNumeric, let x = Double(a), let y = Double(b) { return x < y }
+        guard !texts.isEmpty else { return nil }
+        if texts.count <= maxLevels {
+            let order = texts.indices.sorted { i, j in
+                let (a, b) = (texts[i], texts[j])
+                // Equal numbers with different texts (`0`, `0.0`, `-0.0`) by text, so the order
+                // never depends on the order of first appearance or of a hash.
+                if isNumeric, let x = Double(a), let y = Double(b), x != y { return x < y }
                 return a.utf8.lexicographicallyPrecedes(b.utf8)
             }
-            var index: [String: Int32] = [:]
-            for (i, level) in levels.enumerated() { index[level] = Int32(i) }
-            return Dimension(name: name, levels: levels, codes: values.map { $0.map { index[$0.text]! } ?? -1 })
+            var code = [Int32](repeating: 0, count: texts.count)
+            for (level, t) in order.enumerated() { code[t] = Int32(level) }
+            return Dimension(
+                name: name, levels: order.map { texts[$0] }, codes: textOfCase.map { $0 < 0 ? -1 : code[Int($0)] })
         }
         guard isNumeric, numbers.count >= 8 else { return nil }
         numbers.sort()

@@ -63,7 +63,14 @@ public struct DurationSummary: Sendable, Equatable {
         let h = 9 * (n - 1)
         let lower = h / 10
         let fraction = h % 10
-        let xLower = Self.select(lower, in: values)
+        // The first selection left values[0 ..< n/2] ≤ values[n/2] ≤ values[n/2 + 1 ..< n], so the
+        // percentile's order statistic is searched on its side of the median only.
+        let xLower =
+            lower == n / 2
+            ? middle
+            : lower > n / 2
+                ? Self.select(lower, in: values, within: n / 2 + 1, n - 1)
+                : Self.select(lower, in: values, within: 0, n / 2 - 1)
         if fraction == 0 {
             p90 = Double(xLower) / 1e6
         } else {
@@ -90,9 +97,20 @@ public struct DurationSummary: Sendable, Equatable {
     /// - Complexity: O(*n*) expected; a range that keeps failing to shrink is sorted instead,
     ///   which bounds the worst case at O(*n* log *n*).
     static func select(_ k: Int, in values: UnsafeMutableBufferPointer<Int64>) -> Int64 {
-        var lo = 0
-        var hi = values.count - 1
-        var budget = 2 * (Int.bitWidth - values.count.leadingZeroBitCount) + 8
+        select(k, in: values, within: 0, values.count - 1)
+    }
+
+    /// `select(_:in:)` on the range `low ... high` only, whose values must already be those
+    /// ranked `low ... high` in the whole buffer (everything before no larger, everything after
+    /// no smaller).
+    ///
+    /// - Precondition: `low ≤ k ≤ high`.
+    /// - Complexity: O(*high* − *low*) expected.
+    static func select(_ k: Int, in values: UnsafeMutableBufferPointer<Int64>, within low: Int, _ high: Int) -> Int64 {
+        precondition(low <= k && k <= high && high < values.count, "k must lie in the range")
+        var lo = low
+        var hi = high
+        var budget = 2 * (Int.bitWidth - (high - low + 1).leadingZeroBitCount) + 8
         while lo < hi {
             if budget == 0 {
                 var range = UnsafeMutableBufferPointer(rebasing: values[lo...hi])

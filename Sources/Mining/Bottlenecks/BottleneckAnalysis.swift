@@ -178,17 +178,31 @@ public struct BottleneckAnalysis: Sendable {
     ///
     /// - Parameters:
     ///   - outcomes: per-case SLA statuses for the late-share columns (nil: those stay empty).
-    /// - Precondition: `outcomes`, when given, has one status per case of `log`; options are valid.
+    ///   - caseDimensions: the log's case dimensions when the caller has them already (for
+    ///     `SLAReport`); used when their `maxLevels` is the options', found again otherwise.
+    /// - Precondition: `outcomes`, when given, has one status per case of `log`, and so has every
+    ///   dimension of `caseDimensions`; options are valid.
     /// - Complexity: O(*events* + *a*²) for the items; for each searched item of *n* waits,
     ///   O(*n* log *n* + *n* × *D*²) for *D* dimensions (see `SegmentSearch`).
-    public init(log: ColumnarLog, outcomes: SLAOutcomes?, options: Options = Options()) {
+    public init(
+        log: ColumnarLog, outcomes: SLAOutcomes?, options: Options = Options(), caseDimensions: CaseDimensions? = nil
+    ) {
         precondition(outcomes.map { $0.status.count == log.caseCount } ?? true, "outcomes must match the log's cases")
         precondition((try? options.validate()) != nil, "invalid options: call Options.validate() first")
         let occurrences = WaitOccurrences(log: log)
         let missed = outcomes.map { $0.status.map(\.isMissed) }
         let missedCount = missed.map { $0.reduce(0) { $1 ? $0 + 1 : $0 } }
-        var (items, rows) = Self.items(of: log, occurrences: occurrences, missed: missed, missedCount: missedCount)
-        let dimensions = SegmentDimensions(log: log, maxLevels: options.maxLevels).dimensions
+        var (items, rows) = Self.items(
+            of: log, occurrences: occurrences, missed: missed, missedCount: missedCount, summariseEdges: false)
+        precondition(
+            caseDimensions.map { $0.dimensions.allSatisfy { $0.codes.count == log.caseCount } } ?? true,
+            "case dimensions of another log")
+        let dimensions =
+            if let caseDimensions, caseDimensions.maxLevels == options.maxLevels {
+                SegmentDimensions(caseDimensions: caseDimensions).dimensions
+            } else {
+                SegmentDimensions(log: log, maxLevels: options.maxLevels).dimensions
+            }
 
         // The items to search: the top of the ranking, skipping activities whose waits all come
         // from one edge (they are that edge's waits, already searched or not), and, unless
@@ -202,6 +216,10 @@ public struct BottleneckAnalysis: Sendable {
         let search = SegmentSearch(
             items: searched.map { (index: $0, rows: rows[$0].rows) }, occurrences: occurrences, dimensions: dimensions,
             missed: missed, missedCount: missedCount, caseCount: log.caseCount, options: options)
+
+        var sorted: [Int: [Int64]] = [:]
+        for (k, i) in searched.enumerated() where k < search.sortedWaits.count { sorted[i] = search.sortedWaits[k] }
+        Self.fillSummaries(&items, rows: rows, occurrences: occurrences, sorted: sorted)
 
         self.caseType = log.caseType
         self.items = items
@@ -217,13 +235,17 @@ public struct BottleneckAnalysis: Sendable {
     struct ItemRows {
         var rows: ArraySlice<Int32>
         var singleEdge: Bool
+        /// For an activity with one incoming edge: that edge's item index (its figures are the
+        /// activity's).
+        var edge: Int?
     }
 
     /// Every edge and activity with its figures, ranked by `rankItems`, with its rows.
     ///
     /// - Complexity: O(*pairs* + items × log(items)).
     static func items(
-        of log: ColumnarLog, occurrences o: WaitOccurrences, missed: [Bool]?, missedCount: Int?
+        of log: ColumnarLog, occurrences o: WaitOccurrences, missed: [Bool]?, missedCount: Int?,
+        summariseEdges: Bool = true
     ) -> ([Item], [ItemRows]) {
         var items: [Item] = []
         var rows: [ItemRows] = []
@@ -249,19 +271,20 @@ public struct BottleneckAnalysis: Sendable {
                     if missed?[Int(c)] == true { late += 1 }
                 }
             }
-            let summary = buffer.withUnsafeMutableBufferPointer { DurationSummary(microseconds: $0) }
-            let medianMicros = summary.median * 1e6
-            var excess = 0.0
-            for g in buffer where Double(g) > medianMicros { excess += Double(g) - medianMicros }
+            // Edges left to `fillSummaries` get their figures from their sorted sample.
+            let figures =
+                kind == .edge && !summariseEdges
+                ? (median: 0.0, p90: 0.0, excess: 0.0)
+                : buffer.withUnsafeMutableBufferPointer { Self.waitFigures(unsorted: $0) }
             let name = { (code: Int32) in log.activityNames[Int(code)] }
             items.append(
                 Item(
                     kind: kind, source: source.map(name), target: name(target), occurrences: slice.count, cases: cases,
-                    totalWaitHours: Double(total) / 3.6e9, excessHours: excess / 3.6e9,
-                    medianHours: summary.median / 3600, p90Hours: summary.p90 / 3600,
+                    totalWaitHours: Double(total) / 3.6e9, excessHours: figures.excess / 3.6e9,
+                    medianHours: figures.median / 3600, p90Hours: figures.p90 / 3600,
                     lateCases: missed == nil ? nil : late,
                     lateShare: missedCount.flatMap { $0 > 0 ? Double(late) / Double($0) : nil }, searched: false))
-            rows.append(ItemRows(rows: slice, singleEdge: kind == .edge || incoming[Int(target)] == 1))
+            rows.append(ItemRows(rows: slice, singleEdge: kind == .edge || incoming[Int(target)] == 1, edge: nil))
         }
         for e in o.edgeSource.indices {
             add(
@@ -282,13 +305,90 @@ public struct BottleneckAnalysis: Sendable {
                 copy.kind = .activity
                 copy.source = nil
                 items.append(copy)
-                rows.append(ItemRows(rows: slice, singleEdge: true))
+                rows.append(ItemRows(rows: slice, singleEdge: true, edge: onlyEdge[a]))
             } else {
                 add(.activity, source: nil, target: Int32(a), slice)
             }
         }
         let order = rankItems(items)
-        return (order.map { items[$0] }, order.map { rows[$0] })
+        var rank = [Int](repeating: 0, count: order.count)
+        for (r, i) in order.enumerated() { rank[i] = r }
+        return (
+            order.map { items[$0] },
+            order.map {
+                var r = rows[$0]
+                r.edge = r.edge.map { rank[$0] }
+                return r
+            }
+        )
+    }
+
+    /// Median and 90th percentile (seconds) and excess (Σ max(gap − median, 0), microseconds) of
+    /// waits in microseconds, reordering the buffer: `DurationSummary`'s quantiles.
+    ///
+    /// - Complexity: O(*n*) expected.
+    static func waitFigures(unsorted waits: UnsafeMutableBufferPointer<Int64>) -> (
+        median: Double, p90: Double, excess: Double
+    ) {
+        let summary = DurationSummary(microseconds: waits)
+        return (summary.median, summary.p90, excess(waits, medianMicros: summary.median * 1e6))
+    }
+
+    /// `waitFigures(unsorted:)` of waits already sorted ascending, without the selections.
+    ///
+    /// - Precondition: `waits` is not empty and ascending.
+    /// - Complexity: O(*n*).
+    static func waitFigures(sorted waits: [Int64]) -> (median: Double, p90: Double, excess: Double) {
+        let q = SegmentSample.quantiles(size: waits.count) { waits[$0 - 1] }
+        return (q.median, q.p90, excess(waits, medianMicros: q.median * 1e6))
+    }
+
+    /// Σ max(gap − median, 0) in microseconds, with the gaps above the median summed exactly (whole
+    /// seconds and microseconds apart, as `DurationSummary`'s mean), so the order of the waits
+    /// does not matter.
+    ///
+    /// - Complexity: O(*n*).
+    static func excess(_ waits: some Sequence<Int64>, medianMicros: Double) -> Double {
+        var seconds: Int64 = 0
+        var micros: Int64 = 0
+        var above = 0
+        for g in waits where Double(g) > medianMicros {
+            seconds += g / 1_000_000
+            micros += g % 1_000_000
+            above += 1
+        }
+        return Double(seconds) * 1e6 + Double(micros) - Double(above) * medianMicros
+    }
+
+    /// Gives the edges whose figures `items(of:...summariseEdges: false)` left out their median,
+    /// 90th percentile and excess: from the sorted sample of a searched edge, by selection for
+    /// the others; then copies them to the activities that have one incoming edge.
+    ///
+    /// - Parameter sorted: per item index, its waits ascending, for the searched items.
+    /// - Complexity: O(*n*) per edge of *n* waits.
+    static func fillSummaries(
+        _ items: inout [Item], rows: [ItemRows], occurrences o: WaitOccurrences, sorted: [Int: [Int64]]
+    ) {
+        var buffer: [Int64] = []
+        for i in items.indices where items[i].kind == .edge {
+            let figures: (median: Double, p90: Double, excess: Double)
+            if let waits = sorted[i], waits.count == items[i].occurrences {
+                figures = waitFigures(sorted: waits)
+            } else {
+                buffer.removeAll(keepingCapacity: true)
+                for r in rows[i].rows { buffer.append(o.gap[Int(r)]) }
+                figures = buffer.withUnsafeMutableBufferPointer { waitFigures(unsorted: $0) }
+            }
+            items[i].medianHours = figures.median / 3600
+            items[i].p90Hours = figures.p90 / 3600
+            items[i].excessHours = figures.excess / 3.6e9
+        }
+        for i in items.indices where items[i].kind == .activity {
+            guard let e = rows[i].edge else { continue }
+            items[i].medianHours = items[e].medianHours
+            items[i].p90Hours = items[e].p90Hours
+            items[i].excessHours = items[e].excessHours
+        }
     }
 
     /// The ranking of items: by total waiting hours, descending; ties by kind (edges first) and

@@ -11,8 +11,9 @@ import Storage
 struct SegmentDimensions: Sendable {
     /// Where a dimension's level comes from.
     enum Source: Sendable {
-        /// A case dimension: one level code per case, −1 when missing.
-        case caseLevels([Int32])
+        /// A case dimension: one level code per case, `levels.count` when missing (one byte per
+        /// case, so the lookups of a wait's case stay in cache).
+        case caseLevels([Int8])
         /// The weekday of the source event's completion.
         case weekday
         /// The hour of day of the source event's completion.
@@ -31,9 +32,7 @@ struct SegmentDimensions: Sendable {
         @inline(__always)
         func code(case c: Int32, timeOfWeek: UInt8) -> Int8 {
             switch source {
-            case .caseLevels(let codes):
-                let level = codes[Int(c)]
-                return Int8(level < 0 ? Int32(levels.count) : level)
+            case .caseLevels(let codes): return codes[Int(c)]
             case .weekday: return Int8(timeOfWeek / 24)
             case .hourOfDay: return Int8(timeOfWeek % 24)
             }
@@ -53,11 +52,22 @@ struct SegmentDimensions: Sendable {
     /// - Precondition: `maxLevels` is at most 120 (level codes are `Int8`).
     /// - Complexity: O(*cases* × *attributes*), see `CaseDimensions`.
     init(log: ColumnarLog, maxLevels: Int) {
-        precondition(maxLevels >= 2 && maxLevels <= 120, "maxLevels must be in 2...120")
+        self.init(caseDimensions: CaseDimensions(log: log, maxLevels: maxLevels))
+    }
+
+    /// The dimensions from a log's case dimensions, already found (as `SLAReport` needs them too).
+    ///
+    /// - Precondition: `caseDimensions.maxLevels` is at most 120 (level codes are `Int8`).
+    /// - Complexity: O(*cases* × *dimensions*) to copy the codes.
+    init(caseDimensions: CaseDimensions) {
+        precondition(
+            caseDimensions.maxLevels >= 2 && caseDimensions.maxLevels <= 120, "maxLevels must be in 2...120")
         var dimensions: [Dimension] = []
-        for d in CaseDimensions(log: log, maxLevels: maxLevels).dimensions where d.levels.count >= 2 {
+        for d in caseDimensions.dimensions where d.levels.count >= 2 {
             let name = d.name == "weekday" || d.name == "hour_of_day" ? "case:" + d.name : d.name
-            dimensions.append(Dimension(name: name, levels: d.levels, source: .caseLevels(d.codes)))
+            let missing = Int8(d.levels.count)
+            let codes = d.codes.map { $0 < 0 ? missing : Int8(truncatingIfNeeded: $0) }
+            dimensions.append(Dimension(name: name, levels: d.levels, source: .caseLevels(codes)))
         }
         dimensions.append(Dimension(name: "weekday", levels: Self.weekdayNames, source: .weekday))
         let hours = (0..<24).map { $0 < 10 ? "0\($0)" : "\($0)" }

@@ -71,26 +71,24 @@ struct SegmentSample: Sendable {
         // About 256 blocks whatever the size, so a quantile costs O(256 + n/256) and the running
         // counts stay a few megabytes.
         blockSize = max(1_024, (n + 255) / 256)
-        var sortedRows = Array(rows)
-        values = sortedRows.map { occurrences.gap[Int($0)] }
-        Self.radixSort(&values, carrying: &sortedRows)
-        let caseIndex = occurrences.caseIndex
-        cases = sortedRows.map { caseIndex[Int($0)] }
-        let timeOfWeek = occurrences.timeOfWeek
+        // The item's columns are gathered from the log-wide ones in row order (ascending, so
+        // the reads go forward through memory); the sort then carries each wait's index into
+        // these small local copies, whose random reads stay in cache.
+        values = rows.map { occurrences.gap[Int($0)] }
+        let localCases = rows.map { occurrences.caseIndex[Int($0)] }
+        let localTimeOfWeek = rows.map { occurrences.timeOfWeek[Int($0)] }
+        var order = (0..<Int32(n)).map { $0 }
+        Self.radixSort(&values, carrying: &order)
+        cases = order.map { localCases[Int($0)] }
         codes = dimensions.map { d in
             // One switch per dimension, not per wait.
             switch d.source {
-            case .caseLevels(let perCase):
-                let missing = Int32(d.levels.count)
-                return cases.map { c in
-                    let level = perCase[Int(c)]
-                    return Int8(truncatingIfNeeded: level < 0 ? missing : level)
-                }
-            case .weekday: return sortedRows.map { Int8(timeOfWeek[Int($0)] / 24) }
-            case .hourOfDay: return sortedRows.map { Int8(timeOfWeek[Int($0)] % 24) }
+            case .caseLevels(let perCase): return cases.map { perCase[Int($0)] }
+            case .weekday: return order.map { Int8(localTimeOfWeek[Int($0)] / 24) }
+            case .hourOfDay: return order.map { Int8(localTimeOfWeek[Int($0)] % 24) }
             }
         }
-        sortedRows = []
+        order = []
 
         // Midranks: the tie group at positions i ..< j shares rank (i + 1 + j) / 2.
         var doubledRanks = [Int64](repeating: 0, count: n)
@@ -118,11 +116,13 @@ struct SegmentSample: Sendable {
             }
         }
         cellTotal = base
-        counts = [Int32](repeating: 0, count: cellTotal)
-        doubledRankSums = [Int64](repeating: 0, count: cellTotal)
         let blocks = max(1, (n + blockSize - 1) / blockSize)
         checkpoints = [Int32](repeating: 0, count: blocks * cellTotal)
-        for table in tables { fill(table, doubledRanks: doubledRanks) }
+        // Each cell's count and rank sum side by side while filling: one cache line per wait.
+        var stats = [Int64](repeating: 0, count: 2 * cellTotal)
+        for table in tables { fill(table, doubledRanks: doubledRanks, stats: &stats) }
+        counts = (0..<cellTotal).map { Int32(truncatingIfNeeded: stats[2 * $0]) }
+        doubledRankSums = (0..<cellTotal).map { stats[2 * $0 + 1] }
     }
 
     /// Sorts `keys` ascending and applies the same permutation to `payload`: a stable LSD radix
@@ -164,7 +164,7 @@ struct SegmentSample: Sendable {
     /// One pass over the sorted waits for one table: counts, rank sums and the running counts.
     ///
     /// - Complexity: O(*n* + cells × blocks).
-    private mutating func fill(_ table: Table, doubledRanks: [Int64]) {
+    private mutating func fill(_ table: Table, doubledRanks: [Int64], stats: inout [Int64]) {
         let n = count
         let block = blockSize
         let base = table.base
@@ -174,33 +174,35 @@ struct SegmentSample: Sendable {
         let second = table.dimensions.count == 2 ? codes[table.dimensions[1]] : first
         let width = table.dimensions.count == 2 ? table.widths[1] : 0
         let single = table.dimensions.count == 1
-        counts.withUnsafeMutableBufferPointer { counts in
-            doubledRankSums.withUnsafeMutableBufferPointer { sums in
-                checkpoints.withUnsafeMutableBufferPointer { marks in
-                    first.withUnsafeBufferPointer { c1 in
-                        second.withUnsafeBufferPointer { c2 in
-                            doubledRanks.withUnsafeBufferPointer { ranks in
-                                var start = 0
-                                var b = 0
-                                while start < n {
-                                    for cell in 0..<cells { marks[b * total + base + cell] = counts[base + cell] }
-                                    let end = min(n, start + block)
-                                    if single {
-                                        for p in start..<end {
-                                            let cell = base + Int(c1[p])
-                                            counts[cell] &+= 1
-                                            sums[cell] &+= ranks[p]
-                                        }
-                                    } else {
-                                        for p in start..<end {
-                                            let cell = base + Int(c1[p]) * width + Int(c2[p])
-                                            counts[cell] &+= 1
-                                            sums[cell] &+= ranks[p]
-                                        }
-                                    }
-                                    start = end
-                                    b += 1
+        stats.withUnsafeMutableBufferPointer { stats in
+            checkpoints.withUnsafeMutableBufferPointer { marks in
+                first.withUnsafeBufferPointer { c1 in
+                    second.withUnsafeBufferPointer { c2 in
+                        doubledRanks.withUnsafeBufferPointer { ranks in
+                            var start = 0
+                            var b = 0
+                            while start < n {
+                                for cell in 0..<cells {
+                                    marks[b * total + base + cell] = Int32(truncatingIfNeeded: stats[2 * (base + cell)])
                                 }
+                                let end = min(n, start + block)
+                                // Wrapping arithmetic: the cell is in range by construction, and
+                                // overflow checks cost a third of these loops.
+                                if single {
+                                    for p in start..<end {
+                                        let slot = (base &+ Int(c1[p])) &<< 1
+                                        stats[slot] &+= 1
+                                        stats[slot &+ 1] &+= ranks[p]
+                                    }
+                                } else {
+                                    for p in start..<end {
+                                        let slot = (base &+ Int(c1[p]) &* width &+ Int(c2[p])) &<< 1
+                                        stats[slot] &+= 1
+                                        stats[slot &+ 1] &+= ranks[p]
+                                    }
+                                }
+                                start = end
+                                b += 1
                             }
                         }
                     }

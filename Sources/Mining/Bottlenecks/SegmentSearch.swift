@@ -43,6 +43,9 @@ struct SegmentSearch {
     var tested = 0
     /// Candidates significant after Benjamini–Hochberg (before the effect-size filters).
     var significant = 0
+    /// Per searched item, its waits in microseconds, ascending (the samples' sort, which the
+    /// items' median and 90th percentile reuse).
+    var sortedWaits: [[Int64]] = []
 
     /// A segment measured: its cells and figures.
     private struct Measured {
@@ -68,6 +71,7 @@ struct SegmentSearch {
     ) {
         guard !items.isEmpty, !dimensions.isEmpty else { return }
         let samples = Self.samples(items.map(\.rows), occurrences: occurrences, dimensions: dimensions)
+        sortedWaits = samples.map(\.values)
 
         // 1-2. Every supported cell, tested against the rest of its item.
         var tests: [(sample: Int, table: Int, cell: Int, p: Double)] = []

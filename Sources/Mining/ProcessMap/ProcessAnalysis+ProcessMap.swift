@@ -19,7 +19,7 @@ extension ProcessAnalysis {
     public func writeProcessMap(of log: ColumnarLog, options: ProcessMap.Options, to directory: URL) throws -> [String]
     {
         try options.validate()
-        let map = ProcessMap(log: log, variants: variants, options: options)
+        let map = ProcessMap(log: log, variants: variants, options: options, graph: directlyFollows)
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         } catch {

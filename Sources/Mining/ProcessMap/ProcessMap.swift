@@ -204,10 +204,20 @@ public struct ProcessMap: Sendable {
 
     /// Builds the map of a log, restricted to the cases of the top variants if the options say so.
     ///
-    /// - Parameter variants: the variants of `log` (as `ProcessAnalysis` has them).
-    /// - Complexity: O(*events*) for the selection and the graph, plus the map's own build.
-    public init(log: ColumnarLog, variants: VariantTable, options: Options = Options()) {
+    /// - Parameters:
+    ///   - variants: the variants of `log` (as `ProcessAnalysis` has them).
+    ///   - graph: the directly-follows graph of the whole `log`, when the caller has it
+    ///     (`ProcessAnalysis.directlyFollows`); used when the options select no variants, so the
+    ///     graph is not built a second time.
+    /// - Complexity: O(*events*) for the selection and the graph (O(1) for the graph when given
+    ///   and used), plus the map's own build.
+    public init(
+        log: ColumnarLog, variants: VariantTable, options: Options = Options(), graph: DirectlyFollowsGraph? = nil
+    ) {
         precondition(variants.caseCount == log.caseCount, "the variants must be those of the log")
+        precondition(
+            graph.map { $0.caseCount == log.caseCount && $0.eventCount == log.eventCount } ?? true,
+            "the graph must be that of the log")
         var mapLog = log
         var notes: [String] = []
         if let selection = options.variants {
@@ -225,7 +235,8 @@ public struct ProcessMap: Sendable {
         var frequency = [Int](repeating: 0, count: mapLog.activityNames.count)
         for a in mapLog.activities { frequency[Int(a)] += 1 }
         self.init(
-            graph: DirectlyFollowsGraph(log: mapLog), activityFrequency: frequency, caseType: log.caseType,
+            graph: (options.variants == nil ? graph : nil) ?? DirectlyFollowsGraph(log: mapLog),
+            activityFrequency: frequency, caseType: log.caseType,
             options: options, notes: notes)
     }
 

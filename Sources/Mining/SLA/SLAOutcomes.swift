@@ -154,14 +154,30 @@ extension SLAOutcomes {
     /// Filters may trim a case's events (an events window), but its SLA status is a property of
     /// the whole case, so it is computed on the whole log and then carried over.
     ///
+    /// The filters keep the log's case order, so the subset's cases are first matched by one walk
+    /// along both lists (no hashing; the unfiltered log, the usual case, is the same list);
+    /// only a subset in another order falls back to an index by case id.
+    ///
     /// - Complexity: O(*cases of log* + *cases of subset*).
     public func restricted(to subset: ColumnarLog, from log: ColumnarLog) -> SLAOutcomes {
         precondition(log.caseCount == status.count, "outcomes of another log")
-        var index: [String: Int] = [:]
-        index.reserveCapacity(log.caseCount)
-        for (c, id) in log.caseIDs.enumerated() { index[id] = c }
+        if subset.caseIDs == log.caseIDs { return self }
         var out = self
-        let rows = subset.caseIDs.map { index[$0]! }
+        var rows: [Int] = []
+        rows.reserveCapacity(subset.caseCount)
+        var c = 0
+        for id in subset.caseIDs {
+            while c < log.caseCount && log.caseIDs[c] != id { c += 1 }
+            guard c < log.caseCount else { break }
+            rows.append(c)
+            c += 1
+        }
+        if rows.count != subset.caseCount {
+            var index: [String: Int] = [:]
+            index.reserveCapacity(log.caseCount)
+            for (c, id) in log.caseIDs.enumerated() { index[id] = c }
+            rows = subset.caseIDs.map { index[$0]! }
+        }
         out.status = rows.map { status[$0] }
         out.promise = rows.map { promise[$0] }
         out.milestoneTime = rows.map { milestoneTime[$0] }

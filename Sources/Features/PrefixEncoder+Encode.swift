@@ -22,7 +22,7 @@ extension PrefixEncoder {
         // Case attribute columns as numbers or level codes, per case; the attributes are split
         // between two threads (each level lookup hashes a string, millions of them).
         let attributes = schema.caseAttributes
-        func attributeColumn(_ a: FeatureSchema.CaseAttribute) -> [Double] {
+        @Sendable func attributeColumn(_ a: FeatureSchema.CaseAttribute) -> [Double] {
             guard let column = log.caseAttributes[a.attribute] else {
                 return [Double](repeating: .nan, count: log.caseCount)
             }
@@ -32,7 +32,7 @@ extension PrefixEncoder {
             let other = index[FeatureSchema.otherLevel] ?? .nan
             return column.map { value in value.map { index[$0.text] ?? other } ?? .nan }
         }
-        let (evenColumns, oddColumns) = inParallel(
+        let (evenColumns, oddColumns) = Concurrently.both(
             { stride(from: 0, to: attributes.count, by: 2).map { attributeColumn(attributes[$0]) } },
             { stride(from: 1, to: attributes.count, by: 2).map { attributeColumn(attributes[$0]) } })
         let attributeColumns: [[Double]] = attributes.indices.map { j in

@@ -84,7 +84,7 @@ public struct ProcessContext: Sendable {
         let nodeLevels = nodeCodes?.1 ?? 0
         let carrierLevels = carrierCodes?.1 ?? 0
         let channelLevels = channelCodes?.1 ?? 0
-        let nodeAndCarrier = {
+        let nodeAndCarrier = { @Sendable in
             var starts = [[Microseconds]](repeating: [], count: nodeLevels)
             var ends = starts
             var finished = [[(Microseconds, Bool)]](repeating: [], count: carrierLevels)
@@ -121,7 +121,7 @@ public struct ProcessContext: Sendable {
                 Times(byLevel: finishedTimes), lateSums
             )
         }
-        let allocations = {
+        let allocations = { @Sendable in
             var failures = [[Microseconds]](repeating: [], count: channelLevels)
             var attempts = failures
             if hasAllocations {
@@ -135,7 +135,7 @@ public struct ProcessContext: Sendable {
             }
             return (Times(byLevel: failures.map { $0.sorted() }), Times(byLevel: attempts.map { $0.sorted() }))
         }
-        let (first, second) = inParallel(nodeAndCarrier, allocations)
+        let (first, second) = Concurrently.both(nodeAndCarrier, allocations)
         (nodeStarts, nodeEnds, carrierFinished, carrierLateSums) = first
         (channelFailures, channelAllocations) = second
         self.hasAllocations = hasAllocations

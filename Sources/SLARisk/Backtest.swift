@@ -71,7 +71,7 @@ public struct Backtest: Sendable {
                 location: "--prefix-at")
         }
         // The prediction points and the process context need only the outcomes: two threads.
-        let (prefixRows, context) = inParallel(
+        let (prefixRows, context) = Concurrently.both(
             {
                 let cases = (0..<log.caseCount).filter { c in
                     let range = log.events(ofCase: c)
@@ -106,7 +106,7 @@ public struct Backtest: Sendable {
         modelID = model.modelID
         // The metrics by segment, and the rows for backtest.csv: two threads.
         let labels = prefixRows.label.map { $0 == 1 }
-        let (report, rows) = inParallel(
+        let (report, rows) = Concurrently.both(
             {
                 Result {
                     try MetricsReport(
@@ -144,7 +144,7 @@ public struct Backtest: Sendable {
     ///
     /// - Complexity: O(rows).
     public func csvBytes() -> [UInt8] {
-        func lines(_ part: ArraySlice<Row>) -> [UInt8] {
+        @Sendable func lines(_ part: ArraySlice<Row>) -> [UInt8] {
             var out: [UInt8] = []
             out.reserveCapacity(64 * part.count)
             for row in part {
@@ -158,7 +158,7 @@ public struct Backtest: Sendable {
             return out
         }
         let half = rows.count / 2
-        let (first, second) = inParallel({ lines(rows[..<half]) }, { lines(rows[half...]) })
+        let (first, second) = Concurrently.both({ lines(rows[..<half]) }, { lines(rows[half...]) })
         return Array("case_id,prefix_time,risk,label\n".utf8) + first + second
     }
 }

@@ -90,7 +90,7 @@ public struct RiskList: Sendable {
     /// - Complexity: O(entries).
     public func csvBytes() -> [UInt8] {
         let half = entries.count / 2
-        let (first, second) = inParallel({ Self.lines(entries[..<half]) }, { Self.lines(entries[half...]) })
+        let (first, second) = Concurrently.both({ Self.lines(entries[..<half]) }, { Self.lines(entries[half...]) })
         return Array(
             "case_id,risk,rank,decile,promised_at,hours_to_promise,last_activity,node,channel,carrier,reason_1,reason_2,reason_3\n"
                 .utf8) + first + second

@@ -1,5 +1,6 @@
 import Storage
 import Testing
+import _WaybillSupport
 import _TestSupport
 
 @testable import Mining

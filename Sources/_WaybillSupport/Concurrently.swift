@@ -1,8 +1,8 @@
 import Dispatch
 
 /// Independent computations run at the same time: `waybill mine`'s tables and its bottleneck
-/// search share nothing but the (immutable) case view, so on two cores the run takes about as
-/// long as the slower of the two.
+/// search, or a backtest's prediction points and process context, share nothing but immutable
+/// inputs, so on two cores the pair takes about as long as the slower of the two.
 public enum Concurrently {
     /// Runs two computations concurrently (on two threads when the machine has two free cores)
     /// and returns both results once both are done.

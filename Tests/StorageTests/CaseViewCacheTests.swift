@@ -26,6 +26,18 @@ import _TestSupport
         #expect(Self.same(built, try store.loadCaseView()))
     }
 
+    /// An entry split into many parts reads back whole (each part into its place in one buffer).
+    @Test func anEntryInManyPartsReadsBackWhole() throws {
+        let ws = try Workspace(path: Fixtures.temporaryDirectory("cache-parts").path)
+        let store = try ws.openStore()
+        _ = try Ingestor(store: store, rejectsPath: ws.rejectsPath).ingest(
+            path: Fixtures.path("receipt.xes.gz"), options: ImportOptions())
+        let built = try store.buildCaseView(try store.resolveCaseType(nil))
+        store.storeCaseView(built, partBytes: 97)
+        #expect(try store.db.scalarInt("SELECT count(*) FROM case_view_cache") ?? 0 > 10)
+        #expect(Self.same(built, try #require(try store.cachedCaseView(built.caseType))))
+    }
+
     @Test func anImportMakesTheCacheStale() throws {
         let ws = try Workspace(path: Fixtures.temporaryDirectory("cache").path)
         let store = try ws.openStore()

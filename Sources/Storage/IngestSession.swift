@@ -41,6 +41,8 @@ public final class IngestSession {
     /// Links to events of segments already written (OCEL links resolved at the end of a file).
     private var lateLinks = EventSegment()
     private var lateLinkSet: Set<LinkKey> = []
+    /// The bytes of the segment being written, reused from segment to segment.
+    private var encodeBuffer: [UInt8] = []
     /// Event-to-object links written.
     @exclusivity(unchecked) public private(set) var linksAdded = 0
 
@@ -359,8 +361,8 @@ public final class IngestSession {
         insertSegment.bind(Int64(segment.linkCount), at: 4)
         insertSegment.bind(segment.time.min(), at: 5)
         insertSegment.bind(segment.time.max(), at: 6)
-        insertSegment.bind(.blob(segment.encoded()), at: 7)
-        try insertSegment.run()
+        segment.encode(into: &encodeBuffer)
+        try encodeBuffer.withUnsafeBytes { try insertSegment.run(bindingBlob: $0, at: 7) }
     }
 
     /// Writes links that could not join their event's segment as link-only segments, one per

@@ -75,28 +75,39 @@ public struct XESImporter: LogImporter {
     ///
     /// - Complexity: O(*n*) in the name's length.
     static func kind(_ rawName: String) -> ElementKind {
+        if let kind = rawName.utf8.withContiguousStorageIfAvailable({ kind(bytes: $0) }) { return kind }
         var name = rawName
-        return name.withUTF8 { all -> ElementKind in
-            var start = 0
-            for (i, c) in all.enumerated() where c == 0x3A { start = i + 1 }
-            let b = UnsafeBufferPointer(rebasing: all[start...])
-            func equals(_ word: StaticString) -> Bool {
-                guard b.count == word.utf8CodeUnitCount else { return false }
-                let w = word.utf8Start
-                for i in 0..<b.count where b[i] != w[i] { return false }
-                return true
+        return name.withUTF8 { kind(bytes: $0) }
+    }
+
+    @inline(__always)
+    private static func kind(bytes all: UnsafeBufferPointer<UInt8>) -> ElementKind {
+        var start = 0
+        var i = all.count &- 1
+        while i >= 0 {
+            if all[i] == 0x3A {
+                start = i &+ 1
+                break
             }
-            switch b.count {
-            case 2: return equals("id") ? .id : .other
-            case 3: return equals("int") ? .int : equals("log") ? .log : .other
-            case 4: return equals("date") ? .date : equals("list") ? .list : .other
-            case 5: return equals("event") ? .event : equals("trace") ? .trace : equals("float") ? .float : .other
-            case 6: return equals("string") ? .string : equals("global") ? .global : .other
-            case 7: return equals("boolean") ? .boolean : .other
-            case 9: return equals("extension") ? .extensionElement : equals("container") ? .container : .other
-            case 10: return equals("classifier") ? .classifier : .other
-            default: return .other
-            }
+            i &-= 1
+        }
+        let b = UnsafeBufferPointer(rebasing: all[start...])
+        func equals(_ word: StaticString) -> Bool {
+            guard b.count == word.utf8CodeUnitCount else { return false }
+            let w = word.utf8Start
+            for i in 0..<b.count where b[i] != w[i] { return false }
+            return true
+        }
+        switch b.count {
+        case 2: return equals("id") ? .id : .other
+        case 3: return equals("int") ? .int : equals("log") ? .log : .other
+        case 4: return equals("date") ? .date : equals("list") ? .list : .other
+        case 5: return equals("event") ? .event : equals("trace") ? .trace : equals("float") ? .float : .other
+        case 6: return equals("string") ? .string : equals("global") ? .global : .other
+        case 7: return equals("boolean") ? .boolean : .other
+        case 9: return equals("extension") ? .extensionElement : equals("container") ? .container : .other
+        case 10: return equals("classifier") ? .classifier : .other
+        default: return .other
         }
     }
 

@@ -121,12 +121,19 @@ public final class IngestSession {
     ///
     /// - Complexity: amortised O(1) after the first look-up of an object, plus O(*a*²) in the
     ///   number of attributes for a new object.
-    public func object(_ externalID: String, type: String, attributes: AttributeList) throws -> (id: Int64, isNew: Bool) {
+    public func object(
+        _ externalID: String, type: String, attributes: AttributeList
+    ) throws -> (id: Int64, isNew: Bool) {
         var merged: AttributeList = []
         for item in attributes {
-            if let index = merged.firstIndex(where: { $0.key == item.key }) { merged[index].value = item.value } else { merged.append(item) }
+            if let index = merged.firstIndex(where: { $0.key == item.key }) {
+                merged[index].value = item.value
+            } else {
+                merged.append(item)
+            }
         }
-        let object = try object(externalID, type: type, newAttributes: merged.isEmpty ? nil : AttributeJSON.encode(merged))
+        let json = merged.isEmpty ? nil : AttributeJSON.encode(merged)
+        let object = try object(externalID, type: type, newAttributes: json)
         if !object.isNew { try mergeAttributes(object: object.id, attributes) }
         return object
     }

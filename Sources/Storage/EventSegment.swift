@@ -60,6 +60,16 @@ public struct EventSegment: Equatable, Sendable {
     /// - Complexity: O(*n* + *m* + bytes of the text columns).
     public func encoded() -> [UInt8] {
         var out: [UInt8] = []
+        encode(into: &out)
+        return out
+    }
+
+    /// Replaces the contents of `out` with the segment's bytes, reusing its storage: the ingest
+    /// session encodes every segment into one buffer rather than a fresh multi-megabyte array.
+    ///
+    /// - Complexity: O(*n* + *m* + bytes of the text columns).
+    public func encode(into out: inout [UInt8]) {
+        out.removeAll(keepingCapacity: true)
         out.reserveCapacity(16 + count * 40 + linkCount * 16 + externalIDs.bytes.count + attributes.bytes.count)
         out += EventSegment.magic
         append(UInt32(count), to: &out)
@@ -77,7 +87,6 @@ public struct EventSegment: Equatable, Sendable {
         appendArray(linkEvent, to: &out)
         appendArray(linkObject, to: &out)
         appendArray(linkQualifier, to: &out)
-        return out
     }
 
     /// Reads a segment from its bytes.

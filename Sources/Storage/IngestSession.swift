@@ -11,49 +11,55 @@ import _WaybillSupport
 /// identity already in the store from an earlier import means the event is already there and it is
 /// skipped; identical events repeated within one import are kept, each under the identity hashed
 /// with its occurrence number, so re-importing the file still finds each of them.
+///
+/// The hot stored properties opt out of dynamic exclusivity checks (`swift_beginAccess` showed in
+/// ingest profiles): a session is used by one thread, and no method holds an `inout` access to a
+/// property across a call that could reach the same property.
 public final class IngestSession {
     /// The import record's id.
     public let importID: Int64
     let db: SQLiteConnection
 
     /// Events offered by the importer.
-    public private(set) var eventsRead = 0
+    @exclusivity(unchecked) public private(set) var eventsRead = 0
     /// Events inserted.
-    public private(set) var eventsAdded = 0
+    @exclusivity(unchecked) public private(set) var eventsAdded = 0
     /// Events skipped because an earlier import stored them.
-    public private(set) var duplicates = 0
+    @exclusivity(unchecked) public private(set) var duplicates = 0
     /// Objects created.
-    public private(set) var objectsAdded = 0
+    @exclusivity(unchecked) public private(set) var objectsAdded = 0
     /// Rejected rows, counted by the importer and recorded here.
     public var rejects = 0
 
-    private var activityIDs: [String: Int64] = [:]
-    private var resourceIDs: [String: Int64] = [:]
-    private var lifecycleIDs: [String: Int64] = [:]
-    private var qualifierIDs: [String: Int64] = ["": 0]
+    @exclusivity(unchecked) private var activityIDs: [String: Int64] = [:]
+    @exclusivity(unchecked) private var resourceIDs: [String: Int64] = [:]
+    @exclusivity(unchecked) private var lifecycleIDs: [String: Int64] = [:]
+    @exclusivity(unchecked) private var qualifierIDs: [String: Int64] = ["": 0]
     /// The events buffered for the next segment, and the id of its first event.
-    private var pending = EventSegment()
-    private var pendingFirstEvent: Int64
+    @exclusivity(unchecked) private var pending = EventSegment()
+    @exclusivity(unchecked) private var pendingFirstEvent: Int64
     /// Links to events of segments already written (OCEL links resolved at the end of a file).
     private var lateLinks = EventSegment()
     private var lateLinkSet: Set<LinkKey> = []
+    /// The bytes of the segment being written, reused from segment to segment.
+    private var encodeBuffer: [UInt8] = []
     /// Event-to-object links written.
-    public private(set) var linksAdded = 0
+    @exclusivity(unchecked) public private(set) var linksAdded = 0
 
     private struct LinkKey: Hashable {
         var event: Int64
         var object: Int64
         var qualifier: Int32
     }
-    private var typeIDs: [String: Int64] = [:]
-    private var objectIDs: [Int64: [String: Int64]] = [:]
+    @exclusivity(unchecked) private var typeIDs: [String: Int64] = [:]
+    @exclusivity(unchecked) private var objectIDs: [Int64: [String: Int64]] = [:]
+    private var typeHadObjectsAtStart: [Int64: Bool] = [:]
     /// Identities stored by earlier imports, loaded once per session: an in-memory set is far
     /// cheaper than a unique index, whose random-order B-tree inserts dominated ingest time.
-    private var storedIdentities: Set<Int64> = []
-    /// Identities this import inserted.
-    private var insertedIdentities: Set<Int64> = []
-    /// Earlier-import identities this import has matched once already.
-    private var matchedEarlier: Set<Int64> = []
+    @exclusivity(unchecked) private var storedIdentities = IdentitySet()
+    /// Identities this import has met: the ones it inserted, and the earlier-import ones it has
+    /// matched once already. Either way a second meeting is a repeat within this import.
+    @exclusivity(unchecked) private var seenIdentities = IdentitySet(capacity: 1 << 16)
 
     private let insertSegment: SQLiteStatement
     private let insertObject: SQLiteStatement
@@ -68,7 +74,7 @@ public final class IngestSession {
         self.importID = importID
         insertSegment = try db.prepare(
             "INSERT INTO event_segment (import_id, first_event, event_count, link_count, min_time, max_time, data) VALUES (?,?,?,?,?,?,?)")
-        insertObject = try db.prepare("INSERT INTO object (type_id, ext_id, import_id) VALUES (?,?,?)")
+        insertObject = try db.prepare("INSERT INTO object (type_id, ext_id, import_id, attrs) VALUES (?,?,?,?)")
         findObject = try db.prepare("SELECT id FROM object WHERE type_id = ? AND ext_id = ?")
         insertObjectLink = try db.prepare("INSERT OR IGNORE INTO object_object (source_id, target_id, qualifier) VALUES (?,?,?)")
         insertObjectAttribute = try db.prepare(
@@ -106,25 +112,82 @@ public final class IngestSession {
     ///
     /// - Complexity: amortised O(1) after the first look-up of an object.
     public func object(_ externalID: String, type: String) throws -> (id: Int64, isNew: Bool) {
+        try object(externalID, type: type, newAttributes: nil)
+    }
+
+    /// The id of the object `externalID` of type `type` with `attributes` merged into its static
+    /// attributes, as `object(_:type:)` then `mergeAttributes(object:_:isNew:)` would do, but with
+    /// one insert for a new object where those take an insert and an update.
+    ///
+    /// - Complexity: amortised O(1) after the first look-up of an object, plus O(*a*²) in the
+    ///   number of attributes for a new object.
+    public func object(
+        _ externalID: String, type: String, attributes: AttributeList
+    ) throws -> (id: Int64, isNew: Bool) {
+        var merged: AttributeList = []
+        for item in attributes {
+            if let index = merged.firstIndex(where: { $0.key == item.key }) {
+                merged[index].value = item.value
+            } else {
+                merged.append(item)
+            }
+        }
+        let json = merged.isEmpty ? nil : AttributeJSON.encode(merged)
+        let object = try object(externalID, type: type, newAttributes: json)
+        if !object.isNew { try mergeAttributes(object: object.id, attributes) }
+        return object
+    }
+
+    /// The id of the object `externalID` of type `type`: a new object is created with the
+    /// attribute JSON `newAttributeJSON` (which must be `AttributeJSON.encode` of `attributes()`
+    /// with no key repeated); into an existing one `attributes()` is merged.
+    ///
+    /// - Complexity: as `object(_:type:attributes:)`, without encoding for a new object.
+    public func object(
+        _ externalID: String, type: String, newAttributeJSON: String?, attributes: () -> AttributeList
+    ) throws -> (id: Int64, isNew: Bool) {
+        let object = try object(externalID, type: type, newAttributes: newAttributeJSON)
+        if !object.isNew { try mergeAttributes(object: object.id, attributes()) }
+        return object
+    }
+
+    /// The id of the object `externalID` of type `type`, created with the attribute JSON
+    /// `newAttributes` if new.
+    ///
+    /// - Complexity: amortised O(1) after the first look-up of an object; a new object of a type
+    ///   the store held no objects of before this session is inserted without a look-up.
+    private func object(_ externalID: String, type: String, newAttributes: String?) throws -> (id: Int64, isNew: Bool) {
         let typeID = try objectType(type)
         if let id = objectIDs[typeID]?[externalID] { return (id, false) }
-        findObject.bind(typeID, at: 1)
-        findObject.bind(externalID, at: 2)
-        defer { findObject.reset() }
-        if try findObject.step() {
-            let id = findObject.int64(0)
-            objectIDs[typeID, default: [:]][externalID] = id
-            return (id, false)
+        if try typeHadObjects(typeID) {
+            findObject.bind(typeID, at: 1)
+            findObject.bind(externalID, at: 2)
+            defer { findObject.reset() }
+            if try findObject.step() {
+                let id = findObject.int64(0)
+                objectIDs[typeID, default: [:]][externalID] = id
+                return (id, false)
+            }
+            findObject.reset()
         }
-        findObject.reset()
         insertObject.bind(typeID, at: 1)
         insertObject.bind(externalID, at: 2)
         insertObject.bind(importID, at: 3)
+        insertObject.bind(newAttributes, at: 4)
         try insertObject.run()
         let id = db.lastInsertRowID
         objectIDs[typeID, default: [:]][externalID] = id
         objectsAdded += 1
         return (id, true)
+    }
+
+    /// Whether the store held objects of a type when this session first used the type: if not,
+    /// every object of that type the session meets is either in `objectIDs` or new.
+    private func typeHadObjects(_ typeID: Int64) throws -> Bool {
+        if let known = typeHadObjectsAtStart[typeID] { return known }
+        let had = try db.scalarInt("SELECT 1 FROM object WHERE type_id = ? LIMIT 1", [.integer(typeID)]) != nil
+        typeHadObjectsAtStart[typeID] = had
+        return had
     }
 
     /// Merges attributes into an object's static attributes; a key already present is overwritten.
@@ -222,35 +285,31 @@ public final class IngestSession {
         eventsRead += 1
         var candidate = identity
         var occurrence: Int64 = 0
-        while true {
-            if insertedIdentities.contains(candidate) || matchedEarlier.contains(candidate) {
-                // A repeat within this import: the next occurrence gets its own identity.
-                if !allowRepeats { return .repeatedInImport }
-                occurrence += 1
-                var next = StableHash()
-                next.combine(identity)
-                next.combine(occurrence)
-                candidate = next.value
-                continue
-            }
-            if storedIdentities.contains(candidate) {
-                matchedEarlier.insert(candidate)
-                duplicates += 1
-                return .alreadyStored
-            }
-            if pending.count == EventSegment.capacity { try flushPending() }
-            pending.identity.append(candidate)
-            pending.activity.append(Int32(activityID))
-            pending.time.append(time)
-            pending.startTime.append(startTime ?? Int64.min)
-            pending.resource.append(Int32(resourceID ?? 0))
-            pending.lifecycle.append(Int32(lifecycleID ?? 0))
-            pending.externalIDs.append(externalID)
-            pending.attributes.append(bytes: attributes)
-            insertedIdentities.insert(candidate)
-            eventsAdded += 1
-            return .added(pendingFirstEvent + Int64(pending.count - 1))
+        // One probe sequence decides the common case: a new identity is inserted as it is looked up.
+        while !seenIdentities.insert(candidate) {
+            // A repeat within this import: the next occurrence gets its own identity.
+            if !allowRepeats { return .repeatedInImport }
+            occurrence += 1
+            var next = StableHash()
+            next.combine(identity)
+            next.combine(occurrence)
+            candidate = next.value
         }
+        if storedIdentities.count > 0 && storedIdentities.contains(candidate) {
+            duplicates += 1
+            return .alreadyStored
+        }
+        if pending.count == EventSegment.capacity { try flushPending() }
+        pending.identity.append(candidate)
+        pending.activity.append(Int32(activityID))
+        pending.time.append(time)
+        pending.startTime.append(startTime ?? Int64.min)
+        pending.resource.append(Int32(resourceID ?? 0))
+        pending.lifecycle.append(Int32(lifecycleID ?? 0))
+        pending.externalIDs.append(externalID)
+        pending.attributes.append(bytes: attributes)
+        eventsAdded += 1
+        return .added(pendingFirstEvent + Int64(pending.count - 1))
     }
 
     /// Links an event to an object with a qualifier (`""` when the source gives none); a link
@@ -309,8 +368,8 @@ public final class IngestSession {
         insertSegment.bind(Int64(segment.linkCount), at: 4)
         insertSegment.bind(segment.time.min(), at: 5)
         insertSegment.bind(segment.time.max(), at: 6)
-        insertSegment.bind(.blob(segment.encoded()), at: 7)
-        try insertSegment.run()
+        segment.encode(into: &encodeBuffer)
+        try encodeBuffer.withUnsafeBytes { try insertSegment.run(bindingBlob: $0, at: 7) }
     }
 
     /// Writes links that could not join their event's segment as link-only segments, one per

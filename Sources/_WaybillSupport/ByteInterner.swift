@@ -22,13 +22,33 @@ public struct ByteInterner {
         mask = size - 1
     }
 
+    /// A hash of the bytes read eight at a time (multiply and fold per word): FNV-1a's
+    /// multiply per byte was most of the interner's time on ids of 10 to 20 bytes. It never
+    /// leaves the process, so it may change freely.
     @inline(__always)
     static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in bytes {
-            h ^= UInt64(b)
-            h &*= 0x0000_0100_0000_01B3
+        let n = bytes.count
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325 ^ UInt64(truncatingIfNeeded: n)
+        guard n > 0, let base = bytes.baseAddress else { return h }
+        let raw = UnsafeRawPointer(base)
+        var i = 0
+        while i &+ 8 <= n {
+            h = (h ^ raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0x9E37_79B9_7F4A_7C15
+            h ^= h >> 32
+            i &+= 8
         }
+        if i < n {
+            var tail: UInt64 = 0
+            var shift: UInt64 = 0
+            while i < n {
+                tail |= UInt64(base[i]) &<< shift
+                shift &+= 8
+                i &+= 1
+            }
+            h = (h ^ tail) &* 0x9E37_79B9_7F4A_7C15
+            h ^= h >> 32
+        }
+        h &*= 0xff51_afd7_ed55_8ccd
         return h ^ (h >> 29)
     }
 

@@ -122,12 +122,17 @@ public final class ByteSource {
 
     /// Reads the next raw chunk with read(2) straight into an array: `FileHandle.read` returns
     /// `Data`, and converting it costs a second copy of every byte.
+    ///
+    /// A full chunk is read into one array kept from call to call and returned as is: callers
+    /// copy a chunk and drop it before asking for the next, so the array is unique again and is
+    /// reused (copy-on-write makes a fresh one if a caller kept it). A fresh zeroed 4 MiB array
+    /// per chunk cost the kernel's page clearing and faults on every chunk of the file.
     private func readRaw() throws -> [UInt8] {
         let fd = handle.fileDescriptor
-        var chunk = [UInt8](repeating: 0, count: chunkSize)
+        if rawChunk.count != chunkSize { rawChunk = [UInt8](repeating: 0, count: chunkSize) }
         var filled = 0
         while filled < chunkSize {
-            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress! + filled, chunkSize - filled) }
+            let n = rawChunk.withUnsafeMutableBytes { read(fd, $0.baseAddress! + filled, chunkSize - filled) }
             if n < 0 {
                 if errno == EINTR { continue }
                 throw ReadError(path: path, reason: "read failed: \(String(cString: strerror(errno)))")
@@ -135,10 +140,13 @@ public final class ByteSource {
             if n == 0 { break }
             filled += n
         }
-        chunk.removeSubrange(filled...)
         bytesRead += filled
-        return chunk
+        if filled == chunkSize { return rawChunk }
+        return Array(rawChunk[0..<filled])
     }
+
+    /// The array `readRaw` reads into (see there).
+    private var rawChunk: [UInt8] = []
 
     /// Reads the whole (decompressed) file into memory; for small inputs such as OCEL JSON.
     ///

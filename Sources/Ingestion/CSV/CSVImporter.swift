@@ -91,8 +91,27 @@ public struct CSVImporter: LogImporter {
         let timestamps = try TimestampReader(format: options.timestampFormat, timeZone: options.timeZone)
         let eventColumns = attributeColumns.filter { !$0.isCase }
         // `,"key":` for each event attribute column, encoded once.
+        // `"key":` for each event attribute column, encoded once into one arena; read through
+        // pointers in the row loop, where element access to arrays of arrays or of tuples holding
+        // strings costs a retain and release per cell.
+        let eventIndices = UnsafeMutableBufferPointer<Int>.allocate(capacity: max(eventColumns.count, 1))
+        defer { eventIndices.deallocate() }
+        for (k, column) in eventColumns.enumerated() { eventIndices[k] = column.index }
         let keyBytes = eventColumns.map { Array((AttributeJSON.quote($0.key) + ":").utf8) }
+        let keyArena = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(keyBytes.reduce(0) { $0 + $1.count }, 1))
+        defer { keyArena.deallocate() }
+        let keyStarts = UnsafeMutableBufferPointer<Int>.allocate(capacity: eventColumns.count + 1)
+        defer { keyStarts.deallocate() }
+        keyStarts[0] = 0
+        for (k, key) in keyBytes.enumerated() {
+            for (j, byte) in key.enumerated() { keyArena[keyStarts[k] + j] = byte }
+            keyStarts[k + 1] = keyStarts[k] + key.count
+        }
+        let eventColumnCount = eventColumns.count
         let caseColumns = attributeColumns.filter { $0.isCase }
+        let caseKeyBytes = caseColumns.map { Array((AttributeJSON.quote($0.key) + ":").utf8) }
+        let caseKeysUnique = Set(caseColumns.map(\.key)).count == caseColumns.count
+        var caseJSON: [UInt8] = []
         // Interned per file, by bytes: the row loop allocates nothing for names it has seen.
         var cases = ByteInterner(capacity: 1 << 16), activities = ByteInterner(), resources = ByteInterner()
         var lifecycles = ByteInterner()
@@ -135,13 +154,30 @@ public struct CSVImporter: LogImporter {
                 let (caseIndex, isNewCase) = cases.intern(caseBytes)
                 if isNewCase {
                     let caseID = String(decoding: caseBytes, as: UTF8.self)
-                    let object = try session.object(caseID, type: options.caseType)
-                    caseObjects.append(object.id)
-                    var list: AttributeList = []
-                    for column in caseColumns where !row[column.index].isEmpty {
-                        list.append((column.key, CSVImporter.typedValue(row[column.index])))
+                    func list() -> AttributeList {
+                        var list: AttributeList = []
+                        for column in caseColumns where !row[column.index].isEmpty {
+                            list.append((column.key, CSVImporter.typedValue(row[column.index])))
+                        }
+                        return list
                     }
-                    try session.mergeAttributes(object: object.id, list, isNew: object.isNew)
+                    if caseKeysUnique {
+                        // The JSON straight from the cells' bytes, as for event attributes.
+                        caseJSON.removeAll(keepingCapacity: true)
+                        for (k, column) in caseColumns.enumerated() {
+                            let cell = row[column.index]
+                            guard !cell.isEmpty else { continue }
+                            caseJSON.append(caseJSON.isEmpty ? 0x7B : 0x2C)
+                            caseJSON += caseKeyBytes[k]
+                            CSVValueWriter.appendValue(cell, to: &caseJSON)
+                        }
+                        if !caseJSON.isEmpty { caseJSON.append(0x7D) }
+                        let encoded = caseJSON.isEmpty ? nil : String(decoding: caseJSON, as: UTF8.self)
+                        caseObjects.append(
+                            try session.object(caseID, type: options.caseType, newAttributeJSON: encoded, attributes: list).id)
+                    } else {
+                        caseObjects.append(try session.object(caseID, type: options.caseType, attributes: list()).id)
+                    }
                 }
                 let (activityIndex, isNewActivity) = activities.intern(activityBytes)
                 if isNewActivity { activityIDs.append(try session.activityID(String(decoding: activityBytes, as: UTF8.self))) }
@@ -160,11 +196,11 @@ public struct CSVImporter: LogImporter {
                     lifecycleID = lifecycleIDs[index]
                 }
                 json.removeAll(keepingCapacity: true)
-                for (k, column) in eventColumns.enumerated() {
-                    let cell = row[column.index]
+                for k in 0..<eventColumnCount {
+                    let cell = row[eventIndices[k]]
                     guard !cell.isEmpty else { continue }
                     json.append(json.isEmpty ? 0x7B : 0x2C)
-                    json += keyBytes[k]
+                    json.append(contentsOf: UnsafeBufferPointer(rebasing: keyArena[keyStarts[k]..<keyStarts[k + 1]]))
                     CSVValueWriter.appendValue(cell, to: &json)
                 }
                 if !json.isEmpty { json.append(0x7D) }

@@ -95,12 +95,23 @@ struct CSVReader {
         }
     }
 
+    static let lfLanes: UInt64 = 0x0A0A_0A0A_0A0A_0A0A
+    static let crLanes: UInt64 = 0x0D0D_0D0D_0D0D_0D0D
+
+    /// 0x80 in the lanes of `x` that are zero bytes, and possibly in lanes above a zero lane (a
+    /// borrow), so only the lowest flagged lane is exact.
+    @inline(__always)
+    static func zeroLanes(_ x: UInt64) -> UInt64 {
+        (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080
+    }
+
     /// Scans one record starting at `start`; returns the index after its line break, or nil if the
     /// buffer ends first (and more input may follow).
     private mutating func scanRecord(from start: Int) throws -> Int? {
         cells.removeAll(keepingCapacity: true)
         var lines = 0
         let count = buffer.count
+        let delimiterLanes = UInt64(delimiter) &* 0x0101_0101_0101_0101
         return buffer.withUnsafeBufferPointer { b -> Int? in
             var i = start
             var cellStart = i
@@ -152,8 +163,20 @@ struct CSVReader {
                     nextLine += lines + 1
                     return i
                 }
-                // Unquoted cell: scan to a delimiter or line break.
+                // Unquoted cell: scan to a delimiter or line break, eight bytes at a time while
+                // eight remain (the lowest flagged lane of the SWAR zero-byte test is exact), then
+                // bytewise.
                 var j = i
+                while j &+ 8 <= count {
+                    let word = UnsafeRawPointer(b.baseAddress! + j).loadUnaligned(as: UInt64.self)
+                    let found = CSVReader.zeroLanes(word ^ delimiterLanes) | CSVReader.zeroLanes(word ^ CSVReader.lfLanes)
+                        | CSVReader.zeroLanes(word ^ CSVReader.crLanes)
+                    if found != 0 {
+                        j &+= found.trailingZeroBitCount >> 3
+                        break
+                    }
+                    j &+= 8
+                }
                 while j < count {
                     let c = b[j]
                     if c == delimiter || c == 0x0A || c == 0x0D { break }
@@ -227,10 +250,14 @@ struct CSVReader {
                 unescaped.append((start, scratch.count))
             }
         }
-        let cells = self.cells
+        // Pointers, not arrays, so that reading a cell retains and releases nothing.
         return try buffer.withUnsafeBufferPointer { b in
             try scratch.withUnsafeBufferPointer { side in
-                try body(CSVRecord(buffer: b, side: side, cells: cells, unescaped: unescaped))
+                try cells.withUnsafeBufferPointer { cells in
+                    try unescaped.withUnsafeBufferPointer { unescaped in
+                        try body(CSVRecord(buffer: b, side: side, cells: cells, unescaped: unescaped))
+                    }
+                }
             }
         }
     }
@@ -248,8 +275,8 @@ struct CSVReader {
 struct CSVRecord {
     let buffer: UnsafeBufferPointer<UInt8>
     let side: UnsafeBufferPointer<UInt8>
-    let cells: [(start: Int, end: Int, escaped: Bool)]
-    let unescaped: [(Int, Int)]
+    let cells: UnsafeBufferPointer<(start: Int, end: Int, escaped: Bool)>
+    let unescaped: UnsafeBufferPointer<(Int, Int)>
 
     /// The number of cells.
     var count: Int { cells.count }

@@ -38,6 +38,12 @@ enum CSVValueWriter {
                 allDigits = false
                 break
             }
+            // Up to 18 digits always fit an Int64: the cell is its own JSON number.
+            if allDigits && bodyCount <= 18 {
+                out += b
+                return
+            }
+            if !allDigits && appendPlainDecimal(b, bodyStart: bodyStart, to: &out) { return }
             let text = String(decoding: b, as: UTF8.self)
             if allDigits {
                 if Int64(text) != nil { out += b } else { appendString(b, to: &out) }
@@ -49,6 +55,42 @@ enum CSVValueWriter {
             }
         }
         appendString(b, to: &out)
+    }
+
+    /// Appends a plain decimal `-?D+.D+` the way `AttributeValue.format(Double(text))` writes it,
+    /// without parsing a `Double` or formatting one; false (nothing written) for any other form.
+    ///
+    /// Only forms whose shortest round-trip spelling is the text itself minus trailing fraction
+    /// zeros are taken: at most 15 significant digits (every such decimal is the shortest spelling
+    /// of its nearest double), an integer part of at most 9 digits and no leading zero (so Swift
+    /// prints no exponent), a nonzero integer part or a fraction starting with a nonzero digit (so
+    /// the value is at least 0.1), and a fraction that is not all zeros (whole numbers are written
+    /// `n.0` by another rule). Everything else takes the general path.
+    ///
+    /// - Complexity: O(*n*) in the cell's length.
+    @inline(__always)
+    static func appendPlainDecimal(_ b: UnsafeBufferPointer<UInt8>, bodyStart: Int, to out: inout [UInt8]) -> Bool {
+        let n = b.count
+        var i = bodyStart
+        while i < n, b[i] >= 0x30, b[i] <= 0x39 { i += 1 }
+        let intDigits = i - bodyStart
+        guard intDigits >= 1, intDigits <= 9, i < n, b[i] == 0x2E else { return false }
+        let dot = i
+        i += 1
+        var lastNonZero = -1
+        while i < n, b[i] >= 0x30, b[i] <= 0x39 {
+            if b[i] != 0x30 { lastNonZero = i }
+            i += 1
+        }
+        guard i == n, n - dot - 1 >= 1, lastNonZero > dot else { return false }
+        let intIsZero = intDigits == 1 && b[bodyStart] == 0x30
+        if intIsZero {
+            guard b[dot + 1] != 0x30, lastNonZero - dot <= 15 else { return false }
+        } else {
+            guard intDigits + (lastNonZero - dot) <= 15 else { return false }
+        }
+        out.append(contentsOf: UnsafeBufferPointer(rebasing: b[0...lastNonZero]))
+        return true
     }
 
     @inline(__always)

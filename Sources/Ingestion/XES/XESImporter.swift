@@ -38,19 +38,76 @@ public struct XESImporter: LogImporter {
         var attributes: AttributeList = []
     }
 
-    /// The element name without a namespace prefix (`xes:event` -> `event`).
-    @inline(__always)
-    static func localName(_ name: String) -> String {
-        guard let colon = name.utf8.lastIndex(of: 0x3A) else { return name }
-        return String(name[name.utf8.index(after: colon)...])
+    /// The XES elements the importer tells apart; `other` for anything else.
+    enum ElementKind: Equatable {
+        case log, trace, event, global, extensionElement, classifier
+        case string, date, int, float, boolean, id, list, container
+        case other
+
+        /// True for the XES attribute elements.
+        var isAttribute: Bool {
+            switch self {
+            case .string, .date, .int, .float, .boolean, .id, .list, .container: true
+            default: false
+            }
+        }
+
+        /// The XES type name of an attribute element (its element name).
+        var xesType: String {
+            switch self {
+            case .string: "string"
+            case .date: "date"
+            case .int: "int"
+            case .float: "float"
+            case .boolean: "boolean"
+            case .id: "id"
+            case .list: "list"
+            case .container: "container"
+            default: ""
+            }
+        }
     }
 
-    /// True for the XES attribute elements.
+    /// The kind of an element by its name without namespace prefix (`xes:event` is `event`).
+    ///
+    /// Compares bytes by length first: a `switch` over `String`s cost a string comparison per
+    /// case per element, several per attribute of every event.
+    ///
+    /// - Complexity: O(*n*) in the name's length.
+    static func kind(_ rawName: String) -> ElementKind {
+        if let kind = rawName.utf8.withContiguousStorageIfAvailable({ kind(bytes: $0) }) { return kind }
+        var name = rawName
+        return name.withUTF8 { kind(bytes: $0) }
+    }
+
     @inline(__always)
-    static func isAttributeElement(_ name: String) -> Bool {
-        switch name {
-        case "string", "date", "int", "float", "boolean", "id", "list", "container": true
-        default: false
+    private static func kind(bytes all: UnsafeBufferPointer<UInt8>) -> ElementKind {
+        var start = 0
+        var i = all.count &- 1
+        while i >= 0 {
+            if all[i] == 0x3A {
+                start = i &+ 1
+                break
+            }
+            i &-= 1
+        }
+        let b = UnsafeBufferPointer(rebasing: all[start...])
+        func equals(_ word: StaticString) -> Bool {
+            guard b.count == word.utf8CodeUnitCount else { return false }
+            let w = word.utf8Start
+            for i in 0..<b.count where b[i] != w[i] { return false }
+            return true
+        }
+        switch b.count {
+        case 2: return equals("id") ? .id : .other
+        case 3: return equals("int") ? .int : equals("log") ? .log : .other
+        case 4: return equals("date") ? .date : equals("list") ? .list : .other
+        case 5: return equals("event") ? .event : equals("trace") ? .trace : equals("float") ? .float : .other
+        case 6: return equals("string") ? .string : equals("global") ? .global : .other
+        case 7: return equals("boolean") ? .boolean : .other
+        case 9: return equals("extension") ? .extensionElement : equals("container") ? .container : .other
+        case 10: return equals("classifier") ? .classifier : .other
+        default: return .other
         }
     }
 
@@ -73,6 +130,8 @@ public struct XESImporter: LogImporter {
         var current: PendingEvent? = nil
         var nested = 0
         var badValues = 0
+        var json: [UInt8] = []
+        json.reserveCapacity(1024)
 
         func owner() -> Owner {
             for o in owners.reversed() {
@@ -99,8 +158,7 @@ public struct XESImporter: LogImporter {
                 }
                 return
             }
-            let object = try session.object(caseID, type: options.caseType)
-            if object.isNew || !caseAttributes.isEmpty { try session.mergeAttributes(object: object.id, caseAttributes) }
+            let object = try session.object(caseID, type: options.caseType, attributes: caseAttributes)
             for e in events {
                 rejects.rowsRead += 1
                 guard let activity = e.activity, !activity.isEmpty else {
@@ -113,7 +171,8 @@ public struct XESImporter: LogImporter {
                         reason: e.timeText == nil ? "missing timestamp" : "unreadable timestamp", value: e.timeText ?? ""))
                     continue
                 }
-                let json = AttributeJSON.encode(e.attributes)
+                json.removeAll(keepingCapacity: true)
+                AttributeJSON.encode(e.attributes, into: &json)
                 var hash = StableHash()
                 hash.combine(caseID)
                 hash.combine(activity)
@@ -121,10 +180,19 @@ public struct XESImporter: LogImporter {
                 hash.combine(e.start ?? Int64.min)
                 hash.combine(e.resource ?? "")
                 hash.combine(e.lifecycle ?? "")
-                hash.combine(json ?? "")
-                let outcome = try session.addEvent(
-                    identity: hash.value, externalID: nil, activity: activity, time: time, startTime: e.start,
-                    lifecycle: e.lifecycle, resource: e.resource, attributes: json, allowRepeats: true)
+                let identity = json.withUnsafeBufferPointer { bytes in
+                    hash.combine(bytes: bytes)
+                    return hash.value
+                }
+                let activityID = try session.activityID(activity)
+                let resourceID = try e.resource.map { try session.resourceID($0) }
+                let lifecycleID = try e.lifecycle.map { try session.lifecycleID($0) }
+                let outcome = try json.withUnsafeBufferPointer { bytes in
+                    try session.addEvent(
+                        identity: identity, externalID: nil, activityID: activityID, time: time, startTime: e.start,
+                        lifecycleID: lifecycleID, resourceID: resourceID, attributes: bytes.isEmpty ? nil : bytes,
+                        allowRepeats: true)
+                }
                 if case .added(let id) = outcome { try session.link(event: id, object: object.id) }
             }
         }
@@ -153,10 +221,10 @@ public struct XESImporter: LogImporter {
             if tokens & 0xFFF == 0 { progress.update(source.bytesRead) }
             switch token {
             case .startElement(let rawName, let attributes, let selfClosing):
-                let name = XESImporter.localName(rawName)
+                let kind = XESImporter.kind(rawName)
                 func attr(_ n: String) -> String? { attributes.first { $0.name == n }?.value }
                 if !sawLog {
-                    guard name == "log" else {
+                    guard kind == .log else {
                         throw IngestionError(.wrongFormat, file: path, location: "line \(tokenizer.line)", "the root element is <\(rawName)>, not <log>: not an XES file")
                     }
                     sawLog = true
@@ -164,30 +232,32 @@ public struct XESImporter: LogImporter {
                     continue
                 }
                 var pushed: Owner = .other
-                switch name {
-                case "trace":
+                switch kind {
+                case .trace:
                     traceLine = tokenizer.line
                     pushed = .trace
-                case "event":
+                case .event:
                     current = PendingEvent(line: tokenizer.line)
                     pushed = .event
-                case "global":
+                case .global:
                     pushed = .global("global:" + (attr("scope") ?? "event"))
-                case "extension":
+                case .extensionElement:
                     try session.setLogAttribute(scope: "extension", name: attr("prefix") ?? attr("name") ?? "", value: attr("uri"))
-                case "classifier":
+                case .classifier:
                     try session.setLogAttribute(scope: "classifier", name: attr("name") ?? "", value: attr("keys"))
-                case "string", "date", "int", "float", "boolean", "id", "list", "container":
+                case .string, .date, .int, .float, .boolean, .id, .list, .container:
                     let key = attr("key") ?? ""
                     let isNested = !keyPath.isEmpty
                     let fullKey = isNested ? keyPath.joined(separator: "/") + "/" + key : key
                     if isNested { nested += 1 }
                     if !selfClosing { keyPath.append(key) }
-                    guard name != "list" && name != "container" else { break }
+                    guard kind != .list && kind != .container else { break }
                     let text = attr("value") ?? ""
-                    var value = AttributeValue.parse(xesType: name, text: text)
-                    if name == "date" {
-                        value = try readDate(text, line: tokenizer.line).map { .date($0) }
+                    var value: AttributeValue?
+                    switch kind {
+                    case .string: value = .string(text)
+                    case .date: value = try readDate(text, line: tokenizer.line).map { .date($0) }
+                    default: value = AttributeValue.parse(xesType: kind.xesType, text: text)
                     }
                     if value == nil {
                         badValues += 1
@@ -211,28 +281,28 @@ public struct XESImporter: LogImporter {
                     case .global(let scope): try session.setLogAttribute(scope: scope, name: fullKey, value: AttributeJSON.encode([("v", value!)]))
                     case .other: break
                     }
-                default:
+                case .log, .other:
                     break
                 }
                 if !selfClosing {
-                    if XESImporter.isAttributeElement(name) {
+                    if kind.isAttribute {
                         owners.append(.other)
                     } else {
                         owners.append(pushed)
                     }
-                } else if name == "event", let e = current {
+                } else if kind == .event, let e = current {
                     events.append(e)
                     current = nil
-                } else if name == "trace" {
+                } else if kind == .trace {
                     try flushTrace()
                 }
             case .endElement(let rawName):
-                let name = XESImporter.localName(rawName)
+                let kind = XESImporter.kind(rawName)
                 owners.removeLast()
-                switch name {
-                case "string", "date", "int", "float", "boolean", "id", "list", "container":
+                switch kind {
+                case .string, .date, .int, .float, .boolean, .id, .list, .container:
                     if !keyPath.isEmpty { keyPath.removeLast() }
-                case "event":
+                case .event:
                     if let e = current {
                         if case .trace = owner() { events.append(e) } else {
                             rejects.rowsRead += 1
@@ -240,7 +310,7 @@ public struct XESImporter: LogImporter {
                         }
                     }
                     current = nil
-                case "trace":
+                case .trace:
                     try flushTrace()
                 default: break
                 }

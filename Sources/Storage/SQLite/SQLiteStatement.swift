@@ -87,6 +87,16 @@ public final class SQLiteStatement {
 
     /// Steps to completion, then resets: for INSERT/UPDATE statements.
     @inline(__always)
+    /// Runs the statement with `bytes` bound as a blob at a 1-based index without copying them
+    /// (SQLite's `SQLITE_STATIC`): they need only live during the call. The binding is cleared
+    /// before returning.
+    public func run(bindingBlob bytes: UnsafeRawBufferPointer, at index: Int32) throws {
+        precondition(bytes.baseAddress != nil, "an empty blob would bind as NULL")
+        sqlite3_bind_blob(handle, index, bytes.baseAddress, Int32(bytes.count), nil)
+        defer { sqlite3_bind_null(handle, index) }
+        try run()
+    }
+
     public func run() throws {
         let rc = sqlite3_step(handle)
         sqlite3_reset(handle)

@@ -1,0 +1,91 @@
+/// A set of 64-bit event identities: open addressing with linear probing over one flat table.
+///
+/// Event identities are already the output of a 64-bit finaliser (`StableHash.value`), so their
+/// bits are uniformly mixed and can index the table directly. `Set<Int64>` hashes each key again
+/// with a per-process seeded SipHash and kept three sets per ingest session; at 12.7 million events
+/// that was a third of the CSV importer's time. Here a look-up is one multiply-free mask, usually
+/// one cache miss, and an insert that finds the key absent reuses the probe of the look-up.
+///
+/// The value 0 marks an empty slot, so the identity 0 is tracked by a separate flag.
+struct IdentitySet {
+    private var slots: [Int64]
+    private var mask: Int
+    private var hasZero = false
+    /// The number of identities in the set.
+    private(set) var count = 0
+
+    /// A set sized for about `capacity` identities before it first grows.
+    init(capacity: Int = 1024) {
+        var size = 16
+        while size * 3 < capacity * 4 { size <<= 1 }
+        slots = [Int64](repeating: 0, count: size)
+        mask = size - 1
+    }
+
+    /// True when `identity` is in the set.
+    ///
+    /// - Complexity: expected O(1); the load factor stays at most 3/4.
+    @inline(__always)
+    func contains(_ identity: Int64) -> Bool {
+        if identity == 0 { return hasZero }
+        return slots.withUnsafeBufferPointer { s in
+            var i = Int(truncatingIfNeeded: identity) & mask
+            while true {
+                let v = s[i]
+                if v == identity { return true }
+                if v == 0 { return false }
+                i = (i &+ 1) & mask
+            }
+        }
+    }
+
+    /// Adds `identity`; returns false when it was already present.
+    ///
+    /// - Complexity: expected amortised O(1).
+    @inline(__always)
+    @discardableResult
+    mutating func insert(_ identity: Int64) -> Bool {
+        if identity == 0 {
+            if hasZero { return false }
+            hasZero = true
+            count += 1
+            return true
+        }
+        if (count + 1) * 4 > slots.count * 3 { grow() }
+        let m = mask
+        let inserted = slots.withUnsafeMutableBufferPointer { s -> Bool in
+            var i = Int(truncatingIfNeeded: identity) & m
+            while true {
+                let v = s[i]
+                if v == identity { return false }
+                if v == 0 {
+                    s[i] = identity
+                    return true
+                }
+                i = (i &+ 1) & m
+            }
+        }
+        if inserted { count += 1 }
+        return inserted
+    }
+
+    /// Adds every identity of a sequence.
+    mutating func formUnion<S: Sequence>(_ identities: S) where S.Element == Int64 {
+        for identity in identities { insert(identity) }
+    }
+
+    private mutating func grow() {
+        let old = slots
+        let size = slots.count * 2
+        slots = [Int64](repeating: 0, count: size)
+        mask = size - 1
+        let m = mask
+        slots.withUnsafeMutableBufferPointer { s in
+            for v in old where v != 0 {
+                var i = Int(truncatingIfNeeded: v) & m
+                while s[i] != 0 { i = (i &+ 1) & m }
+                s[i] = v
+            }
+        }
+    }
+}

@@ -1,0 +1,109 @@
+import Testing
+import _TestSupport
+import _WaybillSupport
+@testable import Storage
+
+/// The ingest hot path's replacements checked against the simple code they replaced.
+@Suite struct IdentitySetTests {
+    /// Random inserts and look-ups agree with `Set<Int64>`, including the identity 0 (the empty
+    /// marker) and keys that share their low bits (long probe runs, growth).
+    @Test(arguments: [1, 2, 3])
+    func agreesWithSet(seed: UInt64) {
+        var random = SplitMix(seed: seed)
+        var fast = IdentitySet(capacity: 4)
+        var reference: Set<Int64> = []
+        for step in 0..<50_000 {
+            let r = random.next()
+            let key: Int64
+            switch r % 4 {
+            case 0: key = 0
+            case 1: key = Int64(bitPattern: (r >> 8) << 20)  // low 20 bits zero: one probe run
+            case 2: key = Int64(bitPattern: r >> 50)  // a small range: many repeats
+            default: key = Int64(bitPattern: r)
+            }
+            if step % 3 == 0 {
+                #expect(fast.contains(key) == reference.contains(key))
+            } else {
+                #expect(fast.insert(key) == reference.insert(key).inserted)
+            }
+            #expect(fast.count == reference.count)
+        }
+        for key in reference { #expect(fast.contains(key)) }
+    }
+}
+
+@Suite struct AttributeJSONBytesTests {
+    /// The `String` encoder this module had before the byte encoder: the reference.
+    static func reference(_ list: AttributeList) -> String? {
+        guard !list.isEmpty else { return nil }
+        func appendString(_ s: String, to out: inout String) {
+            out += "\""
+            for scalar in s.unicodeScalars {
+                switch scalar {
+                case "\"": out += "\\\""
+                case "\\": out += "\\\\"
+                case "\n": out += "\\n"
+                case "\r": out += "\\r"
+                case "\t": out += "\\t"
+                default:
+                    if scalar.value < 0x20 {
+                        let hex = String(scalar.value, radix: 16)
+                        out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                    } else {
+                        out.unicodeScalars.append(scalar)
+                    }
+                }
+            }
+            out += "\""
+        }
+        var out = "{"
+        for (i, item) in list.enumerated() {
+            if i > 0 { out += "," }
+            appendString(item.key, to: &out)
+            out += ":"
+            switch item.value {
+            case .string(let s): appendString(s, to: &out)
+            case .int(let v): out += String(v)
+            case .double(let v):
+                if v.isFinite { out += AttributeValue.format(v) } else { out += "{\"$float\":\"\(AttributeValue.format(v))\"}" }
+            case .bool(let b): out += b ? "true" : "false"
+            case .date(let t): out += "{\"$date\":\"\(Timestamp.format(t))\"}"
+            case .id(let s):
+                out += "{\"$id\":"
+                appendString(s, to: &out)
+                out += "}"
+            }
+        }
+        return out + "}"
+    }
+
+    static let strings = [
+        "", "plain", "with \"quotes\"", "back\\slash", "line\nbreak", "cr\rlf", "tab\t", "\u{01}ctl\u{1F}", "\u{7F}del",
+        "é ü 漢字 🚚", "=formula", "{\"$date\":\"x\"}",
+    ]
+
+    @Test func agreesWithTheStringEncoder() {
+        var random = SplitMix(seed: 7)
+        for _ in 0..<2_000 {
+            var list: AttributeList = []
+            for k in 0..<Int(random.next() % 5) {
+                let s = Self.strings[Int(random.next() % UInt64(Self.strings.count))]
+                let value: AttributeValue
+                switch random.next() % 8 {
+                case 0: value = .string(s)
+                case 1: value = .int([0, -1, 42, Int64.min, Int64.max, Int64(bitPattern: random.next())][Int(random.next() % 6)])
+                case 2: value = .double([0, -0.0, 1.5, -2.25, 1e300, 5e-324, .nan, .infinity, -.infinity, random.normal()][Int(random.next() % 10)])
+                case 3: value = .bool(random.next() % 2 == 0)
+                case 4: value = .date(Int64(bitPattern: random.next() >> 12) - (1 << 50))
+                case 5: value = .id(s)
+                default: value = .string(String(random.next()))
+                }
+                list.append((k % 2 == 0 ? s : "key\(k)", value))
+            }
+            #expect(AttributeJSON.encode(list) == Self.reference(list))
+            var bytes: [UInt8] = [0x58]
+            AttributeJSON.encode(list, into: &bytes)
+            #expect(String(decoding: bytes.dropFirst(), as: UTF8.self) == (Self.reference(list) ?? ""))
+        }
+    }
+}

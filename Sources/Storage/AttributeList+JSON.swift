@@ -45,7 +45,7 @@ public enum AttributeJSON {
             case .bool(let b): appendText(b ? "true" : "false", to: &out)
             case .date(let t):
                 appendText("{\"$date\":\"", to: &out)
-                appendText(Timestamp.format(t), to: &out)
+                Timestamp.append(t, to: &out)
                 appendText("\"}", to: &out)
             case .id(let s):
                 appendText("{\"$id\":", to: &out)

@@ -209,7 +209,9 @@ struct QuantizedForest: Sendable {
         let out = UnsafeSendable(scores)
         leafValues.withUnsafeBufferPointer { leafBuffer in
             let value = leafBuffer.baseAddress!
-            visitLeaves(matrix, threads: threads) { row, _, leaf in out.pointer[row * stride] += value[leaf] }
+            forEachBlock(matrix, threads: threads) { lo, rows, codes in
+                visitLeaves(codes: codes, rows: rows) { r, leaf in out.pointer[(lo + r) * stride] += value[leaf] }
+            }
         }
     }
 
@@ -230,62 +232,73 @@ struct QuantizedForest: Sendable {
                     let start = startBuffer.baseAddress!
                     let feature = featureBuffer.baseAddress ?? UnsafePointer(bitPattern: 8)!
                     let delta = deltaBuffer.baseAddress ?? UnsafePointer(bitPattern: 8)!
-                    visitLeaves(matrix, threads: threads) { row, _, leaf in
-                        let target = out.pointer + row * p
-                        for k in start[leaf]..<start[leaf + 1] { target[Int(feature[k])] += delta[k] }
+                    forEachBlock(matrix, threads: threads) { lo, rows, codes in
+                        visitLeaves(codes: codes, rows: rows) { r, leaf in
+                            let target = out.pointer + (lo + r) * p
+                            for k in start[leaf]..<start[leaf + 1] { target[Int(feature[k])] += delta[k] }
+                        }
                     }
                 }
             }
         }
     }
 
-    /// Calls `visit(row, tree, leaf)` for every row and tree, `leaf` an index into `leafValues`;
-    /// a row's calls come from one thread, in tree order.
+    /// The rows of a block are coded to bytes this many at a time.
+    static let block = 1024
+
+    /// Calls `body(lo, rows, codes)` for each block of `block` rows starting at row `lo`, with
+    /// the block's rows coded (row-major bytes, `columns.count` per row, at least one). Blocks are
+    /// handed out to `threads` workers in a fixed pattern; each block is done by one worker.
     ///
-    /// Rows go in fixed blocks of 1,024 to `threads` workers; a worker codes its block's rows
-    /// (row-major bytes), then takes the trees one at a time over the block, so a tree's tables
-    /// stay in cache.
-    ///
-    /// - Complexity: O(rows × (used features × log thresholds + Σ over trees of features used) / threads).
-    @inline(__always)
-    private func visitLeaves(_ matrix: FeatureMatrix, threads: Int, _ visit: (Int, Int, Int) -> Void) {
+    /// - Complexity: O(rows × used features × log thresholds / threads), plus the bodies.
+    private func forEachBlock(
+        _ matrix: FeatureMatrix, threads: Int, _ body: (Int, Int, UnsafePointer<UInt8>) -> Void
+    ) {
         let total = matrix.rowCount
         guard total > 0, !leafStart.isEmpty else { return }
-        let block = 1024
+        let block = Self.block
         let blocks = (total + block - 1) / block
-        let n = total
         let width = max(columns.count, 1)
         matrix.values.withUnsafeBufferPointer { v in
-            featureColumn.withUnsafeBufferPointer { featureBuffer in
-                tableStart.withUnsafeBufferPointer { startBuffer in
-                    masks.withUnsafeBufferPointer { maskBuffer in
-                        let values = v.baseAddress!
-                        let feature = featureBuffer.baseAddress ?? UnsafePointer(bitPattern: 8)!
-                        let start = startBuffer.baseAddress ?? UnsafePointer(bitPattern: 8)!
-                        let mask = maskBuffer.baseAddress ?? UnsafePointer(bitPattern: 8)!
-                        let workers = max(1, min(threads, blocks))
-                        parallelFor(workers) { w in
-                            let codes = UnsafeMutablePointer<UInt8>.allocate(capacity: block * width)
-                            defer { codes.deallocate() }
-                            var b = w
-                            while b < blocks {
-                                let lo = b * block
-                                let hi = min(total, lo + block)
-                                codeRows(values, n: n, lo: lo, hi: hi, into: codes, width: width)
-                                for t in leafStart.indices {
-                                    let pairs = pairStart[t]..<pairStart[t + 1]
-                                    let first = leafStart[t]
-                                    for r in 0..<(hi - lo) {
-                                        let row = codes + r * width
-                                        var possible = UInt64.max
-                                        for k in pairs {
-                                            possible &= mask[Int(start[k]) &+ Int(row[Int(feature[k])])]
-                                        }
-                                        visit(lo + r, t, first + possible.trailingZeroBitCount)
-                                    }
-                                }
-                                b += workers
-                            }
+            let values = v.baseAddress!
+            let workers = max(1, min(threads, blocks))
+            parallelFor(workers) { w in
+                let codes = UnsafeMutablePointer<UInt8>.allocate(capacity: block * width)
+                defer { codes.deallocate() }
+                var b = w
+                while b < blocks {
+                    let lo = b * block
+                    let hi = min(total, lo + block)
+                    codeRows(values, n: total, lo: lo, hi: hi, into: codes, width: width)
+                    body(lo, hi - lo, codes)
+                    b += workers
+                }
+            }
+        }
+    }
+
+    /// Calls `visit(r, leaf)` for each of the block's `rows` coded rows and each tree, trees in
+    /// order, taking one tree at a time over the block so its tables stay in cache; `leaf` is an
+    /// index into `leafValues`.
+    ///
+    /// - Complexity: O(rows × Σ over trees of features used).
+    @inline(__always)
+    private func visitLeaves(codes: UnsafePointer<UInt8>, rows: Int, _ visit: (Int, Int) -> Void) {
+        let width = max(columns.count, 1)
+        featureColumn.withUnsafeBufferPointer { featureBuffer in
+            tableStart.withUnsafeBufferPointer { startBuffer in
+                masks.withUnsafeBufferPointer { maskBuffer in
+                    let feature = featureBuffer.baseAddress ?? UnsafePointer(bitPattern: 8)!
+                    let start = startBuffer.baseAddress ?? UnsafePointer(bitPattern: 8)!
+                    let mask = maskBuffer.baseAddress ?? UnsafePointer(bitPattern: 8)!
+                    for t in leafStart.indices {
+                        let pairs = pairStart[t]..<pairStart[t + 1]
+                        let first = leafStart[t]
+                        for r in 0..<rows {
+                            let row = codes + r * width
+                            var possible = UInt64.max
+                            for k in pairs { possible &= mask[Int(start[k]) &+ Int(row[Int(feature[k])])] }
+                            visit(r, first + possible.trailingZeroBitCount)
                         }
                     }
                 }

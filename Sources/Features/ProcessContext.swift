@@ -110,16 +110,21 @@ public struct ProcessContext: Sendable {
             var lateSums: [[Int32]] = []
             var finishedTimes: [[Microseconds]] = []
             for list in finished {
-                let sorted = list.sorted { $0.0 < $1.0 }
-                finishedTimes.append(sorted.map(\.0))
+                // By time, ties in case order (a stable sort), the late flag carried along.
+                var times = list.map(\.0)
+                var late = list.map { Int32($0.1 ? 1 : 0) }
+                RadixSort.sort(&times, carrying: &late)
+                finishedTimes.append(times)
                 var sums: [Int32] = [0]
-                for (_, late) in sorted { sums.append(sums.last! + (late ? 1 : 0)) }
+                sums.reserveCapacity(late.count + 1)
+                for flag in late { sums.append(sums.last! + flag) }
                 lateSums.append(sums)
             }
-            return (
-                Times(byLevel: starts.map { $0.sorted() }), Times(byLevel: ends.map { $0.sorted() }),
-                Times(byLevel: finishedTimes), lateSums
-            )
+            for j in starts.indices {
+                RadixSort.sort(&starts[j])
+                RadixSort.sort(&ends[j])
+            }
+            return (Times(byLevel: starts), Times(byLevel: ends), Times(byLevel: finishedTimes), lateSums)
         }
         let allocations = { @Sendable in
             var failures = [[Microseconds]](repeating: [], count: channelLevels)
@@ -133,7 +138,11 @@ public struct ProcessContext: Sendable {
                     }
                 }
             }
-            return (Times(byLevel: failures.map { $0.sorted() }), Times(byLevel: attempts.map { $0.sorted() }))
+            for j in failures.indices {
+                RadixSort.sort(&failures[j])
+                RadixSort.sort(&attempts[j])
+            }
+            return (Times(byLevel: failures), Times(byLevel: attempts))
         }
         let (first, second) = Concurrently.both(nodeAndCarrier, allocations)
         (nodeStarts, nodeEnds, carrierFinished, carrierLateSums) = first

@@ -64,3 +64,33 @@ import _WaybillSupport
         #expect(Timestamp.format(-1) == "1969-12-31T23:59:59.999999Z")
     }
 }
+
+/// `RadixSort` against the standard library's stable sort.
+@Suite struct RadixSortTests {
+    @Test(arguments: [UInt64(1), 2, 3]) func sortsLikeAStableComparisonSort(seed: UInt64) {
+        var rng = SplitMix(seed: seed)
+        for n in [0, 1, 2, 1_000, 50_000] {
+            // Timestamps over a quarter in microseconds, many ties, some negative and extreme keys.
+            var keys = (0..<n).map { _ -> Int64 in
+                switch rng.next() % 10 {
+                case 0: Int64(rng.next() % 5)
+                case 1: -Int64(rng.next() % 1_000_000)
+                default: 1_767_225_600_000_000 + Int64(rng.next() % 7_776_000_000_000)
+                }
+            }
+            if n > 10 {
+                keys[3] = .min
+                keys[7] = .max
+            }
+            var payload = (0..<n).map { Int32($0) }
+            let expected = keys.indices.sorted { keys[$0] != keys[$1] ? keys[$0] < keys[$1] : $0 < $1 }
+            var sorted = keys
+            RadixSort.sort(&sorted, carrying: &payload)
+            #expect(sorted == expected.map { keys[$0] })
+            #expect(payload == expected.map { Int32($0) })
+            var alone = keys
+            RadixSort.sort(&alone)
+            #expect(alone == keys.sorted())
+        }
+    }
+}

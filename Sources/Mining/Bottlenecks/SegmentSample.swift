@@ -1,3 +1,5 @@
+import _WaybillSupport
+
 /// One item's waits sorted by duration, with every wait's level in each dimension, and the
 /// count and rank sum of every one- and two-dimension cell: what the segment search tests and
 /// measures.
@@ -59,7 +61,7 @@ struct SegmentSample: Sendable {
     ///   - rows: the item's pairs (rows of `occurrences`).
     ///   - pairs: whether to build the two-dimension tables too.
     /// - Complexity: O(*n* × *r* + *n* × *T*) time for *n* waits, *r* radix passes
-    ///   (`radixSort`) and *T* tables (*D* + *D*(*D* − 1)/2 for *D* dimensions),
+    ///   (`RadixSort`) and *T* tables (*D* + *D*(*D* − 1)/2 for *D* dimensions),
     ///   O(*n* × *D* + *C* × *n* / `blockSize`) memory
     ///   for *C* cells.
     init(
@@ -78,7 +80,7 @@ struct SegmentSample: Sendable {
         let localCases = rows.map { occurrences.caseIndex[Int($0)] }
         let localTimeOfWeek = rows.map { occurrences.timeOfWeek[Int($0)] }
         var order = (0..<Int32(n)).map { $0 }
-        Self.radixSort(&values, carrying: &order)
+        RadixSort.sort(&values, carrying: &order)
         cases = order.map { localCases[Int($0)] }
         codes = dimensions.map { d in
             // One switch per dimension, not per wait.
@@ -123,42 +125,6 @@ struct SegmentSample: Sendable {
         for table in tables { fill(table, doubledRanks: doubledRanks, stats: &stats) }
         counts = (0..<cellTotal).map { Int32(truncatingIfNeeded: stats[2 * $0]) }
         doubledRankSums = (0..<cellTotal).map { stats[2 * $0 + 1] }
-    }
-
-    /// Sorts `keys` ascending and applies the same permutation to `payload`: a stable LSD radix
-    /// sort on 11-bit digits of the keys' offset from their minimum, as many passes as the range
-    /// needs (four for a month in microseconds).
-    ///
-    /// - Precondition: `payload.count == keys.count`.
-    /// - Complexity: O(*n* × ⌈log₂(range) / 11⌉) time, O(*n*) extra memory.
-    static func radixSort(_ keys: inout [Int64], carrying payload: inout [Int32]) {
-        precondition(keys.count == payload.count, "one payload per key")
-        let n = keys.count
-        guard n > 1, let low = keys.min(), let high = keys.max(), low != high else { return }
-        let range = UInt64(bitPattern: high &- low)
-        let bits = 64 - range.leadingZeroBitCount
-        let digit = 11
-        let radix = 1 << digit
-        var shifted = keys.map { UInt64(bitPattern: $0 &- low) }
-        var otherKeys = [UInt64](repeating: 0, count: n)
-        var otherPayload = [Int32](repeating: 0, count: n)
-        var counts = [Int](repeating: 0, count: radix + 1)
-        var shift = 0
-        while shift < bits {
-            for i in counts.indices { counts[i] = 0 }
-            for k in shifted { counts[Int((k >> UInt64(shift)) & UInt64(radix - 1)) + 1] += 1 }
-            for i in 0..<radix { counts[i + 1] += counts[i] }
-            for i in 0..<n {
-                let d = Int((shifted[i] >> UInt64(shift)) & UInt64(radix - 1))
-                otherKeys[counts[d]] = shifted[i]
-                otherPayload[counts[d]] = payload[i]
-                counts[d] += 1
-            }
-            swap(&shifted, &otherKeys)
-            swap(&payload, &otherPayload)
-            shift += digit
-        }
-        for i in 0..<n { keys[i] = Int64(bitPattern: shifted[i]) &+ low }
     }
 
     /// One pass over the sorted waits for one table: counts, rank sums and the running counts.

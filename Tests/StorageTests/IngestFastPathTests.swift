@@ -92,7 +92,7 @@ import _WaybillSupport
                 switch random.next() % 8 {
                 case 0: value = .string(s)
                 case 1: value = .int([0, -1, 42, Int64.min, Int64.max, Int64(bitPattern: random.next())][Int(random.next() % 6)])
-                case 2: value = .double([0, -0.0, 1.5, -2.25, 1e300, 5e-324, .nan, .infinity, -.infinity, random.normal()][Int(random.next() % 10)])
+                case 2: value = .double([0, -0.0, 1.5, -2.25, 1e300, .leastNonzeroMagnitude, .nan, .infinity, -.infinity, random.normal()][Int(random.next() % 10)])
                 case 3: value = .bool(random.next() % 2 == 0)
                 case 4: value = .date(Int64(bitPattern: random.next() >> 12) - (1 << 50))
                 case 5: value = .id(s)

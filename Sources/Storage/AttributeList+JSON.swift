@@ -79,8 +79,7 @@ public enum AttributeJSON {
         }
     }
 
-    /// Appends a JSON string literal for `s` as UTF-8 bytes: the escapes of `appendString(_:to:)`
-    /// for `String`s.
+    /// Appends a JSON string literal for `s` as UTF-8 bytes, quoted and escaped.
     static func appendString(_ s: String, to out: inout [UInt8]) {
         var s = s
         s.withUTF8 { appendString(bytes: $0, to: &out) }
@@ -119,41 +118,15 @@ public enum AttributeJSON {
 
     /// A JSON string literal for `s`, quoted and escaped.
     public static func quote(_ s: String) -> String {
-        var out = ""
+        var out: [UInt8] = []
         appendString(s, to: &out)
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// A JSON literal for a single value: what `encode` writes for it.
     public static func literal(_ value: AttributeValue) -> String {
         let whole = encode([("", value)])!
         return String(whole.dropFirst(4).dropLast())
-    }
-
-    static func appendString(_ s: String, to out: inout String) {
-        out += "\""
-        if !s.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {
-            out += s
-            out += "\""
-            return
-        }
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        out += "\""
     }
 
     /// Decodes what `encode` wrote; nil input gives an empty list.

@@ -189,25 +189,8 @@ public enum Timestamp {
         let (y, m, d) = civilFromDays(Int(days))
         let h = Int(rem / 3600), mi = Int(rem % 3600 / 60), s = Int(rem % 60)
         func pad(_ v: Int, _ width: Int) {
-            guard v >= 0 else {
-                out.append(UInt8(ascii: "-"))
-                pad(-v, width)
-                return
-            }
-            var digits = 1
-            var power = 10
-            while power <= v {
-                digits += 1
-                power *= 10
-            }
-            for _ in digits..<max(width, digits) { out.append(UInt8(ascii: "0")) }
-            var divisor = power / 10
-            var rest = v
-            while divisor > 0 {
-                out.append(UInt8(ascii: "0") + UInt8(rest / divisor))
-                rest %= divisor
-                divisor /= 10
-            }
+            if v < 0 { out.append(UInt8(ascii: "-")) }
+            FixedDecimal.appendDigits(abs(v), minimumWidth: width, to: &out)
         }
         pad(y, 4)
         out.append(UInt8(ascii: "-"))

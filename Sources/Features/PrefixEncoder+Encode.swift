@@ -19,18 +19,18 @@ extension PrefixEncoder {
         let schema = self.schema
         let p = schema.features.count
         let n = rows.count
-        // Case attribute columns as numbers or level codes, per case; the attributes are split
-        // between two threads (each level lookup hashes a string, millions of them).
+        // Case attribute columns as numbers or level codes, per case, the attributes split between
+        // two threads; a categorical one looks each distinct text up once (`textCodes`).
         let attributes = schema.caseAttributes
         @Sendable func attributeColumn(_ a: FeatureSchema.CaseAttribute) -> [Double] {
-            guard let column = log.caseAttributes[a.attribute] else {
-                return [Double](repeating: .nan, count: log.caseCount)
-            }
-            if a.numeric { return column.map { $0?.number ?? .nan } }
+            let missing = { [Double](repeating: .nan, count: log.caseCount) }
+            if a.numeric { return log.caseAttributes[a.attribute].map { $0.map { $0?.number ?? .nan } } ?? missing() }
+            guard let coded = log.textCodes(a.attribute) else { return missing() }
             var index: [String: Double] = [:]
             for (i, level) in a.levels.enumerated() { index[level] = Double(i) }
             let other = index[FeatureSchema.otherLevel] ?? .nan
-            return column.map { value in value.map { index[$0.text] ?? other } ?? .nan }
+            let value = coded.levels.map { index[$0] ?? other }
+            return coded.codes.map { $0 < 0 ? .nan : value[Int($0)] }
         }
         let (evenColumns, oddColumns) = Concurrently.both(
             { stride(from: 0, to: attributes.count, by: 2).map { attributeColumn(attributes[$0]) } },
@@ -51,16 +51,30 @@ extension PrefixEncoder {
         let contextBase = timedBase + schema.timedActivities.count
         precondition(contextBase + schema.contextFeatures.count == p, "schema and encoder disagree")
 
-        var values = [Double](repeating: .nan, count: n * p)
-        values.withUnsafeMutableBufferPointer { buffer in
-            let out = UnsafeMutableSendablePointer(buffer.baseAddress!)
+        // The context features, resolved once rather than by name per row.
+        enum Context { case nodeWIP, nodeThroughput, carrierLateRate, channelAllocationFailures }
+        let contextFeatures: [Context] = schema.contextFeatures.map { name in
+            switch name {
+            case "node_wip": .nodeWIP
+            case "node_recent_throughput": .nodeThroughput
+            case "carrier_recent_late_rate": .carrierLateRate
+            default: .channelAllocationFailures
+            }
+        }
+        let activityCount = names.count
+        // Every cell is written below (each row sets all p features), so the matrix is left
+        // uninitialised here and first touched by the two threads that fill it.
+        let values = [Double](unsafeUninitializedCapacity: n * p) { buffer, initialized in
+            let out = UnsafeMutableSendablePointer(buffer.baseAddress ?? UnsafeMutablePointer(bitPattern: 8)!)
             let chunks = n < 10_000 ? 1 : 2
             DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
                 let lower = n * chunk / chunks
                 let upper = n * (chunk + 1) / chunks
                 var counts = [Double](repeating: 0, count: schema.countedActivities.count)
                 var firstTime = [Microseconds](repeating: .min, count: schema.timedActivities.count)
-                var seen = Set<Int32>()
+                // Activities met in the current case: seenIn[a] == the case's stamp.
+                var seenIn = [Int](repeating: -1, count: activityCount)
+                var stamp = 0
                 var currentCase = -1
                 var walked = 0
                 var rework = 0
@@ -74,7 +88,7 @@ extension PrefixEncoder {
                         rework = 0
                         for j in counts.indices { counts[j] = 0 }
                         for j in firstTime.indices { firstTime[j] = .min }
-                        seen.removeAll(keepingCapacity: true)
+                        stamp += 1
                     }
                     while walked < k {
                         let i = range.lowerBound + walked
@@ -82,7 +96,7 @@ extension PrefixEncoder {
                         if countedSlot[Int(a)] >= 0 { counts[countedSlot[Int(a)]] += 1 }
                         let ts = timedSlot[Int(a)]
                         if ts >= 0 && firstTime[ts] == .min { firstTime[ts] = log.timestamps[i] }
-                        if !seen.insert(a).inserted { rework += 1 }
+                        if seenIn[Int(a)] == stamp { rework += 1 } else { seenIn[Int(a)] = stamp }
                         walked += 1
                     }
                     let t = rows.time[r]
@@ -103,18 +117,19 @@ extension PrefixEncoder {
                     for j in firstTime.indices {
                         set(timedBase + j, firstTime[j] == .min ? .nan : Double(firstTime[j] - start) / 3.6e9)
                     }
-                    for (j, name) in schema.contextFeatures.enumerated() {
+                    for (j, feature) in contextFeatures.enumerated() {
                         let v: Double
-                        switch name {
-                        case "node_wip": v = context.nodeWorkInProgress(case: c, at: t)
-                        case "node_recent_throughput": v = context.nodeRecentThroughput(case: c, at: t)
-                        case "carrier_recent_late_rate": v = context.carrierRecentLateRate(case: c, at: t)
-                        default: v = context.channelRecentAllocationFailureRate(case: c, at: t)
+                        switch feature {
+                        case .nodeWIP: v = context.nodeWorkInProgress(case: c, at: t)
+                        case .nodeThroughput: v = context.nodeRecentThroughput(case: c, at: t)
+                        case .carrierLateRate: v = context.carrierRecentLateRate(case: c, at: t)
+                        case .channelAllocationFailures: v = context.channelRecentAllocationFailureRate(case: c, at: t)
                         }
                         set(contextBase + j, v)
                     }
                 }
             }
+            initialized = n * p
         }
         return FeatureMatrix(features: schema.features, rowCount: n, values: values)
     }

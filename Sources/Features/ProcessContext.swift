@@ -52,17 +52,7 @@ public struct ProcessContext: Sendable {
     /// - Complexity: O(*events* + *cases* log *cases*).
     public init(log: ColumnarLog, outcomes: SLAOutcomes, cancellationActivities: [String], options: Options = Options()) {
         self.options = options
-        func codes(_ name: String) -> ([Int32], Int)? {
-            guard let column = log.caseAttributes[name] else { return nil }
-            var index: [String: Int32] = [:]
-            let codes = column.map { value -> Int32 in
-                guard let text = value?.text else { return -1 }
-                if let i = index[text] { return i }
-                index[text] = Int32(index.count)
-                return Int32(index.count - 1)
-            }
-            return (codes, index.count)
-        }
+        func codes(_ name: String) -> ([Int32], Int)? { log.textCodes(name).map { ($0.codes, $0.levels.count) } }
         let n = log.caseCount
         let none = [Int32](repeating: -1, count: n)
         let nodeCodes = codes(options.nodeAttribute)
@@ -76,7 +66,9 @@ public struct ProcessContext: Sendable {
         hasChannel = channelCodes != nil
 
         // Two independent halves on two threads: node and carrier times, channel allocations.
-        let cancel = Set(cancellationActivities.compactMap { log.activityNames.firstIndex(of: $0) }.map(Int32.init))
+        var cancels = [Bool](repeating: false, count: log.activityNames.count)
+        for name in cancellationActivities { if let a = log.activityNames.firstIndex(of: name) { cancels[a] = true } }
+        let cancel = cancels
         let failed = log.activityNames.firstIndex(of: options.allocationFailedActivity).map(Int32.init)
         let allocated = log.activityNames.firstIndex(of: options.allocatedActivity).map(Int32.init)
         let hasAllocations = hasChannel && failed != nil && allocated != nil
@@ -93,7 +85,7 @@ public struct ProcessContext: Sendable {
                 guard !range.isEmpty else { continue }
                 // The case ends at its milestone or its first cancellation, whichever is first.
                 var end = outcomes.milestoneTime[c]
-                if let i = range.first(where: { cancel.contains(log.activities[$0]) }),
+                if let i = range.first(where: { cancel[Int(log.activities[$0])] }),
                     end == .min || log.timestamps[i] < end
                 {
                     end = log.timestamps[i]

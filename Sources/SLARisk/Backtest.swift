@@ -39,7 +39,11 @@ public struct Backtest: Sendable {
     }
 
     public var modelID: String
-    public var rows: [Row]
+    public var rows: [Row] {
+        didSet { renderedCSV = nil }
+    }
+    /// `csvBytes()`, made beside the metrics in `init` (forgotten when `rows` change).
+    private var renderedCSV: [UInt8]?
     public var metrics: MetricsReport
     public var timings: Timings
 
@@ -104,7 +108,7 @@ public struct Backtest: Sendable {
         let risk = model.risk(matrix)
         stage(\.prediction)
         modelID = model.modelID
-        // The metrics by segment, and the rows for backtest.csv: two threads.
+        // The metrics by segment on one thread; the rows and backtest.csv's bytes on the other.
         let labels = prefixRows.label.map { $0 == 1 }
         let (report, rows) = Concurrently.both(
             {
@@ -124,13 +128,15 @@ public struct Backtest: Sendable {
                 }
             },
             {
-                (0..<prefixRows.count).map { r in
+                let rows = (0..<prefixRows.count).map { r in
                     Row(
                         caseID: log.caseIDs[Int(prefixRows.caseIndex[r])], prefixTime: prefixRows.time[r],
                         risk: risk[r], label: labels[r])
                 }
+                return (rows, Self.csvHeader + Self.csvLines(rows[...]))
             })
-        self.rows = rows
+        self.rows = rows.0
+        renderedCSV = rows.1
         metrics = try report.get()
         stage(\.metrics)
         self.timings = timings
@@ -139,26 +145,34 @@ public struct Backtest: Sendable {
     /// Per-order scores: `case_id,prefix_time,risk,label` (label 1 = missed).
     public func csv() -> String { String(decoding: csvBytes(), as: UTF8.self) }
 
-    /// `csv()` as UTF-8 bytes, written without a `String` per cell, each half of the rows on
-    /// its own thread.
+    /// `csv()` as UTF-8 bytes, written without a `String` per cell: those made beside the
+    /// metrics, or, after `rows` changed, each half of the rows on its own thread.
     ///
     /// - Complexity: O(rows).
     public func csvBytes() -> [UInt8] {
-        @Sendable func lines(_ part: ArraySlice<Row>) -> [UInt8] {
-            var out: [UInt8] = []
-            out.reserveCapacity(64 * part.count)
-            for row in part {
-                CSVCell.append(row.caseID, to: &out)
-                out.append(UInt8(ascii: ","))
-                Timestamp.append(row.prefixTime, to: &out)
-                out.append(UInt8(ascii: ","))
-                FixedDecimal.append(row.risk, digits: 6, to: &out)
-                out.append(contentsOf: row.label ? ",1\n".utf8 : ",0\n".utf8)
-            }
-            return out
-        }
+        if let renderedCSV { return renderedCSV }
         let half = rows.count / 2
-        let (first, second) = Concurrently.both({ lines(rows[..<half]) }, { lines(rows[half...]) })
-        return Array("case_id,prefix_time,risk,label\n".utf8) + first + second
+        let rows = self.rows
+        let (first, second) = Concurrently.both({ Self.csvLines(rows[..<half]) }, { Self.csvLines(rows[half...]) })
+        return Self.csvHeader + first + second
+    }
+
+    static let csvHeader = Array("case_id,prefix_time,risk,label\n".utf8)
+
+    /// The CSV lines of `part`.
+    ///
+    /// - Complexity: O(rows).
+    @Sendable static func csvLines(_ part: ArraySlice<Row>) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(64 * part.count)
+        for row in part {
+            CSVCell.append(row.caseID, to: &out)
+            out.append(UInt8(ascii: ","))
+            Timestamp.append(row.prefixTime, to: &out)
+            out.append(UInt8(ascii: ","))
+            FixedDecimal.append(row.risk, digits: 6, to: &out)
+            out.append(contentsOf: row.label ? ",1\n".utf8 : ",0\n".utf8)
+        }
+        return out
     }
 }

@@ -61,7 +61,11 @@ extension ColumnarLog {
     /// Reads bytes written by `binary()`; nil if they are not such bytes (another version,
     /// truncated).
     ///
-    /// - Complexity: O(*events* + *cases* × *attributes*).
+    /// One quick pass finds where each section starts (skipping the strings by their lengths);
+    /// then the event columns, the case ids and each case attribute column are decoded as
+    /// independent jobs on the free cores.
+    ///
+    /// - Complexity: O(*events* + *cases* × *attributes*), spread over the cores.
     static func fromBinary(_ bytes: UnsafeRawBufferPointer) -> ColumnarLog? {
         var r = BinaryReader(bytes: bytes)
         guard r.int() == binaryMagic, let caseType = r.string(), let activityCount = r.int() else { return nil }
@@ -70,51 +74,116 @@ extension ColumnarLog {
             guard let s = r.string() else { return nil }
             activityNames.append(s)
         }
-        guard let events = r.int().map(Int.init), let cases = r.int().map(Int.init),
-            let activities: [Int32] = r.array(events), let timestamps: [Int64] = r.array(events),
-            let starts: [Int64] = r.array(events), let ids: [Int64] = r.array(events),
-            let offsets: [Int64] = r.array(cases + 1)
+        // Counts no larger than the bytes themselves, so the sizes below cannot overflow.
+        guard let events = r.length(), let cases = r.length(), events <= bytes.count, cases <= bytes.count,
+            let columnsAt = r.skip(events * 28 + (cases + 1) * 8)
         else { return nil }
-        var caseIDs: [String] = []
-        caseIDs.reserveCapacity(cases)
-        for _ in 0..<cases {
-            guard let s = r.string() else { return nil }
-            caseIDs.append(s)
-        }
-        guard let attributeCount = r.int() else { return nil }
-        var attributes: [String: [AttributeValue?]] = [:]
+        let caseIDsAt = r.offset
+        guard r.skipStrings(cases), let attributeCount = r.int() else { return nil }
+        var attributes: [(name: String, at: Int, strings: Int)] = []
         for _ in 0..<attributeCount {
-            guard let name = r.string(), let tags: [UInt8] = r.array(cases), let payload: [Int64] = r.array(cases),
-                let stringCount = r.int()
+            guard let name = r.string(), let at = r.skip(cases * 9), let stringCount = r.length(),
+                r.skipStrings(stringCount)
             else { return nil }
-            var strings: [String] = []
-            for _ in 0..<stringCount {
-                guard let s = r.string() else { return nil }
-                strings.append(s)
-            }
-            var column = [AttributeValue?](repeating: nil, count: cases)
-            for c in 0..<cases {
-                let p = payload[c]
-                switch tags[c] {
-                case 0: break
-                case 1, 6:
-                    guard p >= 0 && Int(p) < strings.count else { return nil }
-                    column[c] = tags[c] == 1 ? .string(strings[Int(p)]) : .id(strings[Int(p)])
-                case 2: column[c] = .int(p)
-                case 3: column[c] = .double(Double(bitPattern: UInt64(bitPattern: p)))
-                case 4: column[c] = .bool(p != 0)
-                case 5: column[c] = .date(p)
-                default: return nil
-                }
-            }
-            attributes[name] = column
+            attributes.append((name, at, stringCount))
         }
         guard r.atEnd else { return nil }
+
+        enum Part: Sendable {
+            case columns(activities: [Int32], timestamps: [Int64], starts: [Int64], ids: [Int64], offsets: [Int])
+            case caseIDs([String])
+            case attribute([AttributeValue?], TextCodes?)
+        }
+        let source = SendableBytes(bytes: bytes)
+        let sections = attributes
+        let parts = Concurrently.map(2 + attributes.count) { job -> Part? in
+            var r = BinaryReader(bytes: source.bytes)
+            switch job {
+            case 0:
+                r.offset = columnsAt
+                guard let activities: [Int32] = r.array(events), let timestamps: [Int64] = r.array(events),
+                    let starts: [Int64] = r.array(events), let ids: [Int64] = r.array(events),
+                    let offsets: [Int64] = r.array(cases + 1)
+                else { return nil }
+                return .columns(
+                    activities: activities, timestamps: timestamps, starts: starts, ids: ids,
+                    offsets: offsets.map { Int($0) })
+            case 1:
+                r.offset = caseIDsAt
+                var caseIDs: [String] = []
+                caseIDs.reserveCapacity(cases)
+                for _ in 0..<cases {
+                    guard let s = r.string() else { return nil }
+                    caseIDs.append(s)
+                }
+                return .caseIDs(caseIDs)
+            default:
+                r.offset = sections[job - 2].at
+                return Self.attributeColumn(&r, cases: cases, strings: sections[job - 2].strings).map {
+                    .attribute($0.column, $0.codes)
+                }
+            }
+        }
+        guard case .columns(let activities, let timestamps, let starts, let ids, let offsets)? = parts[0],
+            case .caseIDs(let caseIDs)? = parts[1]
+        else { return nil }
+        var columns: [String: [AttributeValue?]] = [:]
+        var textCodes: [String: TextCodes] = [:]
+        for (k, attribute) in attributes.enumerated() {
+            guard case .attribute(let column, let codes)? = parts[2 + k] else { return nil }
+            columns[attribute.name] = column
+            textCodes[attribute.name] = codes
+        }
         return ColumnarLog(
             caseType: caseType, activityNames: activityNames, activities: activities, timestamps: timestamps,
-            startTimestamps: starts, eventIDs: ids, caseOffsets: offsets.map { Int($0) }, caseIDs: caseIDs,
-            caseAttributes: attributes)
+            startTimestamps: starts, eventIDs: ids, caseOffsets: offsets, caseIDs: caseIDs,
+            caseAttributes: columns, knownTextCodes: textCodes)
     }
+
+    /// One case attribute column: tags, payloads and its string table, read from `r`; and, for a
+    /// column of texts only, its `TextCodes`, which are the payloads themselves (`binary()` interns
+    /// the texts in case order, so the table is in order of first appearance, which is checked).
+    ///
+    /// - Complexity: O(*cases* + strings).
+    private static func attributeColumn(_ r: inout BinaryReader, cases: Int, strings stringCount: Int)
+        -> (column: [AttributeValue?], codes: TextCodes?)?
+    {
+        guard let tags: [UInt8] = r.array(cases), let payload: [Int64] = r.array(cases), r.int() != nil else {
+            return nil
+        }
+        var strings: [String] = []
+        strings.reserveCapacity(stringCount)
+        for _ in 0..<stringCount {
+            guard let s = r.string() else { return nil }
+            strings.append(s)
+        }
+        var column = [AttributeValue?](repeating: nil, count: cases)
+        var codes = [Int32](repeating: -1, count: cases)
+        var textOnly = true
+        var seen = 0  // texts met so far: the next new one must be strings[seen]
+        for c in 0..<cases {
+            let p = payload[c]
+            switch tags[c] {
+            case 0: break
+            case 1, 6:
+                guard p >= 0 && Int(p) < strings.count else { return nil }
+                column[c] = tags[c] == 1 ? .string(strings[Int(p)]) : .id(strings[Int(p)])
+                if Int(p) == seen { seen += 1 } else if Int(p) > seen { textOnly = false }
+                codes[c] = Int32(p)
+            case 2: (column[c], textOnly) = (.int(p), false)
+            case 3: (column[c], textOnly) = (.double(Double(bitPattern: UInt64(bitPattern: p))), false)
+            case 4: (column[c], textOnly) = (.bool(p != 0), false)
+            case 5: (column[c], textOnly) = (.date(p), false)
+            default: return nil
+            }
+        }
+        return (column, textOnly && seen == strings.count ? TextCodes(levels: strings, codes: codes) : nil)
+    }
+}
+
+/// Read-only bytes shared by `fromBinary`'s jobs, which all finish before the bytes are freed.
+private struct SendableBytes: @unchecked Sendable {
+    let bytes: UnsafeRawBufferPointer
 }
 
 /// Appends little-endian values and raw arrays to a byte buffer.
@@ -151,11 +220,29 @@ struct BinaryReader {
         return UInt64(littleEndian: v)
     }
 
+    /// A count or length: an `int()` that fits an `Int`.
+    mutating func length() -> Int? { int().flatMap { Int(exactly: $0) } }
+
     mutating func string() -> String? {
-        guard let n = int().map(Int.init), n >= 0, offset + n <= bytes.count else { return nil }
+        guard let n = length(), n <= bytes.count - offset else { return nil }
         let s = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + n)]), as: UTF8.self)
         offset += n
         return s
+    }
+
+    /// Skips `count` bytes, returning where they start; nil when fewer remain.
+    mutating func skip(_ count: Int) -> Int? {
+        guard count >= 0, count <= bytes.count - offset else { return nil }
+        defer { offset += count }
+        return offset
+    }
+
+    /// Skips `count` length-prefixed strings; false when they run past the end.
+    mutating func skipStrings(_ count: Int) -> Bool {
+        for _ in 0..<max(count, 0) {
+            guard let n = length(), skip(n) != nil else { return false }
+        }
+        return count >= 0
     }
 
     mutating func array<T: FixedWidthInteger>(_ count: Int) -> [T]? {

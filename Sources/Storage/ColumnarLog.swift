@@ -24,7 +24,13 @@ public struct ColumnarLog: Sendable {
     /// Per case: its external id.
     public var caseIDs: [String]
     /// Case attributes by name: one value per case, nil where a case lacks it.
-    public var caseAttributes: [String: [AttributeValue?]]
+    public var caseAttributes: [String: [AttributeValue?]] {
+        didSet { knownTextCodes = [:] }
+    }
+    /// Text codes of case attribute columns that came with the log (the case-view cache stores
+    /// its text columns dictionary-coded), by name; emptied whenever `caseAttributes` changes.
+    /// See `textCodes(_:)`.
+    var knownTextCodes: [String: TextCodes] = [:]
 
     /// The number of cases.
     public var caseCount: Int { caseIDs.count }

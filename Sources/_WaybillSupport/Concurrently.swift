@@ -21,6 +21,29 @@ public enum Concurrently {
         return slots.take()
     }
 
+    /// Runs `count` independent jobs on Dispatch's worker threads (as many at once as there are
+    /// free cores) and returns their results in job order.
+    ///
+    /// - Complexity: that of the jobs, spread over the cores.
+    public static func map<T: Sendable>(_ count: Int, _ job: @Sendable (Int) -> T) -> [T] {
+        let slots = Results<T>(count: count)
+        DispatchQueue.concurrentPerform(iterations: count) { i in slots.set(i, job(i)) }
+        return slots.take()
+    }
+
+    /// Where `map`'s jobs leave their results; each slot is written by one job only.
+    private final class Results<T: Sendable>: @unchecked Sendable {
+        private var values: [T?]
+        private let semaphore = DispatchSemaphore(value: 1)
+        init(count: Int) { values = Array(repeating: nil, count: count) }
+        func set(_ i: Int, _ value: T) {
+            semaphore.wait()
+            values[i] = value
+            semaphore.signal()
+        }
+        func take() -> [T] { values.map { $0! } }
+    }
+
     /// Where the two jobs leave their results; each slot is written by one job only, before
     /// `concurrentPerform` returns.
     private final class Slots<A: Sendable, B: Sendable>: @unchecked Sendable {

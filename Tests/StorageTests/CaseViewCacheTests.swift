@@ -68,4 +68,35 @@ import _TestSupport
         wrong[0] ^= 0xFF
         #expect(wrong.withUnsafeBytes { ColumnarLog.fromBinary($0) } == nil)
     }
+
+    /// A cached log's text codes are those of hashing every case's text: for columns of texts
+    /// (strings and ids mixed, missing values), and none are kept for a column that also holds
+    /// numbers, whose codes are then made by hashing.
+    @Test func textCodesOfACachedLogEqualHashingTheTexts() throws {
+        let attributes: [String: [AttributeValue?]] = [
+            "channel": [.string("web"), nil, .string("b2b"), .id("web"), .string("pickup"), .string("b2b")],
+            "mixed": [.string("7"), .int(7), nil, .double(2.5), .string("x"), .bool(true)],
+            "empty": [nil, nil, nil, nil, nil, nil],
+        ]
+        let log = ColumnarLog(
+            caseType: "orders", activityNames: ["a"], activities: [0, 0, 0, 0, 0, 0], timestamps: [1, 2, 3, 4, 5, 6],
+            startTimestamps: Array(repeating: .min, count: 6), eventIDs: [1, 2, 3, 4, 5, 6],
+            caseOffsets: [0, 1, 2, 3, 4, 5, 6], caseIDs: ["o1", "o2", "o3", "o4", "o5", "o6"],
+            caseAttributes: attributes)
+        let cached = try #require(log.binary().withUnsafeBytes { ColumnarLog.fromBinary($0) })
+        #expect(Set(cached.knownTextCodes.keys) == ["channel", "empty"])
+        for name in attributes.keys {
+            let reference = ColumnarLog.textCodes(of: attributes[name]!)
+            #expect(cached.textCodes(name) == reference, "\(name)")
+            #expect(log.textCodes(name) == reference, "\(name)")
+        }
+        #expect(cached.textCodes("channel")?.levels == ["web", "b2b", "pickup"])
+        #expect(cached.textCodes("channel")?.codes == [0, -1, 1, 0, 2, 1])
+        #expect(cached.textCodes("missing") == nil)
+        // Changing the attributes forgets the loaded codes.
+        var changed = cached
+        changed.caseAttributes["channel"]![0] = .string("marketplace")
+        #expect(changed.knownTextCodes.isEmpty)
+        #expect(changed.textCodes("channel")?.levels == ["marketplace", "b2b", "web", "pickup"])
+    }
 }

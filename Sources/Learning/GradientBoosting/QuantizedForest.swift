@@ -281,24 +281,58 @@ struct QuantizedForest: Sendable {
     /// order, taking one tree at a time over the block so its tables stay in cache; `leaf` is an
     /// index into `leafValues`.
     ///
+    /// A tree's (feature, table) pairs are taken four at a time over all the block's rows, the
+    /// four table pointers and code offsets held in registers, and each row's running mask kept
+    /// in a scratch array: two loads per pair and row instead of five.
+    ///
     /// - Complexity: O(rows × Σ over trees of features used).
     @inline(__always)
     private func visitLeaves(codes: UnsafePointer<UInt8>, rows: Int, _ visit: (Int, Int) -> Void) {
         let width = max(columns.count, 1)
-        featureColumn.withUnsafeBufferPointer { featureBuffer in
-            tableStart.withUnsafeBufferPointer { startBuffer in
-                masks.withUnsafeBufferPointer { maskBuffer in
-                    let feature = featureBuffer.baseAddress ?? UnsafePointer(bitPattern: 8)!
-                    let start = startBuffer.baseAddress ?? UnsafePointer(bitPattern: 8)!
-                    let mask = maskBuffer.baseAddress ?? UnsafePointer(bitPattern: 8)!
-                    for t in leafStart.indices {
-                        let pairs = pairStart[t]..<pairStart[t + 1]
-                        let first = leafStart[t]
-                        for r in 0..<rows {
-                            let row = codes + r * width
-                            var possible = UInt64.max
-                            for k in pairs { possible &= mask[Int(start[k]) &+ Int(row[Int(feature[k])])] }
-                            visit(r, first + possible.trailingZeroBitCount)
+        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: max(rows, 1)) { scratch in
+            let possible = scratch.baseAddress!
+            featureColumn.withUnsafeBufferPointer { featureBuffer in
+                tableStart.withUnsafeBufferPointer { startBuffer in
+                    masks.withUnsafeBufferPointer { maskBuffer in
+                        let feature = featureBuffer.baseAddress ?? UnsafePointer(bitPattern: 8)!
+                        let start = startBuffer.baseAddress ?? UnsafePointer(bitPattern: 8)!
+                        let mask = maskBuffer.baseAddress ?? UnsafePointer(bitPattern: 8)!
+                        for t in leafStart.indices {
+                            var k = pairStart[t]
+                            let end = pairStart[t + 1]
+                            if k == end { possible.update(repeating: .max, count: rows) }
+                            var first = true
+                            while k < end {
+                                let n = min(4, end - k)
+                                // Unused slots repeat the group's first pair (and-ing a mask twice
+                                // changes nothing).
+                                let f0 = Int(feature[k])
+                                let m0 = mask + Int(start[k])
+                                let f1 = n > 1 ? Int(feature[k + 1]) : f0
+                                let m1 = n > 1 ? mask + Int(start[k + 1]) : m0
+                                let f2 = n > 2 ? Int(feature[k + 2]) : f0
+                                let m2 = n > 2 ? mask + Int(start[k + 2]) : m0
+                                let f3 = n > 3 ? Int(feature[k + 3]) : f0
+                                let m3 = n > 3 ? mask + Int(start[k + 3]) : m0
+                                var row = codes
+                                if first {
+                                    for r in 0..<rows {
+                                        possible[r] =
+                                            m0[Int(row[f0])] & m1[Int(row[f1])] & m2[Int(row[f2])] & m3[Int(row[f3])]
+                                        row += width
+                                    }
+                                } else {
+                                    for r in 0..<rows {
+                                        possible[r] &=
+                                            m0[Int(row[f0])] & m1[Int(row[f1])] & m2[Int(row[f2])] & m3[Int(row[f3])]
+                                        row += width
+                                    }
+                                }
+                                first = false
+                                k += n
+                            }
+                            let firstLeaf = leafStart[t]
+                            for r in 0..<rows { visit(r, firstLeaf + possible[r].trailingZeroBitCount) }
                         }
                     }
                 }

@@ -1,4 +1,4 @@
-import Dispatch
+import _WaybillSupport
 
 /// The segment search of the bottleneck analysis: which one- and two-attribute segments of an
 /// item wait significantly and clearly longer than the rest of the item.
@@ -264,29 +264,14 @@ struct SegmentSearch {
         }
     }
 
-    /// Builds the items' samples, two at a time.
+    /// Builds the items' samples, as many at a time as there are free cores.
     ///
     /// - Complexity: see `SegmentSample.init`.
     private static func samples(
         _ rows: [ArraySlice<Int32>], occurrences: WaitOccurrences, dimensions: [SegmentDimensions.Dimension]
     ) -> [SegmentSample] {
-        let slots = Slots(count: rows.count)
-        DispatchQueue.concurrentPerform(iterations: rows.count) { i in
-            slots.set(i, SegmentSample(rows: rows[i], occurrences: occurrences, dimensions: dimensions, pairs: true))
+        Concurrently.map(rows.count) { i in
+            SegmentSample(rows: rows[i], occurrences: occurrences, dimensions: dimensions, pairs: true)
         }
-        return slots.take()
-    }
-
-    /// Where the concurrent jobs leave their samples; each slot is written by one job only.
-    private final class Slots: @unchecked Sendable {
-        private var values: [SegmentSample?]
-        private let semaphore = DispatchSemaphore(value: 1)
-        init(count: Int) { values = Array(repeating: nil, count: count) }
-        func set(_ i: Int, _ value: SegmentSample) {
-            semaphore.wait()
-            values[i] = value
-            semaphore.signal()
-        }
-        func take() -> [SegmentSample] { values.map { $0! } }
     }
 }

@@ -1,4 +1,3 @@
-import Dispatch
 import Storage
 import _WaybillSupport
 
@@ -27,15 +26,20 @@ public struct ObjectCentricAnalysis: Sendable {
     public init(views: [ColumnarLog]) {
         let kept = views.filter { $0.eventCount > 0 }
             .sorted { $0.caseType.utf8.lexicographicallyPrecedes($1.caseType.utf8) }
-        let tables = VariantSlots(count: kept.count)
-        DispatchQueue.concurrentPerform(iterations: kept.count + 1) { job in
-            if job == kept.count {
-                tables.set(graph: ObjectCentricDFG(views: kept))
-            } else {
-                tables.set(job, VariantTable(log: kept[job]))
-            }
+        enum Part: Sendable {
+            case graph(ObjectCentricDFG)
+            case variants(VariantTable)
         }
-        (graph, variants) = tables.take()
+        // The graph and each type's variants as independent jobs.
+        let parts = Concurrently.map(kept.count + 1) { job in
+            job == kept.count ? Part.graph(ObjectCentricDFG(views: kept)) : .variants(VariantTable(log: kept[job]))
+        }
+        guard case .graph(let graph) = parts[kept.count] else { preconditionFailure("the last job makes the graph") }
+        self.graph = graph
+        variants = parts.dropLast().map {
+            guard case .variants(let table) = $0 else { preconditionFailure("the other jobs make variant tables") }
+            return table
+        }
     }
 
     /// Loads the case view of every object type with events from a store, and analyses them.
@@ -58,32 +62,5 @@ public struct ObjectCentricAnalysis: Sendable {
                 "the object-centric figures cover the whole log and take no filters; run `waybill mine` with the filters and --object-type separately",
                 location: "--object-centric")
         }
-    }
-}
-
-/// Where the concurrent jobs leave their results; each slot is written by one job only.
-private final class VariantSlots: @unchecked Sendable {
-    private var tables: [VariantTable?]
-    private var graph: ObjectCentricDFG?
-    private let semaphore = DispatchSemaphore(value: 1)
-
-    init(count: Int) { tables = Array(repeating: nil, count: count) }
-
-    func set(_ index: Int, _ table: VariantTable) {
-        semaphore.wait()
-        tables[index] = table
-        semaphore.signal()
-    }
-
-    func set(graph value: ObjectCentricDFG) {
-        semaphore.wait()
-        graph = value
-        semaphore.signal()
-    }
-
-    func take() -> (ObjectCentricDFG, [VariantTable]) {
-        semaphore.wait()
-        defer { semaphore.signal() }
-        return (graph!, tables.map { $0! })
     }
 }

@@ -115,15 +115,9 @@ public struct Backtest: Sendable {
                 Result {
                     try MetricsReport(
                         scores: risk, labels: labels,
-                        segmentations: [
-                            (
-                                model.slaRule.channelAttribute,
-                                RiskMetrics.keys(model.slaRule.channelAttribute, prefixRows, log)
-                            ),
-                            (
-                                model.schema.context.nodeAttribute,
-                                RiskMetrics.keys(model.schema.context.nodeAttribute, prefixRows, log)
-                            ),
+                        coded: [
+                            RiskMetrics.segmentation(model.slaRule.channelAttribute, prefixRows, log),
+                            RiskMetrics.segmentation(model.schema.context.nodeAttribute, prefixRows, log),
                         ])
                 }
             },

@@ -33,10 +33,29 @@ public struct RiskMetrics: Sendable, Codable {
         case featureImportance = "feature_importance"
     }
 
-    /// The segment keys of rows (a case attribute's text, empty when missing).
-    static func keys(_ attribute: String, _ rows: PrefixRows, _ log: ColumnarLog) -> [String] {
-        let column = log.caseAttributes[attribute]
-        return rows.caseIndex.map { column?[Int($0)]?.text ?? "" }
+    /// The segments of rows by a case attribute: its text, the empty key when missing; coded
+    /// from the log's `TextCodes`, so no string is hashed per row.
+    ///
+    /// - Complexity: O(rows), plus `textCodes`.
+    static func segmentation(_ attribute: String, _ rows: PrefixRows, _ log: ColumnarLog)
+        -> MetricsReport.CodedSegmentation
+    {
+        let coded = log.textCodes(attribute)
+        var levels = coded?.levels ?? []
+        var missing = levels.firstIndex(of: "").map(Int32.init)
+        var codes = [Int32](repeating: 0, count: rows.count)
+        for (r, c) in rows.caseIndex.enumerated() {
+            if let k = coded?.codes[Int(c)], k >= 0 {
+                codes[r] = k
+            } else {
+                if missing == nil {
+                    missing = Int32(levels.count)
+                    levels.append("")
+                }
+                codes[r] = missing!
+            }
+        }
+        return MetricsReport.CodedSegmentation(name: attribute, levels: levels, codes: codes)
     }
 
     /// Evaluates `model` on the dataset's validation and test windows.
@@ -49,9 +68,9 @@ public struct RiskMetrics: Sendable, Codable {
         func report(_ part: SLADataset.Part, _ scores: [Double]) throws -> MetricsReport {
             try MetricsReport(
                 scores: scores, labels: part.rows.label.map { $0 == 1 }, weights: part.rows.weight,
-                segmentations: [
-                    (rule.channelAttribute, Self.keys(rule.channelAttribute, part.rows, data.log)),
-                    (model.schema.context.nodeAttribute, Self.keys(model.schema.context.nodeAttribute, part.rows, data.log)),
+                coded: [
+                    Self.segmentation(rule.channelAttribute, part.rows, data.log),
+                    Self.segmentation(model.schema.context.nodeAttribute, part.rows, data.log),
                 ])
         }
         let validationRisk = model.calibrator.calibrate(validationRaw)

@@ -56,6 +56,23 @@ import _TestSupport
         }
     }
 
+    /// Coded segments (levels in any order, one level unused) give the report the keys give.
+    @Test func codedSegmentsEqualKeyedOnes() throws {
+        var rng = SplitMix(seed: 21)
+        let n = 2_000
+        let scores = (0..<n).map { _ in rng.unit() }
+        let labels = scores.map { rng.unit() < $0 }
+        let levels = ["web", "unused", "", "b2b", "store"]
+        let codes = (0..<n).map { _ in [0, 2, 3, 4][Int(rng.next() % 4)] }.map(Int32.init)
+        let keyed = try MetricsReport(
+            scores: scores, labels: labels, segmentations: [(name: "channel", keys: codes.map { levels[Int($0)] })])
+        let coded = try MetricsReport(
+            scores: scores, labels: labels,
+            coded: [MetricsReport.CodedSegmentation(name: "channel", levels: levels, codes: codes)])
+        #expect(coded == keyed)
+        #expect(coded.breakdowns[0].segments.map(\.key) == ["", "b2b", "store", "web"])
+    }
+
     /// A segment's metrics from the shared ranking equal the segment scored on its own.
     @Test func segmentsEqualTheirOwnMetrics() throws {
         var rng = SplitMix(seed: 9)

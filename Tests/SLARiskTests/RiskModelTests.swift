@@ -78,6 +78,20 @@ import _TestSupport
         #expect(backtest.metrics.overall.rocAUC ?? 0 > 0.7)
         #expect(backtest.metrics.breakdowns.map(\.name) == ["channel", "node"])
         #expect(backtest.csv().hasPrefix("case_id,prefix_time,risk,label\n"))
+        // The breakdowns (coded from the log's text codes) count the rows each text has.
+        let channelOf = Dictionary(
+            uniqueKeysWithValues: zip(log.caseIDs, log.caseAttributes["channel"]!.map { $0?.text ?? "" }))
+        var rowsByChannel: [String: Int] = [:]
+        for row in backtest.rows { rowsByChannel[channelOf[row.caseID]!, default: 0] += 1 }
+        let channels = backtest.metrics.breakdowns[0].segments
+        #expect(channels.map(\.key) == rowsByChannel.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) })
+        #expect(channels.allSatisfy { $0.metrics.rows == rowsByChannel[$0.key] })
+        // The CSV made beside the metrics is the one made from the rows; changed rows re-render.
+        var fewer = backtest
+        fewer.rows.removeLast()
+        #expect(fewer.csv().split(separator: "\n").count == backtest.csv().split(separator: "\n").count - 1)
+        fewer.rows.append(backtest.rows.last!)
+        #expect(fewer.csv() == backtest.csv())
         #expect(throws: MiningError.self) {
             try Backtest(model: result.model, log: log, point: .activity("Teleported", fallbackHours: nil))
         }

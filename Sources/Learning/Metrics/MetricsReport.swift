@@ -21,6 +21,35 @@ public struct MetricsReport: Sendable, Codable, Equatable {
     /// The breakdowns, in the order given.
     public var breakdowns: [Breakdown]
 
+    /// One way of splitting the rows, as codes: row *i* is in the segment keyed `levels[codes[i]]`.
+    public struct CodedSegmentation: Sendable {
+        public var name: String
+        /// Distinct keys (a level no row has makes no segment).
+        public var levels: [String]
+        public var codes: [Int32]
+
+        public init(name: String, levels: [String], codes: [Int32]) {
+            self.name = name
+            self.levels = levels
+            self.codes = codes
+        }
+
+        /// Codes one key per row, by hashing them.
+        ///
+        /// - Complexity: O(rows) string hashes.
+        public init(name: String, keys: [String]) {
+            var index: [String: Int32] = [:]
+            var levels: [String] = []
+            let codes = keys.map { key -> Int32 in
+                if let k = index[key] { return k }
+                index[key] = Int32(levels.count)
+                levels.append(key)
+                return Int32(levels.count - 1)
+            }
+            self.init(name: name, levels: levels, codes: codes)
+        }
+    }
+
     /// Computes the overall metrics and each breakdown's, a segment's rows kept in input order.
     ///
     /// - Parameter segmentations: per breakdown, its name and one key per row.
@@ -31,41 +60,51 @@ public struct MetricsReport: Sendable, Codable, Equatable {
         segmentations: [(name: String, keys: [String])] = [],
         topPercents: [Double] = BinaryMetrics.defaultTopPercents
     ) throws {
+        try self.init(
+            scores: scores, labels: labels, weights: weights,
+            coded: segmentations.map { CodedSegmentation(name: $0.name, keys: $0.keys) }, topPercents: topPercents)
+    }
+
+    /// `init(scores:labels:weights:segmentations:topPercents:)` with the keys coded already, so a
+    /// caller holding codes (a case attribute's `TextCodes`) hashes no string per row.
+    ///
+    /// - Precondition: each segmentation has one code per row, each a valid index into its
+    ///   distinct `levels`.
+    /// - Complexity: O(n log n + b · n).
+    public init(
+        scores: [Double], labels: [Bool], weights: [Double]? = nil, coded: [CodedSegmentation],
+        topPercents: [Double] = BinaryMetrics.defaultTopPercents
+    ) throws {
         // One ranking of all rows; a segment's ranking is that order filtered to the segment,
         // which is the segment's own ranking (ties by row index, and rows keep their order).
         let order = BinaryMetrics.ranking(scores)
         overall = try BinaryMetrics(
             scores: scores, labels: labels, weights: weights, topPercents: topPercents, order: order)
-        breakdowns = try segmentations.map { segmentation in
-            precondition(segmentation.keys.count == scores.count, "one segment key per row")
-            var segmentOf: [String: Int] = [:]
-            var rowsOf: [[Int]] = []
+        breakdowns = try coded.map { segmentation in
+            precondition(segmentation.codes.count == scores.count, "one segment code per row")
+            precondition(Set(segmentation.levels).count == segmentation.levels.count, "distinct segment keys")
+            var rowsOf = [[Int]](repeating: [], count: segmentation.levels.count)
             var local = [Int](repeating: 0, count: scores.count)
-            var code = [Int](repeating: 0, count: scores.count)
-            for (i, key) in segmentation.keys.enumerated() {
-                let s = segmentOf[key] ?? {
-                    segmentOf[key] = rowsOf.count
-                    rowsOf.append([])
-                    return rowsOf.count - 1
-                }()
-                code[i] = s
-                local[i] = rowsOf[s].count
-                rowsOf[s].append(i)
+            for (i, code) in segmentation.codes.enumerated() {
+                precondition(code >= 0 && Int(code) < rowsOf.count, "a segment code out of range")
+                local[i] = rowsOf[Int(code)].count
+                rowsOf[Int(code)].append(i)
             }
             var ordersOf = rowsOf.map { rows -> [Int] in
                 var order: [Int] = []
                 order.reserveCapacity(rows.count)
                 return order
             }
-            for i in order { ordersOf[code[i]].append(local[i]) }
-            let keys = segmentOf.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
-            let segments = try keys.map { key in
-                let s = segmentOf[key]!
+            for i in order { ordersOf[Int(segmentation.codes[i])].append(local[i]) }
+            let levels = segmentation.levels
+            let present = levels.indices.filter { !rowsOf[$0].isEmpty }
+                .sorted { levels[$0].utf8.lexicographicallyPrecedes(levels[$1].utf8) }
+            let segments = try present.map { s in
                 let rows = rowsOf[s]
                 let metrics = try BinaryMetrics(
                     scores: rows.map { scores[$0] }, labels: rows.map { labels[$0] },
                     weights: weights.map { w in rows.map { w[$0] } }, topPercents: topPercents, order: ordersOf[s])
-                return Segment(key: key, metrics: metrics)
+                return Segment(key: levels[s], metrics: metrics)
             }
             return Breakdown(name: segmentation.name, segments: segments)
         }

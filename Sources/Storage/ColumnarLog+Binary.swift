@@ -58,27 +58,111 @@ extension ColumnarLog {
         return out.bytes
     }
 
+    /// Where the sections of a binary case view lie: the head (magic, case type, activity names,
+    /// counts), the event columns (activities, timestamps, start timestamps, event ids, case
+    /// offsets: raw arrays), and the tail (case ids, then the case attribute columns).
+    struct BinaryLayout {
+        var caseType: String
+        var activityNames: [String]
+        var events: Int
+        var cases: Int
+        /// Where the event columns start, and where the tail starts, in the whole bytes.
+        var columnsAt: Int
+        var tailAt: Int
+
+        /// The byte ranges of the event columns, in order.
+        var columnRanges: [Range<Int>] {
+            let sizes = [events * 4, events * 8, events * 8, events * 8, (cases + 1) * 8]
+            var ranges: [Range<Int>] = []
+            var at = columnsAt
+            for size in sizes {
+                ranges.append(at..<(at + size))
+                at += size
+            }
+            return ranges
+        }
+
+        /// What reading a head gave.
+        enum Head {
+            case layout(BinaryLayout)
+            /// The head goes on past the bytes given.
+            case short
+            /// Not a binary case view (another version, or corrupt).
+            case invalid
+        }
+
+        /// Reads the head from the first bytes of an entry of `total` bytes.
+        ///
+        /// - Complexity: O(activities).
+        static func read(_ head: UnsafeRawBufferPointer, total: Int) -> Head {
+            var r = BinaryReader(bytes: head)
+            guard let magic = r.int() else { return .short }
+            guard magic == binaryMagic else { return .invalid }
+            guard let caseType = r.string(), let activityCount = r.length() else {
+                return head.count < total ? .short : .invalid
+            }
+            var activityNames: [String] = []
+            for _ in 0..<min(activityCount, total) {
+                guard let s = r.string() else { return head.count < total ? .short : .invalid }
+                activityNames.append(s)
+            }
+            guard activityNames.count == activityCount else { return .invalid }
+            guard let events = r.length(), let cases = r.length() else {
+                return head.count < total ? .short : .invalid
+            }
+            // Counts no larger than the bytes themselves, so the sizes below cannot overflow.
+            guard events <= total, cases <= total, r.offset + events * 28 + (cases + 1) * 8 <= total else {
+                return .invalid
+            }
+            return .layout(
+                BinaryLayout(
+                    caseType: caseType, activityNames: activityNames, events: events, cases: cases,
+                    columnsAt: r.offset, tailAt: r.offset + events * 28 + (cases + 1) * 8))
+        }
+    }
+
+    /// The event columns of a binary case view, as arrays.
+    struct EventColumns {
+        var activities: [Int32]
+        var timestamps: [Int64]
+        var starts: [Int64]
+        var ids: [Int64]
+        var offsets: [Int64]
+    }
+
     /// Reads bytes written by `binary()`; nil if they are not such bytes (another version,
     /// truncated).
     ///
-    /// One quick pass finds where each section starts (skipping the strings by their lengths);
-    /// then the event columns, the case ids and each case attribute column are decoded as
-    /// independent jobs on the free cores.
-    ///
     /// - Complexity: O(*events* + *cases* × *attributes*), spread over the cores.
     static func fromBinary(_ bytes: UnsafeRawBufferPointer) -> ColumnarLog? {
+        guard case .layout(let layout) = BinaryLayout.read(bytes, total: bytes.count) else { return nil }
         var r = BinaryReader(bytes: bytes)
-        guard r.int() == binaryMagic, let caseType = r.string(), let activityCount = r.int() else { return nil }
-        var activityNames: [String] = []
-        for _ in 0..<activityCount {
-            guard let s = r.string() else { return nil }
-            activityNames.append(s)
-        }
-        // Counts no larger than the bytes themselves, so the sizes below cannot overflow.
-        guard let events = r.length(), let cases = r.length(), events <= bytes.count, cases <= bytes.count,
-            let columnsAt = r.skip(events * 28 + (cases + 1) * 8)
+        r.offset = layout.columnsAt
+        guard let activities: [Int32] = r.array(layout.events), let timestamps: [Int64] = r.array(layout.events),
+            let starts: [Int64] = r.array(layout.events), let ids: [Int64] = r.array(layout.events),
+            let offsets: [Int64] = r.array(layout.cases + 1)
         else { return nil }
-        let caseIDsAt = r.offset
+        let columns = EventColumns(
+            activities: activities, timestamps: timestamps, starts: starts, ids: ids, offsets: offsets)
+        return fromBinary(
+            layout: layout, columns: columns, tail: UnsafeRawBufferPointer(rebasing: bytes[layout.tailAt...]))
+    }
+
+    /// The log from its head's layout, its event columns, and the bytes of its tail (case ids and
+    /// attributes); nil if they do not fit together.
+    ///
+    /// One quick pass finds where each attribute column starts (skipping the strings by their
+    /// lengths); then the case ids and each case attribute column are decoded as independent
+    /// jobs on the free cores.
+    ///
+    /// - Complexity: O(*cases* × *attributes*), spread over the cores.
+    static func fromBinary(layout: BinaryLayout, columns: EventColumns, tail: UnsafeRawBufferPointer) -> ColumnarLog? {
+        let cases = layout.cases
+        guard columns.activities.count == layout.events, columns.timestamps.count == layout.events,
+            columns.starts.count == layout.events, columns.ids.count == layout.events,
+            columns.offsets.count == cases + 1, cases <= tail.count
+        else { return nil }
+        var r = BinaryReader(bytes: tail)
         guard r.skipStrings(cases), let attributeCount = r.int() else { return nil }
         var attributes: [(name: String, at: Int, strings: Int)] = []
         for _ in 0..<attributeCount {
@@ -90,26 +174,14 @@ extension ColumnarLog {
         guard r.atEnd else { return nil }
 
         enum Part: Sendable {
-            case columns(activities: [Int32], timestamps: [Int64], starts: [Int64], ids: [Int64], offsets: [Int])
             case caseIDs([String])
             case attribute([AttributeValue?], TextCodes?)
         }
-        let source = SendableBytes(bytes: bytes)
+        let source = SendableBytes(bytes: tail)
         let sections = attributes
-        let parts = Concurrently.map(2 + attributes.count) { job -> Part? in
+        let parts = Concurrently.map(1 + attributes.count) { job -> Part? in
             var r = BinaryReader(bytes: source.bytes)
-            switch job {
-            case 0:
-                r.offset = columnsAt
-                guard let activities: [Int32] = r.array(events), let timestamps: [Int64] = r.array(events),
-                    let starts: [Int64] = r.array(events), let ids: [Int64] = r.array(events),
-                    let offsets: [Int64] = r.array(cases + 1)
-                else { return nil }
-                return .columns(
-                    activities: activities, timestamps: timestamps, starts: starts, ids: ids,
-                    offsets: offsets.map { Int($0) })
-            case 1:
-                r.offset = caseIDsAt
+            if job == 0 {
                 var caseIDs: [String] = []
                 caseIDs.reserveCapacity(cases)
                 for _ in 0..<cases {
@@ -117,27 +189,25 @@ extension ColumnarLog {
                     caseIDs.append(s)
                 }
                 return .caseIDs(caseIDs)
-            default:
-                r.offset = sections[job - 2].at
-                return Self.attributeColumn(&r, cases: cases, strings: sections[job - 2].strings).map {
-                    .attribute($0.column, $0.codes)
-                }
+            }
+            r.offset = sections[job - 1].at
+            return Self.attributeColumn(&r, cases: cases, strings: sections[job - 1].strings).map {
+                .attribute($0.column, $0.codes)
             }
         }
-        guard case .columns(let activities, let timestamps, let starts, let ids, let offsets)? = parts[0],
-            case .caseIDs(let caseIDs)? = parts[1]
-        else { return nil }
-        var columns: [String: [AttributeValue?]] = [:]
+        guard case .caseIDs(let caseIDs)? = parts[0] else { return nil }
+        var values: [String: [AttributeValue?]] = [:]
         var textCodes: [String: TextCodes] = [:]
         for (k, attribute) in attributes.enumerated() {
-            guard case .attribute(let column, let codes)? = parts[2 + k] else { return nil }
-            columns[attribute.name] = column
+            guard case .attribute(let column, let codes)? = parts[1 + k] else { return nil }
+            values[attribute.name] = column
             textCodes[attribute.name] = codes
         }
         return ColumnarLog(
-            caseType: caseType, activityNames: activityNames, activities: activities, timestamps: timestamps,
-            startTimestamps: starts, eventIDs: ids, caseOffsets: offsets, caseIDs: caseIDs,
-            caseAttributes: columns, knownTextCodes: textCodes)
+            caseType: layout.caseType, activityNames: layout.activityNames, activities: columns.activities,
+            timestamps: columns.timestamps, startTimestamps: columns.starts, eventIDs: columns.ids,
+            caseOffsets: columns.offsets.map { Int($0) }, caseIDs: caseIDs, caseAttributes: values,
+            knownTextCodes: textCodes)
     }
 
     /// One case attribute column: tags, payloads and its string table, read from `r`; and, for a

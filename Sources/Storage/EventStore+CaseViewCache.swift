@@ -32,30 +32,73 @@ extension EventStore {
             parts.append((statement.int64(1), Int(statement.int64(2))))
         }
         guard !parts.isEmpty else { return nil }
-        // One buffer for all parts, each read into its place: no per-part copies, no join. The
-        // file is memory-mapped for the read (SQLite then copies from the mapping, not through
-        // its page cache), and unmapped after it, so other work keeps its memory figures. The
-        // parts are read on two threads, the odd ones through a second read-only connection
-        // (a connection serves one thread at a time), which checks their stamps first.
-        let total = parts.reduce(0) { $0 + $1.bytes }
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(total, 1), alignment: 16)
-        defer { buffer.deallocate() }
-        var starts: [Int] = []
-        var offset = 0
-        for part in parts {
-            starts.append(offset)
-            offset += part.bytes
+        // The file is memory-mapped for the read (SQLite then copies from the mapping, not
+        // through its page cache), and unmapped after it, so other work keeps its memory figures.
+        try db.execute("PRAGMA mmap_size = \(Self.cacheReadMapSize)")
+        defer { try? db.execute("PRAGMA mmap_size = 0") }
+        let entry = CacheEntry(db: db, parts: parts, stamp: stamp)
+        let total = entry.total
+
+        // The head (names and counts), from the first 64 KiB, more while that is short.
+        var headSize = min(total, 1 << 16)
+        var found: ColumnarLog.BinaryLayout?
+        while found == nil {
+            var head = [UInt8](repeating: 0, count: headSize)
+            let read = head.withUnsafeMutableBytes { entry.read([(0..<headSize, $0.baseAddress)], on: db) }
+            guard read else { return nil }
+            switch head.withUnsafeBytes({ ColumnarLog.BinaryLayout.read($0, total: total) }) {
+            case .layout(let layout): found = layout
+            case .invalid: return nil
+            case .short:
+                guard headSize < total else { return nil }
+                headSize = min(total, headSize * 4)
+            }
         }
-        let shared = CacheRead(db: db, buffer: buffer, parts: parts, starts: starts, stamp: stamp)
-        let done = Concurrently.map(parts.count > 1 ? 2 : 1) { job in
-            job == 0 ? shared.read(parity: 0, on: shared.db) : shared.readOnSecondConnection(parity: 1)
+        let layout = found!
+
+        // The event columns straight into their arrays and the tail (case ids and attributes)
+        // into one buffer: one copy from the file, no intermediate buffer. The bytes from the
+        // columns to the end are read in two halves on two threads, the second through a second
+        // read-only connection (a connection serves one thread at a time), which checks the
+        // stamps of its parts first and leaves its half to the first connection if it cannot.
+        let events = layout.events
+        let ranges = layout.columnRanges + [layout.tailAt..<total]
+        var timestamps: [Int64] = []
+        var starts: [Int64] = []
+        var ids: [Int64] = []
+        var offsets: [Int64] = []
+        var tail: [UInt8] = []
+        var complete = false
+        func raw<T>(_ buffer: UnsafeMutableBufferPointer<T>) -> UnsafeMutableRawPointer? {
+            buffer.baseAddress.map { UnsafeMutableRawPointer($0) }
         }
-        guard done[0] else { return nil }
-        if done.count > 1 && !done[1] {
-            // The second connection could not read its parts: read them here.
-            guard shared.read(parity: 1, on: db) else { return nil }
+        let activities = [Int32](unsafeUninitializedCapacity: events) { a, na in
+            timestamps = [Int64](unsafeUninitializedCapacity: events) { t, nt in
+                starts = [Int64](unsafeUninitializedCapacity: events) { s, ns in
+                    ids = [Int64](unsafeUninitializedCapacity: events) { d, nd in
+                        offsets = [Int64](unsafeUninitializedCapacity: layout.cases + 1) { o, no in
+                            tail = [UInt8](unsafeUninitializedCapacity: total - layout.tailAt) { tl, ntl in
+                                let targets = zip(ranges, [raw(a), raw(t), raw(s), raw(d), raw(o), raw(tl)]).map {
+                                    ($0, $1)
+                                }
+                                complete = entry.readInTwoHalves(targets)
+                                // Integers: whatever a failed read left is still a valid value.
+                                ntl = tl.count
+                            }
+                            no = layout.cases + 1
+                        }
+                        nd = events
+                    }
+                    ns = events
+                }
+                nt = events
+            }
+            na = events
         }
-        return ColumnarLog.fromBinary(UnsafeRawBufferPointer(rebasing: buffer[0..<total]))
+        guard complete else { return nil }
+        let columns = ColumnarLog.EventColumns(
+            activities: activities, timestamps: timestamps, starts: starts, ids: ids, offsets: offsets)
+        return tail.withUnsafeBytes { ColumnarLog.fromBinary(layout: layout, columns: columns, tail: $0) }
     }
 
     /// Replaces the cache entry of the log's case type. Failures (a read-only store, a full disk)
@@ -90,46 +133,97 @@ extension EventStore {
     }
 }
 
-/// One read of a cache entry's parts into one buffer, shared by the two reading threads: each
-/// touches only its own parts (those of its parity) and its own part of the buffer.
-private struct CacheRead: @unchecked Sendable {
+/// A cache entry's parts seen as one run of bytes, read into the places given, by one thread or
+/// two: each thread touches only its own byte ranges and places.
+private struct CacheEntry: @unchecked Sendable {
     let db: SQLiteConnection
-    let buffer: UnsafeMutableRawBufferPointer
     let parts: [(rowid: Int64, bytes: Int)]
-    let starts: [Int]
     let stamp: String
+    /// Where each part starts in the run of bytes, and the run's length.
+    let starts: [Int]
+    let total: Int
 
-    /// Reads the parts whose index has `parity` through `connection`; false on any failure.
-    func read(parity: Int, on connection: SQLiteConnection) -> Bool {
-        for k in stride(from: parity, to: parts.count, by: 2) {
-            let slice = UnsafeMutableRawBufferPointer(rebasing: buffer[starts[k]..<(starts[k] + parts[k].bytes)])
-            do {
-                try connection.readBlob(table: "case_view_cache", column: "data", rowid: parts[k].rowid, into: slice)
-            } catch {
-                return false
+    init(db: SQLiteConnection, parts: [(rowid: Int64, bytes: Int)], stamp: String) {
+        self.db = db
+        self.parts = parts
+        self.stamp = stamp
+        var starts: [Int] = []
+        var at = 0
+        for part in parts {
+            starts.append(at)
+            at += part.bytes
+        }
+        self.starts = starts
+        self.total = at
+    }
+
+    /// Copies each byte range of the run into its place (nil for an empty range) through
+    /// `connection`; false on any failure.
+    ///
+    /// - Complexity: O(bytes).
+    func read(_ targets: [(Range<Int>, UnsafeMutableRawPointer?)], on connection: SQLiteConnection) -> Bool {
+        for (range, place) in targets where !range.isEmpty {
+            guard let place else { return false }
+            for k in parts.indices {
+                let lo = max(range.lowerBound, starts[k])
+                let hi = min(range.upperBound, starts[k] + parts[k].bytes)
+                guard lo < hi else { continue }
+                let slice = UnsafeMutableRawBufferPointer(start: place + (lo - range.lowerBound), count: hi - lo)
+                do {
+                    try connection.readBlob(
+                        table: "case_view_cache", column: "data", rowid: parts[k].rowid, at: lo - starts[k],
+                        into: slice)
+                } catch {
+                    return false
+                }
             }
         }
         return true
     }
 
-    /// Reads the parts of `parity` through a new read-only connection, in one read transaction
-    /// that first checks they still carry the stamp; false when that cannot be done.
-    func readOnSecondConnection(parity: Int) -> Bool {
+    /// `read(_:on:)` of the targets, which must be consecutive ranges, split at the middle byte
+    /// between this connection and a second one (when the second cannot, this one reads it all).
+    ///
+    /// - Complexity: O(bytes), on two threads.
+    func readInTwoHalves(_ targets: [(Range<Int>, UnsafeMutableRawPointer?)]) -> Bool {
+        guard let first = targets.first?.0.lowerBound, let last = targets.last?.0.upperBound else { return true }
+        let middle = first + (last - first) / 2
+        func half(_ bounds: Range<Int>) -> [(Range<Int>, UnsafeMutableRawPointer?)] {
+            targets.compactMap { range, place in
+                let clamped = range.clamped(to: bounds)
+                guard !clamped.isEmpty else { return nil }
+                return (clamped, place.map { $0 + (clamped.lowerBound - range.lowerBound) })
+            }
+        }
+        let halves = [half(first..<middle), half(middle..<last)]
+        let shared = Halves(halves: halves)
+        let done = Concurrently.map(2) { job in
+            job == 0 ? read(shared.halves[0], on: db) : readOnSecondConnection(shared.halves[1])
+        }
+        return done[0] && (done[1] || read(halves[1], on: db))
+    }
+
+    /// Reads the targets through a new read-only connection, in one read transaction that first
+    /// checks the parts still carry the stamp; false when that cannot be done.
+    private func readOnSecondConnection(_ targets: [(Range<Int>, UnsafeMutableRawPointer?)]) -> Bool {
         guard let second = try? SQLiteConnection(path: db.path, readOnly: true, create: false) else { return false }
         do {
             try second.execute("PRAGMA mmap_size = \(EventStore.cacheReadMapSize); BEGIN")
             defer { try? second.execute("COMMIT") }
             let check = try second.prepare("SELECT stamp, length(data) FROM case_view_cache WHERE rowid = ?")
-            for k in stride(from: parity, to: parts.count, by: 2) {
-                check.bind(parts[k].rowid, at: 1)
-                guard try check.step(), check.text(0) == stamp, Int(check.int64(1)) == parts[k].bytes else {
-                    return false
-                }
+            for part in parts {
+                check.bind(part.rowid, at: 1)
+                guard try check.step(), check.text(0) == stamp, Int(check.int64(1)) == part.bytes else { return false }
                 check.reset()
             }
-            return read(parity: parity, on: second)
+            return read(targets, on: second)
         } catch {
             return false
         }
+    }
+
+    /// The two halves' targets, handed to the two threads.
+    private struct Halves: @unchecked Sendable {
+        let halves: [[(Range<Int>, UnsafeMutableRawPointer?)]]
     }
 }

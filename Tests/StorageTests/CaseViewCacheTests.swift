@@ -38,6 +38,29 @@ import _TestSupport
         #expect(Self.same(built, try #require(try store.cachedCaseView(built.caseType))))
     }
 
+    /// A head longer than the first read (64 KiB of activity names) is read on, and an entry
+    /// whose bytes are not a case view is no cache hit.
+    @Test func aLongHeadReadsOnAndCorruptBytesMiss() throws {
+        let ws = try Workspace(path: Fixtures.temporaryDirectory("cache-head").path)
+        let store = try ws.openStore()
+        var csv = "case_id,activity,timestamp\n"
+        for i in 0..<300 {
+            let name = "activity \(i) " + String(repeating: "x", count: 300)
+            let minute = (i / 60 < 10 ? "0" : "") + "\(i / 60)"
+            let second = (i % 60 < 10 ? "0" : "") + "\(i % 60)"
+            csv += "C\(i % 7),\(name),2026-01-01T00:\(minute):\(second)Z\n"
+        }
+        let path = Fixtures.write(csv, to: "long.csv", in: Fixtures.temporaryDirectory("cache-head-in"))
+        _ = try Ingestor(store: store, rejectsPath: ws.rejectsPath).ingest(path: path, options: ImportOptions())
+        let built = try store.buildCaseView(try store.resolveCaseType(nil))
+        #expect(built.activityNames.reduce(0) { $0 + $1.utf8.count } > 1 << 16)
+        store.storeCaseView(built, partBytes: 40_000)
+        #expect(Self.same(built, try #require(try store.cachedCaseView(built.caseType))))
+        try store.db.execute("UPDATE case_view_cache SET data = zeroblob(length(data)) WHERE part = 0")
+        #expect(try store.cachedCaseView(built.caseType) == nil)
+        #expect(Self.same(built, try store.loadCaseView()))
+    }
+
     @Test func anImportMakesTheCacheStale() throws {
         let ws = try Workspace(path: Fixtures.temporaryDirectory("cache").path)
         let store = try ws.openStore()

@@ -48,29 +48,35 @@ public final class SQLiteConnection {
 
     /// Copies the BLOB in `column` of row `rowid` of `table` into `buffer` (which must be exactly
     /// its size), with SQLite's incremental BLOB I/O: straight from the pages, without the
-    /// intermediate copy `sqlite3_column_blob` makes of a large value.
+    /// intermediate copy `sqlite3_column_blob` makes of a large value. With `offset`, copies the
+    /// bytes `offset ..< offset + buffer.count` of the BLOB instead, which must lie within it.
     ///
     /// - Throws: `StoreError(.sqlite)` when the row is gone or the sizes differ.
     /// - Complexity: O(bytes).
-    public func readBlob(table: String, column: String, rowid: Int64, into buffer: UnsafeMutableRawBufferPointer) throws {
+    public func readBlob(
+        table: String, column: String, rowid: Int64, at offset: Int? = nil, into buffer: UnsafeMutableRawBufferPointer
+    ) throws {
         var blob: OpaquePointer?
         var rc = sqlite3_blob_open(handle, "main", table, column, rowid, 0, &blob)
         defer { sqlite3_blob_close(blob) }
         guard rc == SQLITE_OK, let blob else {
             throw StoreError(.sqlite, "cannot read \(table).\(column): \(String(cString: sqlite3_errstr(rc)))", path: path)
         }
-        guard Int(sqlite3_blob_bytes(blob)) == buffer.count else {
+        let size = Int(sqlite3_blob_bytes(blob))
+        let start = offset ?? 0
+        guard offset == nil ? size == buffer.count : start >= 0 && buffer.count <= size - start else {
             throw StoreError(.sqlite, "\(table).\(column) changed size while being read", path: path)
         }
-        // sqlite3_blob_read takes an Int32 length: read in chunks below 2 GiB.
-        var offset = 0
-        while offset < buffer.count {
-            let n = min(buffer.count - offset, 1 << 30)
-            rc = sqlite3_blob_read(blob, buffer.baseAddress! + offset, Int32(n), Int32(offset))
+        // sqlite3_blob_read takes an Int32 length and offset: read in chunks below 2 GiB (a BLOB
+        // is at most 2 GiB).
+        var done = 0
+        while done < buffer.count {
+            let n = min(buffer.count - done, 1 << 30)
+            rc = sqlite3_blob_read(blob, buffer.baseAddress! + done, Int32(n), Int32(start + done))
             guard rc == SQLITE_OK else {
                 throw StoreError(.sqlite, "cannot read \(table).\(column): \(String(cString: sqlite3_errstr(rc)))", path: path)
             }
-            offset += n
+            done += n
         }
     }
 

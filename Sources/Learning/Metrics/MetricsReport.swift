@@ -1,3 +1,5 @@
+import _WaybillSupport
+
 /// The metrics of a set of scores overall and broken down by segments (channel, node), in the form
 /// written to `metrics.json`.
 public struct MetricsReport: Sendable, Codable, Equatable {
@@ -78,9 +80,7 @@ public struct MetricsReport: Sendable, Codable, Equatable {
         // One ranking of all rows; a segment's ranking is that order filtered to the segment,
         // which is the segment's own ranking (ties by row index, and rows keep their order).
         let order = BinaryMetrics.ranking(scores)
-        overall = try BinaryMetrics(
-            scores: scores, labels: labels, weights: weights, topPercents: topPercents, order: order)
-        breakdowns = try coded.map { segmentation in
+        @Sendable func breakdown(_ segmentation: CodedSegmentation) throws -> Breakdown {
             precondition(segmentation.codes.count == scores.count, "one segment code per row")
             precondition(Set(segmentation.levels).count == segmentation.levels.count, "distinct segment keys")
             var rowsOf = [[Int]](repeating: [], count: segmentation.levels.count)
@@ -107,6 +107,28 @@ public struct MetricsReport: Sendable, Codable, Equatable {
                 return Segment(key: levels[s], metrics: metrics)
             }
             return Breakdown(name: segmentation.name, segments: segments)
+        }
+        // The overall metrics and each breakdown as independent jobs; the first error in that
+        // order is thrown, as a sequential run would.
+        enum Part: Sendable {
+            case overall(BinaryMetrics)
+            case breakdown(Breakdown)
+        }
+        let parts = Concurrently.map(1 + coded.count) { job in
+            Result<Part, any Error> {
+                if job == 0 {
+                    return .overall(
+                        try BinaryMetrics(
+                            scores: scores, labels: labels, weights: weights, topPercents: topPercents, order: order))
+                }
+                return .breakdown(try breakdown(coded[job - 1]))
+            }
+        }
+        guard case .overall(let overall) = try parts[0].get() else { preconditionFailure("job 0 is the overall") }
+        self.overall = overall
+        breakdowns = try parts.dropFirst().map {
+            guard case .breakdown(let b) = try $0.get() else { preconditionFailure("the other jobs are breakdowns") }
+            return b
         }
     }
 }

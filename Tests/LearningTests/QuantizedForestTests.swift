@@ -72,7 +72,7 @@ import Testing
         // Rows: values on and between thresholds, missing, ±∞, and for categoricals unseen,
         // negative, fractional and very large levels.
         let rows = 1029  // not a multiple of the 8-row walk or the 1,024-row block
-        let specials: [Double] = [.nan, .infinity, -.infinity, -1, 2.5, 253, 254, 300, 1e9]
+        let specials: [Double] = [.nan, .infinity, -.infinity, -1, -0.0, 2.5, 253, 254, 255, 256, 300, 1e9]
         var columns = [[Double]](repeating: [], count: kinds.count)
         for _ in 0..<rows {
             for (j, kind) in kinds.enumerated() {

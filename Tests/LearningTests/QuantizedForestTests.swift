@@ -116,6 +116,37 @@ import Testing
         #expect(model.rawScores(m, threads: 2) == Self.plainScores(model.trees, m, start: model.initScores[0]))
     }
 
+    /// The binner puts +∞ in the last bin, so a split sending every bin left (only missing
+    /// values right) sends +∞ left in training; the walk, the compiled walk and the coded forest
+    /// send it left too, though the saved threshold is the largest finite number.
+    @Test func infinityGoesWhereItsBinWentInTraining() throws {
+        let values: [Double] = [1, 2, 3, .infinity, .nan, -.infinity, 3.5]
+        let matrix = FeatureMatrix(
+            features: [FeatureMatrix.Feature(name: "x", kind: .numeric, levels: [])], columns: [values])
+        let binner = FeatureBinner(matrix: matrix)
+        let last = binner.bins[0].upperBounds.count
+        #expect(binner.bin(.infinity, feature: 0) == UInt8(last))
+        var rng = GBTFixtures.Random(seed: 3)
+        var tree = Self.randomTree(&rng, kinds: [.numeric], levels: 0, grid: [0], leaves: 2)
+        tree.feature[0] = 0
+        tree.threshold[0] = binner.bins[0].upperBounds[last - 1]
+        tree.defaultLeft[0] = false
+        #expect(tree.threshold[0] == .greatestFiniteMagnitude)
+        for row in values.indices {
+            let expected = values[row].isNaN ? tree.childrenRight[0] : tree.childrenLeft[0]
+            #expect(tree.leaf(for: matrix, row: row) == expected, "row \(row): \(values[row])")
+        }
+        let forest = try #require(QuantizedForest([tree], featureCount: 1))
+        let expected = Self.plainScores([tree], matrix)
+        #expect(Self.forestScores(forest, matrix, threads: 1) == expected)
+        var compiled = [Double](repeating: 0, count: values.count)
+        compiled.withUnsafeMutableBufferPointer {
+            CompiledTree.add(
+                [CompiledTree(tree)], matrix: matrix, rows: nil, into: $0.baseAddress!, stride: 1, threads: 1)
+        }
+        #expect(compiled == expected)
+    }
+
     @Test func refusesSplitsThatDoNotFitAByte() {
         var rng = GBTFixtures.Random(seed: 9)
         // 300 distinct thresholds on one feature: more than 254 codes.

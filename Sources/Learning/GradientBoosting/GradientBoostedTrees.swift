@@ -204,7 +204,8 @@ struct CompiledTree: Sendable {
                 Node(
                     left: Int32(tree.childrenLeft[i]), right: Int32(tree.childrenRight[i]),
                     feature: Int32(tree.feature[i]), bitsStart: start, bitsWords: words,
-                    defaultLeft: tree.defaultLeft[i], threshold: tree.threshold[i], value: tree.value[i]))
+                    defaultLeft: tree.defaultLeft[i],
+                    threshold: RegressionTree.comparableThreshold(tree.threshold[i]), value: tree.value[i]))
         }
     }
 

@@ -62,7 +62,7 @@ struct QuantizedForest: Sendable {
                 guard f >= 0 && f < featureCount else { return nil }
                 if tree.categoriesLeft[i].isEmpty {
                     usedNumeric[f] = true
-                    numericThresholds[f].append(tree.threshold[i])
+                    numericThresholds[f].append(RegressionTree.comparableThreshold(tree.threshold[i]))
                 } else {
                     guard tree.categoriesLeft[i].allSatisfy({ $0 >= 0 && $0 <= 253 }) else { return nil }
                     usedCategorical[f] = true
@@ -78,7 +78,7 @@ struct QuantizedForest: Sendable {
             columns.append(f)
             if usedNumeric[f] {
                 let sorted = Array(Set(numericThresholds[f])).sorted()
-                guard sorted.count <= 254, sorted.allSatisfy(\.isFinite) else { return nil }
+                guard sorted.count <= 254, sorted.allSatisfy({ !$0.isNaN }) else { return nil }
                 var padded = sorted
                 var size = 1
                 while size < sorted.count { size *= 2 }
@@ -150,7 +150,9 @@ struct QuantizedForest: Sendable {
                     switch codings[f] {
                     case .numeric(let thresholds, let count):
                         // x <= t_j  ⇔  code in 1...j, j the 1-based rank of the threshold.
-                        let j = thresholds[0..<count].firstIndex(of: tree.threshold[i])! + 1
+                        let j =
+                            thresholds[0..<count].firstIndex(of: RegressionTree.comparableThreshold(tree.threshold[i]))!
+                            + 1
                         for code in 1...j { goesLeft[code] = true }
                     case .categorical:
                         for level in tree.categoriesLeft[i] { goesLeft[level + 1] = true }

@@ -125,6 +125,16 @@ public struct RegressionTree: Sendable, Codable, Hashable {
 }
 
 extension RegressionTree {
+    /// A numeric split's threshold as prediction compares with it (`x <= t` goes left): the
+    /// largest finite number, the last bin's upper bound (`FeatureBinner`), stands for +∞. The
+    /// binner puts +∞ in that last bin, so a split that sends every number left (and only the
+    /// missing values right) sends +∞ left in training; prediction must too. Saved thresholds
+    /// stay finite; the +∞ is only compared with.
+    ///
+    /// - Complexity: O(1).
+    @inline(__always)
+    static func comparableThreshold(_ t: Double) -> Double { t == .greatestFiniteMagnitude ? .infinity : t }
+
     /// The child of inner node `i` that row `row` goes to (one step of `leaf(for:row:)`).
     ///
     /// - Complexity: O(1), or O(levels) for a categorical split.
@@ -134,7 +144,7 @@ extension RegressionTree {
         if x.isNaN {
             left = defaultLeft[i]
         } else if categoriesLeft[i].isEmpty {
-            left = x <= threshold[i]
+            left = x <= Self.comparableThreshold(threshold[i])
         } else {
             left = Int(exactly: x).map { categoriesLeft[i].contains($0) } ?? false
         }

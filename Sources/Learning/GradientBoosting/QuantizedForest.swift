@@ -1,3 +1,5 @@
+import Synchronization
+
 /// A forest re-coded for fast batch prediction: each feature value becomes a byte, and each
 /// tree's leaf is found by and-ing a few precomputed leaf masks instead of walking the tree.
 ///
@@ -250,7 +252,7 @@ struct QuantizedForest: Sendable {
 
     /// Calls `body(lo, rows, codes)` for each block of `block` rows starting at row `lo`, with
     /// the block's rows coded (row-major bytes, `columns.count` per row, at least one). Blocks are
-    /// handed out to `threads` workers in a fixed pattern; each block is done by one worker.
+    /// taken by `threads` workers in turn, each block by one worker.
     ///
     /// - Complexity: O(rows × used features × log thresholds / threads), plus the bodies.
     private func forEachBlock(
@@ -264,16 +266,19 @@ struct QuantizedForest: Sendable {
         matrix.values.withUnsafeBufferPointer { v in
             let values = v.baseAddress!
             let workers = max(1, min(threads, blocks))
-            parallelFor(workers) { w in
+            // Each worker takes the next block not yet taken, so a worker slowed by other work on
+            // the machine leaves more blocks to the others.
+            let next = Atomic<Int>(0)
+            parallelFor(workers) { _ in
                 let codes = UnsafeMutablePointer<UInt8>.allocate(capacity: block * width)
                 defer { codes.deallocate() }
-                var b = w
-                while b < blocks {
+                while true {
+                    let b = next.add(1, ordering: .relaxed).oldValue
+                    guard b < blocks else { break }
                     let lo = b * block
                     let hi = min(total, lo + block)
                     codeRows(values, n: total, lo: lo, hi: hi, into: codes, width: width)
                     body(lo, hi - lo, codes)
-                    b += workers
                 }
             }
         }

@@ -12,9 +12,11 @@
 /// We do not use Foundation's `XMLParser`: it is push-style (delegate callbacks through
 /// libxml2's SAX layer), allocates bridged strings and an attribute dictionary for every
 /// callback, and reads far below the 100 MB/s we need for multi-gigabyte logs. This tokenizer
-/// scans raw bytes with table lookups, creates a `String` only for what it returns, interns
-/// element and attribute names (they repeat millions of times, so each distinct name is
-/// allocated once), and reuses the attribute array's storage when the caller does not keep it.
+/// scans raw bytes with table lookups (attribute values eight bytes a step), creates a `String`
+/// only for what it returns, interns element and attribute names (they repeat millions of
+/// times, so each distinct name is allocated once), and reuses the attribute array's storage
+/// when the caller does not keep it. ``nextRaw()`` returns no `String` at all: names and values
+/// are read as bytes in the tokenizer's buffer (the XES importer's path).
 ///
 /// Supported: the XML declaration (its `encoding` may be UTF-8/US-ASCII, or ISO-8859-1 /
 /// windows-1252, which are transcoded), a UTF-8 byte order mark, comments, processing
@@ -849,7 +851,7 @@ private final class XMLTokenizerCore {
     private func step() throws(Stop) -> StepResult {
         let b = buf
         let n = len
-        let i = pos
+        var i = pos
         if i >= n {
             if !eof { throw .needMore }
             if !stack.isEmpty { throw unclosedError() }
@@ -871,8 +873,16 @@ private final class XMLTokenizerCore {
             }
         }
         if b[i] != cLT {
-            if state == .inRoot { return try content() }
-            return try outsideText()
+            guard state == .inRoot else { return try outsideText() }
+            // Whitespace between two tags, the common case: skipped here, the tag read at once,
+            // and the token starts at the tag (for its line).
+            let t = table
+            var j = i
+            while j < n && t[Int(b[j])] & fSpace != 0 { j &+= 1 }
+            guard j + 1 < n && b[j] == cLT && b[j + 1] != cBang && b[j + 1] != cQuestion else { return try content() }
+            i = j
+            pos = j
+            tokenStart = j
         }
         guard i + 1 < n else { throw short("tag", at: i) }
         let c = b[i + 1]

@@ -16,7 +16,9 @@ private struct ImportOutcome: Equatable, CustomStringConvertible {
     var error: String?
 
     var description: String {
-        var lines = ["error: \(error ?? "none")", "rows read: \(rowsRead)", "warnings: \(warnings.sorted { $0.key < $1.key })"]
+        var lines = [
+            "error: \(error ?? "none")", "rows read: \(rowsRead)", "warnings: \(warnings.sorted { $0.key < $1.key })",
+        ]
         lines += rejects.map { "reject: \($0.location) \($0.field) \($0.reason) \($0.value)" }
         for (name, rows) in tables.sorted(by: { $0.key < $1.key }) {
             lines += rows.prefix(40).map { "\(name): \($0)" }
@@ -36,12 +38,17 @@ private let dumpedTables: [(String, String)] = [
         "event_segment",
         "SELECT id, import_id, first_event, event_count, link_count, min_time, max_time, hex(data) FROM event_segment ORDER BY id"
     ),
-    ("import_record", "SELECT id, source, format, events_read, events_added, duplicates, objects_added FROM import_record ORDER BY id"),
+    (
+        "import_record",
+        "SELECT id, source, format, events_read, events_added, duplicates, objects_added FROM import_record ORDER BY id"
+    ),
 ]
 
 /// Imports `paths` one after the other into a fresh store with the byte-level importer
 /// (`reference == false`) or the string-based reference, and dumps the result.
-private func outcome(_ paths: [String], reference: Bool, options: ImportOptions = ImportOptions()) throws -> ImportOutcome {
+private func outcome(_ paths: [String], reference: Bool, options: ImportOptions = ImportOptions()) throws
+    -> ImportOutcome
+{
     let ws = try Workspace(path: Fixtures.temporaryDirectory("xes-fast").path)
     defer { try? FileManager.default.removeItem(at: ws.root) }
     let store = try ws.openStore()
@@ -103,7 +110,8 @@ private func write(_ text: String, _ name: String = "doc.xes") -> String { write
     }
 
     @Test func entitiesQuotesWhitespaceAndOrder() throws {
-        let doc = write("""
+        let doc = write(
+            """
             <?xml version="1.0" encoding="UTF-8"?>
             <!DOCTYPE log [ <!ELEMENT log ANY> ]>
             <!-- a comment before the root -->
@@ -136,11 +144,22 @@ private func write(_ text: String, _ name: String = "doc.xes") -> String { write
     @Test func everyTypeAndOddSpellings() throws {
         var attributes = ""
         let values: [(String, [String])] = [
-            ("int", ["5", "+5", "007", "0", "-0", "-12", "999999999999999999", "9999999999999999999", "99999999999999999999", "1.5", "abc", ""]),
-            ("float", [
-                "32.99", "0.5", "0.05", "5", "5.000", "-5", "0", "0.0", "-0.0", "00.5", "1e5", "1E-7", "NaN", "inf", "-Infinity", "abc",
-                "123456789012.5", "1234567890.5", "0.1000", "12345678901234567", "0.123456789012345678", "-0.25", ".5", "5.", "",
-            ]),
+            (
+                "int",
+                [
+                    "5", "+5", "007", "0", "-0", "-12", "999999999999999999", "9999999999999999999",
+                    "99999999999999999999", "1.5", "abc", "",
+                ]
+            ),
+            (
+                "float",
+                [
+                    "32.99", "0.5", "0.05", "5", "5.000", "-5", "0", "0.0", "-0.0", "00.5", "1e5", "1E-7", "NaN", "inf",
+                    "-Infinity", "abc",
+                    "123456789012.5", "1234567890.5", "0.1000", "12345678901234567", "0.123456789012345678", "-0.25",
+                    ".5", "5.", "",
+                ]
+            ),
             ("boolean", ["true", "false", "1", "0", "TRUE", "False", "yes", ""]),
             ("id", ["3fa85f64-5717-4562-b3fc-2c963f66afa6", ""]),
             ("date", ["2026-01-05T10:00:00Z", "2026-01-05T10:00:00.5+01:00", "2026-01-05", "soon", ""]),
@@ -151,7 +170,8 @@ private func write(_ text: String, _ name: String = "doc.xes") -> String { write
                 attributes += "<\(type) key=\"\(type)\(i)\" value=\"\(text)\"/>\n"
             }
         }
-        let doc = write("""
+        let doc = write(
+            """
             <log>
               \(attributes)
               <global scope="event">\(attributes)</global>
@@ -174,7 +194,8 @@ private func write(_ text: String, _ name: String = "doc.xes") -> String { write
     }
 
     @Test func specialKeysWithOtherTypes() throws {
-        let doc = write("""
+        let doc = write(
+            """
             <log>
               <trace>
                 <int key="concept:name" value="42"/>
@@ -208,7 +229,8 @@ private func write(_ text: String, _ name: String = "doc.xes") -> String { write
     }
 
     @Test func nestedListsContainersAndChildren() throws {
-        let doc = write("""
+        let doc = write(
+            """
             <log>
               <list key="log-list"><string key="a" value="1"/><int key="b" value="2"/></list>
               <global scope="trace"><container key="box"><string key="x" value="y"/></container></global>
@@ -239,7 +261,8 @@ private func write(_ text: String, _ name: String = "doc.xes") -> String { write
     }
 
     @Test func rejectsAndOddStructure() throws {
-        let doc = write("""
+        let doc = write(
+            """
             <log>
               <event><string key="concept:name" value="outside"/><date key="time:timestamp" value="2026-01-05T10:00:00Z"/></event>
               <trace>
@@ -283,7 +306,8 @@ private func write(_ text: String, _ name: String = "doc.xes") -> String { write
     }
 
     @Test func zonelessDatesNeedATimeZone() throws {
-        let doc = write("""
+        let doc = write(
+            """
             <log><trace><string key="concept:name" value="c1"/>
               <event><string key="concept:name" value="A"/><date key="time:timestamp" value="2026-01-05T10:00:00"/></event>
             </trace></log>
@@ -303,7 +327,9 @@ private func write(_ text: String, _ name: String = "doc.xes") -> String { write
         bytes += Array("\"/><date key=\"time:timestamp\" value=\"2026-01-05T10:00:00Z\"/></event></trace></log>".utf8)
         try expectSameOutcome([write(bytes, "bad-utf8.xes")])
         let latin1 =
-            Array("<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><log><trace><string key=\"concept:name\" value=\"caf".utf8)
+            Array(
+                "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><log><trace><string key=\"concept:name\" value=\"caf"
+                    .utf8)
             + [0xE9] + Array("\"/><event><string key=\"concept:name\" value=\"r".utf8) + [0xE9]
             + Array("sum".utf8) + [0xE9]
             + Array("\"/><date key=\"time:timestamp\" value=\"2026-01-05T10:00:00Z\"/></event></trace></log>".utf8)
@@ -341,13 +367,15 @@ private func rawTokens(_ bytes: [UInt8], chunk: Int) throws -> [XMLToken] {
         case .startElement(let selfClosing):
             var attributes: [(name: String, value: String)] = []
             for i in 0..<tokenizer.attributeCount {
-                attributes.append((
-                    String(decoding: tokenizer.attributeName(at: i), as: UTF8.self),
-                    String(decoding: tokenizer.attributeValue(at: i), as: UTF8.self)
-                ))
+                attributes.append(
+                    (
+                        String(decoding: tokenizer.attributeName(at: i), as: UTF8.self),
+                        String(decoding: tokenizer.attributeValue(at: i), as: UTF8.self)
+                    ))
             }
             #expect(String(decoding: tokenizer.elementName, as: UTF8.self) == tokenizer.elementNameString)
-            tokens.append(.startElement(name: tokenizer.elementNameString, attributes: attributes, selfClosing: selfClosing))
+            tokens.append(
+                .startElement(name: tokenizer.elementNameString, attributes: attributes, selfClosing: selfClosing))
         case .endElement:
             #expect(String(decoding: tokenizer.elementName, as: UTF8.self) == tokenizer.elementNameString)
             tokens.append(.endElement(name: tokenizer.elementNameString))

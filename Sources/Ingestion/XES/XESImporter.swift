@@ -75,8 +75,14 @@ public struct XESImporter: LogImporter {
         return name.withUTF8 { kind(bytes: $0) }
     }
 
+    /// The kind of an element by the bytes of its name (namespace prefix ignored).
+    ///
+    /// - Complexity: O(*n*) in the name's length.
     @inline(__always)
     static func kind(bytes all: UnsafeBufferPointer<UInt8>) -> ElementKind {
+        // Most names have no prefix: a whole-name match needs no search for ':'.
+        let whole = kind(unprefixed: all)
+        if whole != .other { return whole }
         var start = 0
         var i = all.count &- 1
         while i >= 0 {
@@ -86,7 +92,12 @@ public struct XESImporter: LogImporter {
             }
             i &-= 1
         }
-        let b = UnsafeBufferPointer(rebasing: all[start...])
+        return start == 0 ? .other : kind(unprefixed: UnsafeBufferPointer(rebasing: all[start...]))
+    }
+
+    /// The kind of an element name without prefix.
+    @inline(__always)
+    private static func kind(unprefixed b: UnsafeBufferPointer<UInt8>) -> ElementKind {
         @inline(__always) func equals(_ word: StaticString) -> Bool { XESValueWriter.isWord(b, word) }
         switch b.count {
         case 2: return equals("id") ? .id : .other
@@ -101,19 +112,20 @@ public struct XESImporter: LogImporter {
         }
     }
 
-
     public func run(into session: IngestSession, rejects: inout RejectLog) throws {
         let source: ByteSource
         do { source = try ByteSource(path: path) } catch { throw IngestionError(.unreadable, file: path, "\(error)") }
         let progress = Progress(label: "reading \(path)", total: source.fileSize)
         defer { progress.finish() }
-        var reader = XESReader(path: path, options: options, timestamps: try TimestampReader(format: "iso", timeZone: options.timeZone))
+        let timestamps = try TimestampReader(format: "iso", timeZone: options.timeZone)
+        var reader = XESReader(path: path, options: options, timestamps: timestamps)
         var tokenizer = XMLTokenizer(source: source.next)
         var tokens = 0
         while true {
             let token: XMLTokenizer.RawToken?
             do { token = try tokenizer.nextRaw() } catch let error as XMLError {
-                throw IngestionError(.malformed, file: path, location: "line \(error.line)", "invalid XML: \(error.message)")
+                throw IngestionError(
+                    .malformed, file: path, location: "line \(error.line)", "invalid XML: \(error.message)")
             } catch let error as ByteSource.ReadError {
                 throw IngestionError(.unreadable, file: path, error.reason)
             }
@@ -129,7 +141,9 @@ public struct XESImporter: LogImporter {
                 break
             }
         }
-        guard reader.sawLog else { throw IngestionError(.wrongFormat, file: path, "holds no <log> element: not an XES file") }
+        guard reader.sawLog else {
+            throw IngestionError(.wrongFormat, file: path, "holds no <log> element: not an XES file")
+        }
         reader.finish(&rejects)
     }
 }

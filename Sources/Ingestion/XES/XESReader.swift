@@ -12,7 +12,11 @@ import _WaybillSupport
 struct XESReader {
     /// Whose attributes the elements at a depth hold: the nearest enclosing log, trace, event or
     /// global (by its index in `globalScopes`), or nobody.
-    private enum Owner: Equatable { case log, trace, event, global(Int), other }
+    private enum Owner: Equatable {
+        case log, trace, event
+        case global(Int)
+        case other
+    }
 
     /// The event attributes that fill an event's own fields.
     private enum EventField { case activity, time, start, resource, lifecycle }
@@ -76,7 +80,8 @@ struct XESReader {
         case .extensionElement:
             let attributes = tokenizer.attributes
             func attr(_ n: String) -> String? { attributes.first { $0.name == n }?.value }
-            try session.setLogAttribute(scope: "extension", name: attr("prefix") ?? attr("name") ?? "", value: attr("uri"))
+            try session.setLogAttribute(
+                scope: "extension", name: attr("prefix") ?? attr("name") ?? "", value: attr("uri"))
         case .classifier:
             try session.setLogAttribute(
                 scope: "classifier", name: Self.attribute("name", of: tokenizer) ?? "",
@@ -107,7 +112,8 @@ struct XESReader {
                     trace.append(e)
                 } else {
                     rejects.rowsRead += 1
-                    rejects.add(Reject(file: path, location: "line \(e.line)", field: "", reason: "event outside a trace"))
+                    rejects.add(
+                        Reject(file: path, location: "line \(e.line)", field: "", reason: "event outside a trace"))
                 }
             }
         case .trace:
@@ -119,9 +125,12 @@ struct XESReader {
 
     /// Records the warnings of the whole import.
     func finish(_ rejects: inout RejectLog) {
-        if nested > 0 { rejects.warnings["nested or list attributes flattened to parent/child keys", default: 0] += nested }
+        if nested > 0 {
+            rejects.warnings["nested or list attributes flattened to parent/child keys", default: 0] += nested
+        }
         if badValues > 0 {
-            rejects.warnings["attribute values that did not fit their XES type, kept as strings", default: 0] += badValues
+            rejects.warnings["attribute values that did not fit their XES type, kept as strings", default: 0] +=
+                badValues
         }
     }
 
@@ -156,7 +165,8 @@ struct XESReader {
         let repairedText = Array(String(decoding: text, as: UTF8.self).utf8)
         try repairedKey.withUnsafeBufferPointer { key in
             try repairedText.withUnsafeBufferPointer { text in
-                try attribute(kind, key: key, text: text, selfClosing: selfClosing, tokenizer: &tokenizer, session: session)
+                try attribute(
+                    kind, key: key, text: text, selfClosing: selfClosing, tokenizer: &tokenizer, session: session)
             }
         }
     }
@@ -295,7 +305,8 @@ struct XESReader {
         case .failure(.noZone):
             throw IngestionError(
                 .ambiguousTimeZone, file: path, location: "line \(tokenizer.line)",
-                "date '\(String(decoding: text, as: UTF8.self))' has no time zone; pass --timezone (UTC, +01:00 or a zone name)")
+                "date '\(String(decoding: text, as: UTF8.self))' has no time zone; pass --timezone (UTC, +01:00 or a zone name)"
+            )
         }
     }
 
@@ -328,9 +339,10 @@ struct XESReader {
         guard let caseID = trace.string(trace.caseID), !caseID.isEmpty else {
             for e in events {
                 rejects.rowsRead += 1
-                rejects.add(Reject(
-                    file: path, location: "line \(e.line)", field: "concept:name",
-                    reason: "the event's trace (line \(trace.line)) has no concept:name (case id)"))
+                rejects.add(
+                    Reject(
+                        file: path, location: "line \(e.line)", field: "concept:name",
+                        reason: "the event's trace (line \(trace.line)) has no concept:name (case id)"))
             }
             return
         }
@@ -342,19 +354,25 @@ struct XESReader {
         try text.withUnsafeBufferPointer { text in
             try json.withUnsafeBufferPointer { json in
                 func bytes(_ span: XESTraceBuffer.Span) -> UnsafeBufferPointer<UInt8> {
-                    span.isNone ? UnsafeBufferPointer(start: nil, count: 0) : UnsafeBufferPointer(rebasing: text[span.start..<span.start + span.count])
+                    span.isNone
+                        ? UnsafeBufferPointer(start: nil, count: 0)
+                        : UnsafeBufferPointer(rebasing: text[span.start..<span.start + span.count])
                 }
                 for e in events {
                     rejects.rowsRead += 1
                     guard e.activity.count > 0 else {
-                        rejects.add(Reject(file: path, location: "line \(e.line)", field: "concept:name", reason: "missing activity"))
+                        rejects.add(
+                            Reject(
+                                file: path, location: "line \(e.line)", field: "concept:name",
+                                reason: "missing activity"))
                         continue
                     }
                     guard let time = e.time else {
-                        rejects.add(Reject(
-                            file: path, location: "line \(e.line)", field: "time:timestamp",
-                            reason: e.timeText.isNone ? "missing timestamp" : "unreadable timestamp",
-                            value: e.timeText.isNone ? "" : String(decoding: bytes(e.timeText), as: UTF8.self)))
+                        rejects.add(
+                            Reject(
+                                file: path, location: "line \(e.line)", field: "time:timestamp",
+                                reason: e.timeText.isNone ? "missing timestamp" : "unreadable timestamp",
+                                value: e.timeText.isNone ? "" : String(decoding: bytes(e.timeText), as: UTF8.self)))
                         continue
                     }
                     let activity = bytes(e.activity)
@@ -367,12 +385,15 @@ struct XESReader {
                     hash.combine(bytes: bytes(e.lifecycle))
                     hash.combine(bytes: attributes)
                     let activityID = try activities.id(of: activity) { try session.activityID($0) }
-                    let resourceID = try e.resource.isNone ? nil : resources.id(of: bytes(e.resource)) { try session.resourceID($0) }
+                    let resourceID =
+                        try e.resource.isNone ? nil : resources.id(of: bytes(e.resource)) { try session.resourceID($0) }
                     let lifecycleID =
-                        try e.lifecycle.isNone ? nil : lifecycles.id(of: bytes(e.lifecycle)) { try session.lifecycleID($0) }
+                        try e.lifecycle.isNone
+                        ? nil : lifecycles.id(of: bytes(e.lifecycle)) { try session.lifecycleID($0) }
                     let outcome = try session.addEvent(
                         identity: hash.value, externalID: nil, activityID: activityID, time: time, startTime: e.start,
-                        lifecycleID: lifecycleID, resourceID: resourceID, attributes: attributes.isEmpty ? nil : attributes,
+                        lifecycleID: lifecycleID, resourceID: resourceID,
+                        attributes: attributes.isEmpty ? nil : attributes,
                         allowRepeats: true)
                     if case .added(let id) = outcome { try session.link(event: id, object: object.id) }
                 }

@@ -57,7 +57,10 @@ struct XESTraceBuffer {
     @inline(__always)
     func withBytes<R>(_ span: Span, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
         try text.withUnsafeBufferPointer { all in
-            try body(span.isNone ? UnsafeBufferPointer(start: nil, count: 0) : UnsafeBufferPointer(rebasing: all[span.start..<span.start + span.count]))
+            try body(
+                span.isNone
+                    ? UnsafeBufferPointer(start: nil, count: 0)
+                    : UnsafeBufferPointer(rebasing: all[span.start..<span.start + span.count]))
         }
     }
 

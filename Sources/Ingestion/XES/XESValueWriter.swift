@@ -16,7 +16,9 @@ enum XESValueWriter {
     ///
     /// - Complexity: O(*n*) in the text's length.
     @inline(__always)
-    static func append(_ kind: XESImporter.ElementKind, _ text: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) -> Bool {
+    static func append(_ kind: XESImporter.ElementKind, _ text: UnsafeBufferPointer<UInt8>, to out: inout [UInt8])
+        -> Bool
+    {
         switch kind {
         case .string:
             AttributeJSON.appendString(bytes: text, to: &out)

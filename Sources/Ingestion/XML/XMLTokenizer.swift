@@ -1198,7 +1198,7 @@ private final class XMLTokenizerCore {
         let nameEnd = i
         var name: String { makeString(b + nameStart, nameEnd - nameStart) }  // for error messages
         var count = 0
-        scratch.removeAll(keepingCapacity: true)
+        if !scratch.isEmpty { scratch.removeAll(keepingCapacity: true) }  // the generic path is not free
         let selfClosing: Bool
         while true {
             let wsStart = i

@@ -12,9 +12,11 @@
 /// We do not use Foundation's `XMLParser`: it is push-style (delegate callbacks through
 /// libxml2's SAX layer), allocates bridged strings and an attribute dictionary for every
 /// callback, and reads far below the 100 MB/s we need for multi-gigabyte logs. This tokenizer
-/// scans raw bytes with table lookups, creates a `String` only for what it returns, interns
-/// element and attribute names (they repeat millions of times, so each distinct name is
-/// allocated once), and reuses the attribute array's storage when the caller does not keep it.
+/// scans raw bytes with table lookups (attribute values eight bytes a step), creates a `String`
+/// only for what it returns, interns element and attribute names (they repeat millions of
+/// times, so each distinct name is allocated once), and reuses the attribute array's storage
+/// when the caller does not keep it. ``nextRaw()`` returns no `String` at all: names and values
+/// are read as bytes in the tokenizer's buffer (the XES importer's path).
 ///
 /// Supported: the XML declaration (its `encoding` may be UTF-8/US-ASCII, or ISO-8859-1 /
 /// windows-1252, which are transcoded), a UTF-8 byte order mark, comments, processing
@@ -80,6 +82,74 @@ public struct XMLTokenizer {
     public var line: Int {
         core.line(at: core.lastTokenStart)
     }
+
+    // MARK: Byte-level access
+
+    /// The kind of a token read by ``nextRaw()``; its content is read through the accessors below.
+    enum RawToken: Equatable {
+        /// A start tag; `selfClosing` for `<name .../>`, which has no end tag.
+        case startElement(selfClosing: Bool)
+        /// An end tag.
+        case endElement
+        /// Character data with at least one non-whitespace character, as ``XMLToken/text(_:)``.
+        case text
+    }
+
+    /// Reads the next token like ``next()``, but makes no `String`: the element name and the
+    /// attributes' names and values are read as bytes through ``elementName``,
+    /// ``attributeName(at:)`` and ``attributeValue(at:)``, valid until the next call.
+    ///
+    /// The same scanner and the same well-formedness checks as ``next()`` (which is built on it):
+    /// the tokens, errors and lines are the same. Attribute values are decoded (references, and
+    /// whitespace normalisation, Latin-1 transcoding) only when they need it.
+    ///
+    /// - Complexity: amortised O(length of the token and of the markup skipped before it).
+    mutating func nextRaw() throws -> RawToken? {
+        try core.nextRaw()
+    }
+
+    /// The name of the current start or end tag, as written (namespace prefix included).
+    ///
+    /// In a Latin-1 document the bytes are the undecoded ones.
+    ///
+    /// - Complexity: O(1).
+    var elementName: UnsafeBufferPointer<UInt8> {
+        UnsafeBufferPointer(start: core.bufferStart + core.rawNameStart, count: core.rawNameLength)
+    }
+
+    /// The name of the current start or end tag as a `String` (shared, not allocated per tag).
+    ///
+    /// - Complexity: O(1).
+    var elementNameString: String { core.rawName }
+
+    /// The number of attributes of the current start tag.
+    ///
+    /// - Complexity: O(1).
+    var attributeCount: Int { core.rawAttributeCount }
+
+    /// The name of the current start tag's attribute `index`, as written.
+    ///
+    /// - Complexity: O(1).
+    func attributeName(at index: Int) -> UnsafeBufferPointer<UInt8> {
+        core.rawAttributeName(index)
+    }
+
+    /// The decoded value of the current start tag's attribute `index`.
+    ///
+    /// - Complexity: O(1).
+    func attributeValue(at index: Int) -> UnsafeBufferPointer<UInt8> {
+        core.rawAttributeValue(index)
+    }
+
+    /// The decoded text of the current text token.
+    ///
+    /// - Complexity: O(length of the text).
+    var text: String { core.rawText() }
+
+    /// The current start tag's attributes as `String`s, as ``next()`` returns them.
+    ///
+    /// - Complexity: O(total length of the attributes).
+    var attributes: [(name: String, value: String)] { core.rawAttributeStrings() }
 }
 
 /// One token of an XML document, as produced by ``XMLTokenizer``.
@@ -206,6 +276,27 @@ private let fIllegal: UInt8 = 8  // C0 controls other than tab, LF, CR (NUL incl
 private let fTextSpecial: UInt8 = 16  // '<', '&', CR, illegal
 private let fAttrSpecial: UInt8 = 32  // quotes, '<', '&', tab, LF, CR, illegal
 
+/// Whether `n` bytes at `p` and `q` are equal.
+@inline(__always)
+private func sameBytes(_ p: UnsafePointer<UInt8>, _ q: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+    for k in 0..<n where p[k] != q[k] { return false }
+    return true
+}
+
+/// Whether any of the eight bytes of `w` is a quote, `<`, `&` or below 0x20 (the bytes of an
+/// attribute value that `fAttrSpecial` marks), by the classic SWAR zero-byte and less-than
+/// tests: exact about whether there is one, which is all the caller asks.
+@inline(__always)
+private func mayNeedAttention(_ w: UInt64) -> Bool {
+    let ones: UInt64 = 0x0101_0101_0101_0101
+    let high: UInt64 = 0x8080_8080_8080_8080
+    @inline(__always) func hasZero(_ v: UInt64) -> UInt64 { (v &- ones) & ~v & high }
+    let special =
+        hasZero(w ^ (ones &* 0x22)) | hasZero(w ^ (ones &* 0x27)) | hasZero(w ^ (ones &* 0x3C))
+        | hasZero(w ^ (ones &* 0x26)) | ((w &- ones &* 0x20) & ~w & high)
+    return special != 0
+}
+
 private func makeClassTable() -> UnsafeMutablePointer<UInt8> {
     let t = UnsafeMutablePointer<UInt8>.allocate(capacity: 256)
     t.initialize(repeating: 0, count: 256)
@@ -236,7 +327,7 @@ private enum Stop: Error {
 }
 
 private enum StepResult {
-    case token(XMLToken)
+    case token(XMLTokenizer.RawToken)
     case skip
     case end
 }
@@ -246,10 +337,19 @@ private enum DocumentState {
 }
 
 private struct OpenElement {
-    var name: String
     var arenaStart: Int
     var length: Int
     var line: Int
+}
+
+/// One attribute of the current start tag: where its name and value are. A value that needed
+/// decoding is in `XMLTokenizerCore.decoded`, else in the read buffer.
+private struct RawAttribute {
+    var nameStart: Int
+    var nameLength: Int
+    var valueStart: Int
+    var valueLength: Int
+    var isDecoded: Bool
 }
 
 /// An interned name. Names of up to 16 bytes are compared as two packed words; longer ones by
@@ -298,9 +398,20 @@ private final class XMLTokenizerCore {
     @exclusivity(unchecked) private var stackArena: [UInt8] = []
     @exclusivity(unchecked) private var attrs: [(name: String, value: String)] = []
     @exclusivity(unchecked) private var scratch: [UInt8] = []
-    /// Intern ids of the attribute names of the start tag being parsed (duplicate detection).
-    @exclusivity(unchecked) private var attrIDs: UnsafeMutablePointer<Int>
-    @exclusivity(unchecked) private var attrIDCapacity = 16
+    /// The attributes of the current (or, while parsing, the next) start tag.
+    @exclusivity(unchecked) private var rawAttrs: UnsafeMutablePointer<RawAttribute>
+    @exclusivity(unchecked) private var rawAttrCapacity = 16
+    @exclusivity(unchecked) fileprivate var rawAttributeCount = 0
+    /// Decoded attribute values of the current start tag (a copy of `scratch`).
+    @exclusivity(unchecked) private var decoded: UnsafeMutablePointer<UInt8>
+    @exclusivity(unchecked) private var decodedCapacity = 256
+    /// The current start or end tag's name: where it is in the buffer.
+    @exclusivity(unchecked) fileprivate var rawNameStart = 0
+    @exclusivity(unchecked) fileprivate var rawNameLength = 0
+    /// The current text token's extent in the buffer, and whether it is one plain run.
+    @exclusivity(unchecked) private var rawTextStart = 0
+    @exclusivity(unchecked) private var rawTextEnd = 0
+    @exclusivity(unchecked) private var rawTextSimple = true
 
     // Name intern table: open addressing over `slots` (indices into `entries`); bytes of long
     // names are kept in `arena`. Once full, further new names are simply not interned.
@@ -325,7 +436,8 @@ private final class XMLTokenizerCore {
         slots.initialize(repeating: -1, count: 1 << Self.slotBits)
         entries = .allocate(capacity: Self.maxInterned)
         arena = .allocate(capacity: Self.arenaCapacity)
-        attrIDs = .allocate(capacity: attrIDCapacity)
+        rawAttrs = .allocate(capacity: rawAttrCapacity)
+        decoded = .allocate(capacity: decodedCapacity)
         attrs.reserveCapacity(8)
         scratch.reserveCapacity(256)
     }
@@ -337,20 +449,101 @@ private final class XMLTokenizerCore {
         arena.deallocate()
         entries.deinitialize(count: entryCount)
         entries.deallocate()
-        attrIDs.deallocate()
+        rawAttrs.deallocate()
+        decoded.deallocate()
     }
 
-    private func growAttrIDs() {
-        let grown = UnsafeMutablePointer<Int>.allocate(capacity: attrIDCapacity * 2)
-        grown.update(from: attrIDs, count: attrIDCapacity)
-        attrIDs.deallocate()
-        attrIDs = grown
-        attrIDCapacity *= 2
+    private func growRawAttributes() {
+        let grown = UnsafeMutablePointer<RawAttribute>.allocate(capacity: rawAttrCapacity * 2)
+        grown.moveInitialize(from: rawAttrs, count: rawAttrCapacity)
+        rawAttrs.deallocate()
+        rawAttrs = grown
+        rawAttrCapacity *= 2
+    }
+
+    // MARK: Raw token access
+
+    fileprivate var bufferStart: UnsafePointer<UInt8> { UnsafePointer(buf) }
+
+    @inline(__always)
+    fileprivate func rawAttributeName(_ index: Int) -> UnsafeBufferPointer<UInt8> {
+        precondition(index >= 0 && index < rawAttributeCount, "attribute index out of range")
+        let a = rawAttrs[index]
+        return UnsafeBufferPointer(start: buf + a.nameStart, count: a.nameLength)
+    }
+
+    @inline(__always)
+    fileprivate func rawAttributeValue(_ index: Int) -> UnsafeBufferPointer<UInt8> {
+        precondition(index >= 0 && index < rawAttributeCount, "attribute index out of range")
+        let a = rawAttrs[index]
+        return UnsafeBufferPointer(start: (a.isDecoded ? decoded : buf) + a.valueStart, count: a.valueLength)
+    }
+
+    /// The current tag's name as a `String`, interned: names repeat, so each distinct one is
+    /// allocated once (the byte-level path never asks for it).
+    fileprivate var rawName: String { intern(buf + rawNameStart, rawNameLength).string }
+
+    /// The attribute's name as a `String`, interned.
+    private func rawAttributeNameString(_ index: Int) -> String {
+        let a = rawAttrs[index]
+        return intern(buf + a.nameStart, a.nameLength).string
+    }
+
+    /// The name of an open element, from the copy of its bytes on the stack arena.
+    private func name(of open: OpenElement) -> String {
+        stackArena.withUnsafeBufferPointer { a in makeString(a.baseAddress! + open.arenaStart, open.length) }
+    }
+
+    fileprivate func rawAttributeStrings() -> [(name: String, value: String)] {
+        var list: [(name: String, value: String)] = []
+        list.reserveCapacity(rawAttributeCount)
+        for k in 0..<rawAttributeCount {
+            let a = rawAttrs[k]
+            // Decoded values are already UTF-8; buffer bytes may still need Latin-1 transcoding.
+            let value =
+                a.isDecoded
+                ? String(decoding: UnsafeBufferPointer(start: decoded + a.valueStart, count: a.valueLength), as: UTF8.self)
+                : makeString(buf + a.valueStart, a.valueLength)
+            list.append((name: rawAttributeNameString(k), value: value))
+        }
+        return list
+    }
+
+    fileprivate func rawText() -> String {
+        if rawTextSimple { return makeString(buf + rawTextStart, rawTextEnd - rawTextStart) }
+        // Validated by `content()` already: decoding it again cannot fail.
+        return (try? decodeText(rawTextStart, rawTextEnd)) ?? ""
     }
 
     // MARK: Driver
 
     func next() throws -> XMLToken? {
+        guard let raw = try nextRaw() else { return nil }
+        switch raw {
+        case .startElement(let selfClosing):
+            // Reuses the array's storage when the caller has dropped the previous token
+            // (element-wise removal is much cheaper than the generic removeAll(keepingCapacity:)).
+            var list = attrs
+            attrs = []
+            while !list.isEmpty { list.removeLast() }
+            for k in 0..<rawAttributeCount {
+                let a = rawAttrs[k]
+                let value =
+                    a.isDecoded
+                    ? String(decoding: UnsafeBufferPointer(start: decoded + a.valueStart, count: a.valueLength), as: UTF8.self)
+                    : makeString(buf + a.valueStart, a.valueLength)
+                list.append((name: rawAttributeNameString(k), value: value))
+            }
+            attrs = list
+            return .startElement(name: rawName, attributes: list, selfClosing: selfClosing)
+        case .endElement:
+            return .endElement(name: rawName)
+        case .text:
+            return .text(rawText())
+        }
+    }
+
+    func nextRaw() throws -> XMLTokenizer.RawToken? {
         if let failure { throw failure }
         if finished { return nil }
         while true {
@@ -482,7 +675,7 @@ private final class XMLTokenizerCore {
 
     private func unclosedError() -> Stop {
         let open = stack[stack.count - 1]
-        return fail("element <\(open.name)> opened on line \(open.line) is not closed at end of input", at: len)
+        return fail("element <\(name(of: open))> opened on line \(open.line) is not closed at end of input", at: len)
     }
 
     // MARK: Strings
@@ -658,7 +851,7 @@ private final class XMLTokenizerCore {
     private func step() throws(Stop) -> StepResult {
         let b = buf
         let n = len
-        let i = pos
+        var i = pos
         if i >= n {
             if !eof { throw .needMore }
             if !stack.isEmpty { throw unclosedError() }
@@ -680,8 +873,16 @@ private final class XMLTokenizerCore {
             }
         }
         if b[i] != cLT {
-            if state == .inRoot { return try content() }
-            return try outsideText()
+            guard state == .inRoot else { return try outsideText() }
+            // Whitespace between two tags, the common case: skipped here, the tag read at once,
+            // and the token starts at the tag (for its line).
+            let t = table
+            var j = i
+            while j < n && t[Int(b[j])] & fSpace != 0 { j &+= 1 }
+            guard j + 1 < n && b[j] == cLT && b[j + 1] != cBang && b[j + 1] != cQuestion else { return try content() }
+            i = j
+            pos = j
+            tokenStart = j
         }
         guard i + 1 < n else { throw short("tag", at: i) }
         let c = b[i + 1]
@@ -928,8 +1129,10 @@ private final class XMLTokenizerCore {
         }
         pos = i
         guard hasContent else { return .skip }
-        if simple { return .token(.text(makeString(b + start, i - start))) }
-        return .token(.text(try decodeText(start, i)))
+        rawTextStart = start
+        rawTextEnd = i
+        rawTextSimple = simple
+        return .token(.text)
     }
 
     /// Decodes a text run already validated by `content()`.
@@ -993,14 +1196,9 @@ private final class XMLTokenizerCore {
         while i < n && t[Int(b[i])] & fNameChar != 0 { i += 1 }
         guard i < n else { throw short("start tag", at: start) }
         let nameEnd = i
-        let name = intern(b + nameStart, nameEnd - nameStart).string
-
-        var list = attrs
-        attrs = []
-        // Reuses the storage when the caller has dropped the previous token (element-wise
-        // removal is much cheaper than the generic removeAll(keepingCapacity:) path).
-        while !list.isEmpty { list.removeLast() }
-        defer { attrs = list }
+        var name: String { makeString(b + nameStart, nameEnd - nameStart) }  // for error messages
+        var count = 0
+        if !scratch.isEmpty { scratch.removeAll(keepingCapacity: true) }  // the generic path is not free
         let selfClosing: Bool
         while true {
             let wsStart = i
@@ -1044,6 +1242,10 @@ private final class XMLTokenizerCore {
             let valueStart = i
             var plain = true
             while true {
+                // Eight bytes a step while none can end the value or need decoding.
+                while i &+ 8 <= n && !mayNeedAttention(UnsafeRawPointer(b + i).loadUnaligned(as: UInt64.self)) {
+                    i &+= 8
+                }
                 guard i < n else { throw short("attribute value", at: valueStart - 1) }
                 let v = b[i]
                 if t[Int(v)] & fAttrSpecial == 0 {
@@ -1068,40 +1270,57 @@ private final class XMLTokenizerCore {
             }
             let valueEnd = i
             i += 1
-            let (attrName, attrID) = intern(b + attrStart, attrEnd - attrStart)
-            // Equal interned names have equal ids; compare strings only when one is not interned.
-            for k in 0..<list.count {
-                let other = attrIDs[k]
-                if other == attrID && attrID >= 0 || (other < 0 || attrID < 0) && list[k].name == attrName {
+            let attrLength = attrEnd - attrStart
+            // Start tags have few attributes: comparing bytes beats hashing each name.
+            for k in 0..<count {
+                let other = rawAttrs[k]
+                if other.nameLength == attrLength && sameBytes(b + other.nameStart, b + attrStart, attrLength) {
+                    let attrName = makeString(b + attrStart, attrLength)
                     throw fail("duplicate attribute '\(attrName)' in start tag <\(name)>", at: attrStart)
                 }
             }
-            if list.count == attrIDCapacity { growAttrIDs() }
-            attrIDs[list.count] = attrID
-            let value =
-                plain
-                ? makeString(b + valueStart, valueEnd - valueStart)
-                : try decodeAttribute(valueStart, valueEnd)
-            list.append((name: attrName, value: value))
+            if count == rawAttrCapacity { growRawAttributes() }
+            if plain && !latin1 {
+                rawAttrs[count] = RawAttribute(
+                    nameStart: attrStart, nameLength: attrLength, valueStart: valueStart,
+                    valueLength: valueEnd - valueStart, isDecoded: false)
+            } else {
+                let offset = scratch.count
+                try decodeAttribute(valueStart, valueEnd)
+                rawAttrs[count] = RawAttribute(
+                    nameStart: attrStart, nameLength: attrLength, valueStart: offset,
+                    valueLength: scratch.count - offset, isDecoded: true)
+            }
+            count += 1
         }
+        if !scratch.isEmpty {
+            if scratch.count > decodedCapacity {
+                decoded.deallocate()
+                decodedCapacity = max(scratch.count, decodedCapacity * 2)
+                decoded = .allocate(capacity: decodedCapacity)
+            }
+            scratch.withUnsafeBufferPointer { decoded.update(from: $0.baseAddress!, count: $0.count) }
+        }
+        rawAttributeCount = count
+        rawNameStart = nameStart
+        rawNameLength = nameEnd - nameStart
         pos = i
         if !selfClosing {
             let arenaStart = stackArena.count
             stackArena.append(contentsOf: UnsafeBufferPointer(start: b + nameStart, count: nameEnd - nameStart))
             stack.append(
-                OpenElement(name: name, arenaStart: arenaStart, length: nameEnd - nameStart, line: line(at: start)))
+                OpenElement(arenaStart: arenaStart, length: nameEnd - nameStart, line: line(at: start)))
             state = .inRoot
         } else if state == .prolog {
             state = .epilog
         }
         atDocumentStart = false
-        return .token(.startElement(name: name, attributes: list, selfClosing: selfClosing))
+        return .token(.startElement(selfClosing: selfClosing))
     }
 
-    /// Decodes an attribute value already validated by `startTag()`.
-    private func decodeAttribute(_ start: Int, _ end: Int) throws(Stop) -> String {
+    /// Appends an attribute value already validated by `startTag()`, decoded, to `scratch`.
+    private func decodeAttribute(_ start: Int, _ end: Int) throws(Stop) {
         let b = buf
-        scratch.removeAll(keepingCapacity: true)
         var i = start
         while i < end {
             let c = b[i]
@@ -1122,7 +1341,6 @@ private final class XMLTokenizerCore {
                 i += 1
             }
         }
-        return scratchString()
     }
 
     private func endTag() throws(Stop) -> StepResult {
@@ -1160,13 +1378,15 @@ private final class XMLTokenizerCore {
         }
         guard same else {
             throw fail(
-                "mismatched end tag: expected </\(open.name)> (opened on line \(open.line)), found </\(written)>",
+                "mismatched end tag: expected </\(name(of: open))> (opened on line \(open.line)), found </\(written)>",
                 at: start)
         }
         stack.removeLast()
         stackArena.removeLast(open.length)
         if stack.isEmpty { state = .epilog }
         pos = i
-        return .token(.endElement(name: open.name))
+        rawNameStart = nameStart
+        rawNameLength = nameEnd - nameStart
+        return .token(.endElement)
     }
 }

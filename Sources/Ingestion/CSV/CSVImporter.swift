@@ -88,6 +88,7 @@ public struct CSVImporter: LogImporter {
                 attributeColumns.append((k, name, false))
             }
         }
+        if !source.isGzip, let length = reader.meanLineLength() { session.expectEvents(source.fileSize / length) }
         let timestamps = try TimestampReader(format: options.timestampFormat, timeZone: options.timeZone)
         let eventColumns = attributeColumns.filter { !$0.isCase }
         // `,"key":` for each event attribute column, encoded once.
@@ -111,13 +112,19 @@ public struct CSVImporter: LogImporter {
         let caseColumns = attributeColumns.filter { $0.isCase }
         let caseKeyBytes = caseColumns.map { Array((AttributeJSON.quote($0.key) + ":").utf8) }
         let caseKeysUnique = Set(caseColumns.map(\.key)).count == caseColumns.count
-        var caseJSON: [UInt8] = []
+        var caseJSON = JSONBytes()
+        defer { caseJSON.deallocate() }
         // Interned per file, by bytes: the row loop allocates nothing for names it has seen.
         var cases = ByteInterner(capacity: 1 << 16), activities = ByteInterner(), resources = ByteInterner()
         var lifecycles = ByteInterner()
         var caseObjects: [Int64] = [], activityIDs: [Int64] = [], resourceIDs: [Int64] = [], lifecycleIDs: [Int64] = []
-        var json: [UInt8] = []
-        json.reserveCapacity(1024)
+        var json = JSONBytes()
+        defer { json.deallocate() }
+        // The previous row's case: rows of a case usually come together, and a byte comparison
+        // with the last case id is cheaper than the interner's hash and probe.
+        var lastCase = JSONBytes(capacity: 64)
+        defer { lastCase.deallocate() }
+        var lastCaseIndex = -1
 
         while try readRecord(&reader, source) {
             if reader.line & 0x3FFF == 0 { progress.update(source.bytesRead) }
@@ -151,7 +158,15 @@ public struct CSVImporter: LogImporter {
                     case .reject(let reject): return reject
                     }
                 }
-                let (caseIndex, isNewCase) = cases.intern(caseBytes)
+                let caseIndex: Int, isNewCase: Bool
+                if lastCaseIndex >= 0 && CSVImporter.equal(caseBytes, lastCase.bytes) {
+                    (caseIndex, isNewCase) = (lastCaseIndex, false)
+                } else {
+                    (caseIndex, isNewCase) = cases.intern(caseBytes)
+                    lastCase.removeAll()
+                    lastCase.append(contentsOf: caseBytes)
+                    lastCaseIndex = caseIndex
+                }
                 if isNewCase {
                     let caseID = String(decoding: caseBytes, as: UTF8.self)
                     func list() -> AttributeList {
@@ -163,16 +178,16 @@ public struct CSVImporter: LogImporter {
                     }
                     if caseKeysUnique {
                         // The JSON straight from the cells' bytes, as for event attributes.
-                        caseJSON.removeAll(keepingCapacity: true)
+                        caseJSON.removeAll()
                         for (k, column) in caseColumns.enumerated() {
                             let cell = row[column.index]
                             guard !cell.isEmpty else { continue }
                             caseJSON.append(caseJSON.isEmpty ? 0x7B : 0x2C)
-                            caseJSON += caseKeyBytes[k]
+                            caseJSON.append(contentsOf: caseKeyBytes[k])
                             CSVValueWriter.appendValue(cell, to: &caseJSON)
                         }
                         if !caseJSON.isEmpty { caseJSON.append(0x7D) }
-                        let encoded = caseJSON.isEmpty ? nil : String(decoding: caseJSON, as: UTF8.self)
+                        let encoded = caseJSON.isEmpty ? nil : String(decoding: caseJSON.bytes, as: UTF8.self)
                         caseObjects.append(
                             try session.object(caseID, type: options.caseType, newAttributeJSON: encoded, attributes: list).id)
                     } else {
@@ -195,7 +210,7 @@ public struct CSVImporter: LogImporter {
                     if isNew { lifecycleIDs.append(try session.lifecycleID(String(decoding: lifecycleBytes, as: UTF8.self))) }
                     lifecycleID = lifecycleIDs[index]
                 }
-                json.removeAll(keepingCapacity: true)
+                json.removeAll()
                 for k in 0..<eventColumnCount {
                     let cell = row[eventIndices[k]]
                     guard !cell.isEmpty else { continue }
@@ -204,25 +219,39 @@ public struct CSVImporter: LogImporter {
                     CSVValueWriter.appendValue(cell, to: &json)
                 }
                 if !json.isEmpty { json.append(0x7D) }
-                return try json.withUnsafeBufferPointer { attributes -> Reject? in
-                    var hash = StableHash()
-                    hash.combine(bytes: caseBytes)
-                    hash.combine(bytes: activityBytes)
-                    hash.combine(time)
-                    hash.combine(startTime ?? Int64.min)
-                    hash.combine(bytes: resourceBytes)
-                    hash.combine(bytes: lifecycleBytes)
-                    hash.combine(bytes: attributes)
-                    let outcome = try session.addEvent(
-                        identity: hash.value, externalID: nil, activityID: activityIDs[activityIndex], time: time,
-                        startTime: startTime, lifecycleID: lifecycleID, resourceID: resourceID,
-                        attributes: attributes.isEmpty ? nil : attributes, allowRepeats: true)
-                    if case .added(let eventID) = outcome { try session.link(event: eventID, object: caseObjects[caseIndex]) }
-                    return nil
-                }
+                let attributes = json.bytes
+                var hash = StableHash()
+                hash.combine(bytes: caseBytes)
+                hash.combine(bytes: activityBytes)
+                hash.combine(time)
+                hash.combine(startTime ?? Int64.min)
+                hash.combine(bytes: resourceBytes)
+                hash.combine(bytes: lifecycleBytes)
+                hash.combine(bytes: attributes)
+                let outcome = try session.addEvent(
+                    identity: hash.value, externalID: nil, activityID: activityIDs[activityIndex], time: time,
+                    startTime: startTime, lifecycleID: lifecycleID, resourceID: resourceID,
+                    attributes: attributes.isEmpty ? nil : attributes, allowRepeats: true)
+                if case .added(let eventID) = outcome { try session.link(event: eventID, object: caseObjects[caseIndex]) }
+                return nil
             }
             if let outcome { rejects.add(outcome) }
         }
+    }
+
+    /// True when two byte strings are equal.
+    ///
+    /// - Complexity: O(*n*).
+    @inline(__always)
+    static func equal(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        let n = a.count
+        guard n == b.count else { return false }
+        var i = 0
+        while i < n {
+            if a[i] != b[i] { return false }
+            i &+= 1
+        }
+        return true
     }
 
     /// A timestamp cell read: the instant, or why the row is rejected.

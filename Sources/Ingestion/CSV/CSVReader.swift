@@ -213,6 +213,16 @@ struct CSVReader {
         }
     }
 
+    /// The mean length of a line in the bytes read so far (the first chunk, right after the
+    /// header), or nil when they hold fewer than 100 lines: an importer's estimate of the rows
+    /// in a file from its size.
+    ///
+    /// - Complexity: O(*n*) in the buffered bytes.
+    func meanLineLength() -> Int? {
+        let lines = buffer.withUnsafeBufferPointer { b in b.reduce(0) { $0 &+ ($1 == 0x0A ? 1 : 0) } }
+        return lines >= 100 ? max(buffer.count / lines, 1) : nil
+    }
+
     /// True when the current record is a blank line.
     var isBlank: Bool { cells.count == 1 && cells[0].start == cells[0].end }
 

@@ -101,8 +101,11 @@ final class CSVRowWriter {
     func write(_ row: CSVRecord, line: Int) throws -> Reject? {
         // Built only when a row is rejected: an interpolated string per row showed in profiles.
         var location: String { "line \(line)" }
-        let caseBytes = row[columns.caseID], activityBytes = row[columns.activity]
-        if caseBytes.isEmpty { return Reject(file: path, location: location, field: header[columns.caseID], reason: "missing case id") }
+        let caseBytes = row[columns.caseID]
+        let activityBytes = row[columns.activity]
+        if caseBytes.isEmpty {
+            return Reject(file: path, location: location, field: header[columns.caseID], reason: "missing case id")
+        }
         if activityBytes.isEmpty {
             return Reject(file: path, location: location, field: header[columns.activity], reason: "missing activity")
         }
@@ -211,17 +214,22 @@ final class CSVRowWriter {
     private func readTime(
         _ cell: UnsafeBufferPointer<UInt8>, _ field: String, _ location: @autoclosure () -> String
     ) throws -> TimeCell {
-        if cell.isEmpty { return .reject(Reject(file: path, location: location(), field: field, reason: "missing timestamp")) }
+        if cell.isEmpty {
+            return .reject(Reject(file: path, location: location(), field: field, reason: "missing timestamp"))
+        }
         switch timestamps.read(cell) {
         case .success(let t): return .time(t)
         case .failure(.noZone):
+            let text = String(decoding: cell, as: UTF8.self)
             throw IngestionError(
                 .ambiguousTimeZone, file: path, location: location(),
-                "column \(field): timestamp '\(String(decoding: cell, as: UTF8.self))' has no time zone; pass --timezone (UTC, +01:00 or a zone name such as Europe/Amsterdam)")
+                "column \(field): timestamp '\(text)' has no time zone; "
+                    + "pass --timezone (UTC, +01:00 or a zone name such as Europe/Amsterdam)")
         case .failure(.invalid):
-            return .reject(Reject(
-                file: path, location: location(), field: field, reason: "unreadable timestamp",
-                value: String(decoding: cell, as: UTF8.self)))
+            return .reject(
+                Reject(
+                    file: path, location: location(), field: field, reason: "unreadable timestamp",
+                    value: String(decoding: cell, as: UTF8.self)))
         }
     }
 

@@ -71,7 +71,10 @@ public struct TimestampReader {
     public func read(_ bytes: UnsafeBufferPointer<UInt8>) -> Result<Microseconds, Failure> {
         switch mode {
         case .auto:
-            if let epoch = readEpoch(bytes, milliseconds: nil) { return .success(epoch) }
+            // A dash after four digits is a date; an epoch number has none there.
+            if bytes.count < 5 || bytes[4] != 0x2D, let epoch = readEpoch(bytes, milliseconds: nil) {
+                return .success(epoch)
+            }
             return finish(Timestamp.parseISO(bytes))
         case .iso: return finish(Timestamp.parseISO(bytes))
         case .epochSeconds: return readEpoch(bytes, milliseconds: false).map { .success($0) } ?? .failure(.invalid)

@@ -109,9 +109,18 @@ public final class IngestSession {
     }
 
     /// The id of an object type, created if new.
+    ///
+    /// - Complexity: O(1); the last type asked for is answered by a string comparison, without
+    ///   hashing the name (importers ask for the same type for every new object).
     public func objectType(_ name: String) throws -> Int64 {
-        try intern(name, in: "object_type", cache: &typeIDs)
+        if let last = lastObjectType, last.name == name { return last.id }
+        let id = try intern(name, in: "object_type", cache: &typeIDs)
+        lastObjectType = (name, id)
+        return id
     }
+
+    /// The last answer of `objectType(_:)`.
+    private var lastObjectType: (name: String, id: Int64)?
 
     /// The id of the object `externalID` of type `type`, created if new.
     ///
@@ -375,7 +384,9 @@ public final class IngestSession {
     /// Sizes the identity table for about `count` events in all (an estimate from the importer),
     /// so that it does not grow, re-inserting every identity, as they arrive.
     public func expectEvents(_ count: Int) {
-        seenIdentities.reserve(min(count, 1 << 28))
+        // Capped (2^25 events, a 512 MiB table) so that a wrong estimate cannot take much memory
+        // up front; past the cap the table grows as events come.
+        seenIdentities.reserve(min(count, 1 << 25))
     }
 
     /// Links an event to an object with a qualifier (`""` when the source gives none); a link

@@ -7,7 +7,10 @@ import _WaybillSupport
 /// number is milliseconds — seconds that large would be after the year 5000). A wall-clock time
 /// without zone is converted with `--timezone`; without that option it is an error, never a guess.
 public struct TimestampReader {
-    enum Mode { case auto, iso, epochSeconds, epochMilliseconds, pattern([PatternItem]) }
+    /// The notation. The pattern's items are a stored property rather than a payload of the
+    /// `pattern` case: switching over a case with an array payload copied (retained and
+    /// released) the array on every cell read, whatever the mode.
+    enum Mode { case auto, iso, epochSeconds, epochMilliseconds, pattern }
     enum PatternItem: Equatable { case literal(UInt8), year, year2, month, day, hour, minute, second, fraction, zone }
 
     /// Why a cell could not be read.
@@ -19,18 +22,23 @@ public struct TimestampReader {
     }
 
     let mode: Mode
+    let pattern: [PatternItem]
     let zone: TimeZoneResolver?
 
     /// - Throws: `IngestionError.invalidOption` for an unknown format or zone.
     public init(format: String?, timeZone: String?) throws {
         zone = try timeZone.map(TimeZoneResolver.init)
+        var items: [PatternItem] = []
         switch format?.lowercased() {
         case nil, "auto": mode = .auto
         case "iso", "iso8601": mode = .iso
         case "epoch-s", "epoch", "unix": mode = .epochSeconds
         case "epoch-ms", "unix-ms": mode = .epochMilliseconds
-        default: mode = .pattern(try TimestampReader.compile(format!))
+        default:
+            mode = .pattern
+            items = try TimestampReader.compile(format!)
         }
+        pattern = items
     }
 
     static func compile(_ format: String) throws -> [PatternItem] {
@@ -63,12 +71,15 @@ public struct TimestampReader {
     public func read(_ bytes: UnsafeBufferPointer<UInt8>) -> Result<Microseconds, Failure> {
         switch mode {
         case .auto:
-            if let epoch = readEpoch(bytes, milliseconds: nil) { return .success(epoch) }
+            // A dash after four digits is a date; an epoch number has none there.
+            if bytes.count < 5 || bytes[4] != 0x2D, let epoch = readEpoch(bytes, milliseconds: nil) {
+                return .success(epoch)
+            }
             return finish(Timestamp.parseISO(bytes))
         case .iso: return finish(Timestamp.parseISO(bytes))
         case .epochSeconds: return readEpoch(bytes, milliseconds: false).map { .success($0) } ?? .failure(.invalid)
         case .epochMilliseconds: return readEpoch(bytes, milliseconds: true).map { .success($0) } ?? .failure(.invalid)
-        case .pattern(let items): return finish(readPattern(bytes, items))
+        case .pattern: return finish(readPattern(bytes, pattern))
         }
     }
 

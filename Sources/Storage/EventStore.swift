@@ -67,6 +67,16 @@ public final class EventStore {
     /// Runs one import as one transaction: `body` writes through the session; if it throws,
     /// nothing it wrote remains.
     ///
+    /// The transaction runs under SQLite's rollback journal rather than the store's usual
+    /// write-ahead log when no other connection has the store open: with WAL every page of an
+    /// import is written twice (to the log, then by the checkpoint into the database), while a
+    /// rollback journal keeps only the original content of the few pages the import changes
+    /// (pages appended past the database's end need none), so the event segments are written
+    /// once. Atomicity is the same: a killed process leaves a hot journal, which the next open
+    /// rolls back. The store goes back to WAL afterwards. The cost: a reader that opens the
+    /// store during the import waits for it (up to the busy timeout) instead of reading the
+    /// state before it.
+    ///
     /// - Parameters:
     ///   - source: the file or mapping read, for the import record.
     ///   - format: the input format's name.
@@ -76,7 +86,9 @@ public final class EventStore {
         source: String, format: String, sha256: String?, options: String? = nil,
         _ body: (IngestSession) throws -> T
     ) throws -> T {
-        try db.transaction {
+        let switched = db.useRollbackJournal()
+        defer { if switched { db.restoreWriteAheadLog() } }
+        return try db.transaction {
             let insert = try db.prepare(
                 "INSERT INTO import_record (source, format, sha256, started_at, options) VALUES (?, ?, ?, ?, ?)")
             try insert.bind([

@@ -60,6 +60,11 @@ public final class IngestSession {
     /// Identities this import has met: the ones it inserted, and the earlier-import ones it has
     /// matched once already. Either way a second meeting is a repeat within this import.
     @exclusivity(unchecked) private var seenIdentities = IdentitySet(capacity: 1 << 16)
+    /// Events of `pending` from this index on carry their importer identity unchecked: their
+    /// check against `seenIdentities` is deferred to `resolvePending()` (see `addEvent`).
+    @exclusivity(unchecked) private var unresolved = 0
+    /// Where `resolvePending()` puts the slots it loads ahead, so that the loads are kept.
+    private var touched: Int64 = 0
 
     private let insertSegment: SQLiteStatement
     private let insertObject: SQLiteStatement
@@ -104,9 +109,18 @@ public final class IngestSession {
     }
 
     /// The id of an object type, created if new.
+    ///
+    /// - Complexity: O(1); the last type asked for is answered by a string comparison, without
+    ///   hashing the name (importers ask for the same type for every new object).
     public func objectType(_ name: String) throws -> Int64 {
-        try intern(name, in: "object_type", cache: &typeIDs)
+        if let last = lastObjectType, last.name == name { return last.id }
+        let id = try intern(name, in: "object_type", cache: &typeIDs)
+        lastObjectType = (name, id)
+        return id
     }
+
+    /// The last answer of `objectType(_:)`.
+    private var lastObjectType: (name: String, id: Int64)?
 
     /// The id of the object `externalID` of type `type`, created if new.
     ///
@@ -283,6 +297,16 @@ public final class IngestSession {
         lifecycleID: Int64?, resourceID: Int64?, attributes: UnsafeBufferPointer<UInt8>?, allowRepeats: Bool
     ) throws -> EventOutcome {
         eventsRead += 1
+        if allowRepeats && storedIdentities.count == 0 {
+            // Nothing was stored before, and repeats are kept: the event is added whatever its
+            // identity turns out to be. Only its occurrence number (and so its stored identity)
+            // depends on the identities before it, and that is settled for a whole batch at once
+            // in `resolvePending()`, in the same order, where the table's cache misses overlap.
+            if pending.count == EventSegment.capacity { try flushPending() }
+            appendPending(identity, activityID, time, startTime, resourceID, lifecycleID, externalID, attributes)
+            return .added(pendingFirstEvent + Int64(pending.count - 1))
+        }
+        resolvePending()
         var candidate = identity
         var occurrence: Int64 = 0
         // One probe sequence decides the common case: a new identity is inserted as it is looked up.
@@ -290,17 +314,24 @@ public final class IngestSession {
             // A repeat within this import: the next occurrence gets its own identity.
             if !allowRepeats { return .repeatedInImport }
             occurrence += 1
-            var next = StableHash()
-            next.combine(identity)
-            next.combine(occurrence)
-            candidate = next.value
+            candidate = IngestSession.repeatIdentity(identity, occurrence: occurrence)
         }
         if storedIdentities.count > 0 && storedIdentities.contains(candidate) {
             duplicates += 1
             return .alreadyStored
         }
         if pending.count == EventSegment.capacity { try flushPending() }
-        pending.identity.append(candidate)
+        appendPending(candidate, activityID, time, startTime, resourceID, lifecycleID, externalID, attributes)
+        unresolved = pending.count
+        return .added(pendingFirstEvent + Int64(pending.count - 1))
+    }
+
+    @inline(__always)
+    private func appendPending(
+        _ identity: Int64, _ activityID: Int64, _ time: Microseconds, _ startTime: Microseconds?, _ resourceID: Int64?,
+        _ lifecycleID: Int64?, _ externalID: String?, _ attributes: UnsafeBufferPointer<UInt8>?
+    ) {
+        pending.identity.append(identity)
         pending.activity.append(Int32(activityID))
         pending.time.append(time)
         pending.startTime.append(startTime ?? Int64.min)
@@ -309,7 +340,53 @@ public final class IngestSession {
         pending.externalIDs.append(externalID)
         pending.attributes.append(bytes: attributes)
         eventsAdded += 1
-        return .added(pendingFirstEvent + Int64(pending.count - 1))
+    }
+
+    /// The identity of the `occurrence`-th repeat (1, 2...) of an identity within one import.
+    @inline(__always)
+    private static func repeatIdentity(_ identity: Int64, occurrence: Int64) -> Int64 {
+        var next = StableHash()
+        next.combine(identity)
+        next.combine(occurrence)
+        return next.value
+    }
+
+    /// Checks the deferred identities of `pending` against `seenIdentities` in order, as
+    /// `addEvent` checks one, replacing each repeat by its occurrence's identity.
+    ///
+    /// The loop loads the table slot of the identity 16 events ahead, so up to that many cache
+    /// misses are in flight at once; one insert per parsed row missed one at a time.
+    ///
+    /// - Complexity: expected O(*k*) for *k* deferred events.
+    private func resolvePending() {
+        let n = pending.count
+        guard unresolved < n else { return }
+        seenIdentities.reserve(seenIdentities.count + n - unresolved)
+        let ahead = 16
+        var sink: Int64 = 0
+        pending.identity.withUnsafeMutableBufferPointer { ids in
+            for i in unresolved..<n {
+                if i + ahead < n { sink &+= seenIdentities.touch(ids[i + ahead]) }
+                let identity = ids[i]
+                var candidate = identity
+                var occurrence: Int64 = 0
+                while !seenIdentities.insert(candidate) {
+                    occurrence += 1
+                    candidate = IngestSession.repeatIdentity(identity, occurrence: occurrence)
+                }
+                ids[i] = candidate
+            }
+        }
+        touched &+= sink
+        unresolved = n
+    }
+
+    /// Sizes the identity table for about `count` events in all (an estimate from the importer),
+    /// so that it does not grow, re-inserting every identity, as they arrive.
+    public func expectEvents(_ count: Int) {
+        // Capped (2^25 events, a 512 MiB table) so that a wrong estimate cannot take much memory
+        // up front; past the cap the table grows as events come.
+        seenIdentities.reserve(min(count, 1 << 25))
     }
 
     /// Links an event to an object with a qualifier (`""` when the source gives none); a link
@@ -355,10 +432,12 @@ public final class IngestSession {
 
     /// Writes the buffered events as one segment.
     private func flushPending() throws {
+        resolvePending()
         guard pending.count > 0 || pending.linkCount > 0 else { return }
         try writeSegment(pending, firstEvent: pendingFirstEvent)
         pendingFirstEvent += Int64(pending.count)
         pending.removeAll()
+        unresolved = 0
     }
 
     private func writeSegment(_ segment: EventSegment, firstEvent: Int64) throws {

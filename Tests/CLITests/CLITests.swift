@@ -151,13 +151,17 @@ enum CLI {
             big += "case-\(i / 8),activity \(i % 8),2026-01-\(String(format: "%02d", 1 + i % 28))T10:\(String(format: "%02d", i % 60)):00Z,\(i),some free text \(i)\n"
         }
         let path = Fixtures.write(big, to: "big.csv", in: dir)
+        // Killed once the ingest has written 4 MB into the store: into the write-ahead log, or
+        // (as the ingest runs under the rollback journal) past the end of the store file.
+        func size(_ name: String) -> Int {
+            (try? FileManager.default.attributesOfItem(atPath: ws.appendingPathComponent(name).path)[.size] as? Int) ?? 0
+        }
+        let storeBefore = size("waybill.sqlite")
         let (process, _, _) = try CLI.start(["ingest", path, "--workspace", ws.path])
-        let wal = ws.appendingPathComponent("waybill.sqlite-wal").path
         let deadline = Date().addingTimeInterval(120)
         while process.isRunning && Date() < deadline {
-            let size = (try? FileManager.default.attributesOfItem(atPath: wal)[.size] as? Int) ?? 0
-            if size > 4_000_000 { break }
-            usleep(20_000)
+            if size("waybill.sqlite-wal") > 4_000_000 || size("waybill.sqlite") > storeBefore + 4_000_000 { break }
+            usleep(1_000)
         }
         #expect(process.isRunning, "the ingest finished before it could be killed; make the file larger")
         kill(process.processIdentifier, SIGKILL)

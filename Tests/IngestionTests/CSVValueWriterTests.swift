@@ -8,10 +8,11 @@ import _WaybillSupport
 /// the byte fast path checked against the typed reference.
 @Suite struct CSVValueWriterTests {
     static func fast(_ cell: String) -> String {
-        var out: [UInt8] = []
+        var out = JSONBytes(capacity: 1)
+        defer { out.deallocate() }
         var cell = cell
         cell.withUTF8 { CSVValueWriter.appendValue($0, to: &out) }
-        return String(decoding: out, as: UTF8.self)
+        return String(decoding: out.bytes, as: UTF8.self)
     }
 
     static func reference(_ cell: String) -> String {

@@ -81,6 +81,30 @@ import _TestSupport
         }
     }
 
+    /// Long rows of mostly unquoted and empty cells, as real logs have: the word-at-a-time scan
+    /// of quote-free records, with its fall-back to the general scan at a quoted cell and near
+    /// the end of the buffer.
+    @Test(arguments: [3, 16, 100, 4096])
+    func longPlainRowsAgreeWithReference(chunk: Int) throws {
+        var random = SplitMix(seed: UInt64(chunk))
+        let pieces = ["", "", "", "O-0000001", "Order Created", "2026-01-05T00:09:27.020Z", "27.99", "x", "\"q,uoted\"", "é漢"]
+        for _ in 0..<40 {
+            var text = ""
+            for _ in 0..<Int(1 + random.next() % 30) {
+                let cells = (0..<Int(1 + random.next() % 30)).map { _ in pieces[Int(random.next() % UInt64(pieces.count))] }
+                text += cells.joined(separator: ",") + (random.next() % 4 == 0 ? "\r\n" : "\n")
+            }
+            #expect(try Self.read(text, chunk: chunk) == Self.reference(text), "\(text.debugDescription)")
+        }
+    }
+
+    /// A quote inside an unquoted cell is text, and a bare CR ends a record, in both scans.
+    @Test func quoteInsideCellAndBareCR() throws {
+        let row = "abcdefgh,ij\"kl\"mnopqrstu,vwxyz0123456789\rsecond,row,with,several,cells,0123456789\n"
+        let expected = [["abcdefgh", "ij\"kl\"mnopqrstu", "vwxyz0123456789"], ["second", "row", "with", "several", "cells", "0123456789"]]
+        for chunk in [1, 7, 4096] { #expect(try Self.read(row, chunk: chunk) == expected) }
+    }
+
     @Test func lastRecordWithoutLineBreak() throws {
         #expect(try Self.read("a,b\nc,d", chunk: 3) == [["a", "b"], ["c", "d"]])
         #expect(try Self.read("a,b\nc,", chunk: 1) == [["a", "b"], ["c", ""]])

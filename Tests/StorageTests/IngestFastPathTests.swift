@@ -107,3 +107,56 @@ import _WaybillSupport
         }
     }
 }
+
+/// The session's deferred identity check (a fresh store, repeats allowed: checked a segment at a
+/// time in `resolvePending`) against the simple sequential check it replaces: every identity
+/// looked up in a `Set` as it arrives, a repeat replaced by the hash of it and its occurrence.
+@Suite struct DeferredIdentityTests {
+    /// The identities a sequential check stores for `raw`.
+    static func reference(_ raw: [Int64]) -> [Int64] {
+        var seen: Set<Int64> = []
+        return raw.map { identity in
+            var candidate = identity
+            var occurrence: Int64 = 0
+            while !seen.insert(candidate).inserted {
+                occurrence += 1
+                var next = StableHash()
+                next.combine(identity)
+                next.combine(occurrence)
+                candidate = next.value
+            }
+            return candidate
+        }
+    }
+
+    /// Identities with many repeats (and the value 0), over more than two segments; with
+    /// `interleave`, every 997th event is offered without repeats allowed, which checks the
+    /// deferred ones first.
+    @Test(arguments: [false, true])
+    func storedIdentitiesMatchTheSequentialCheck(interleave: Bool) throws {
+        let dir = Fixtures.temporaryDirectory("deferred")
+        let store = try EventStore(path: dir.appendingPathComponent("waybill.sqlite").path)
+        var random = SplitMix(seed: interleave ? 5 : 4)
+        var raw: [Int64] = []
+        for k in 0..<150_000 {
+            let r = random.next()
+            let strict = interleave && k % 997 == 0
+            // Each repeat probes every earlier occurrence number, so repeats are kept to a few per
+            // identity (about three here, and eight of the value 0).
+            raw.append(strict ? Int64(bitPattern: r | 1) : (r % 20_000 == 0 ? 0 : Int64(bitPattern: r % 50_000)))
+        }
+        try store.ingest(source: "test", format: "test", sha256: nil) { session in
+            for (k, identity) in raw.enumerated() {
+                let outcome = try session.addEvent(
+                    identity: identity, externalID: nil, activityID: try session.activityID("a"), time: Int64(k),
+                    startTime: nil, lifecycleID: nil, resourceID: nil, attributes: nil,
+                    allowRepeats: !(interleave && k % 997 == 0))
+                #expect(outcome == .added(Int64(k + 1)))
+            }
+        }
+        var stored: [Int64] = []
+        let segments = try store.db.prepare("SELECT data FROM event_segment ORDER BY first_event")
+        while try segments.step() { stored += try segments.withBlob(0) { try EventSegment.identities($0) } }
+        #expect(stored == Self.reference(raw))
+    }
+}

@@ -88,37 +88,14 @@ public struct CSVImporter: LogImporter {
                 attributeColumns.append((k, name, false))
             }
         }
-        let timestamps = try TimestampReader(format: options.timestampFormat, timeZone: options.timeZone)
-        let eventColumns = attributeColumns.filter { !$0.isCase }
-        // `,"key":` for each event attribute column, encoded once.
-        // `"key":` for each event attribute column, encoded once into one arena; read through
-        // pointers in the row loop, where element access to arrays of arrays or of tuples holding
-        // strings costs a retain and release per cell.
-        let eventIndices = UnsafeMutableBufferPointer<Int>.allocate(capacity: max(eventColumns.count, 1))
-        defer { eventIndices.deallocate() }
-        for (k, column) in eventColumns.enumerated() { eventIndices[k] = column.index }
-        let keyBytes = eventColumns.map { Array((AttributeJSON.quote($0.key) + ":").utf8) }
-        let keyArena = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(keyBytes.reduce(0) { $0 + $1.count }, 1))
-        defer { keyArena.deallocate() }
-        let keyStarts = UnsafeMutableBufferPointer<Int>.allocate(capacity: eventColumns.count + 1)
-        defer { keyStarts.deallocate() }
-        keyStarts[0] = 0
-        for (k, key) in keyBytes.enumerated() {
-            for (j, byte) in key.enumerated() { keyArena[keyStarts[k] + j] = byte }
-            keyStarts[k + 1] = keyStarts[k] + key.count
-        }
-        let eventColumnCount = eventColumns.count
-        let caseColumns = attributeColumns.filter { $0.isCase }
-        let caseKeyBytes = caseColumns.map { Array((AttributeJSON.quote($0.key) + ":").utf8) }
-        let caseKeysUnique = Set(caseColumns.map(\.key)).count == caseColumns.count
-        var caseJSON: [UInt8] = []
-        // Interned per file, by bytes: the row loop allocates nothing for names it has seen.
-        var cases = ByteInterner(capacity: 1 << 16), activities = ByteInterner(), resources = ByteInterner()
-        var lifecycles = ByteInterner()
-        var caseObjects: [Int64] = [], activityIDs: [Int64] = [], resourceIDs: [Int64] = [], lifecycleIDs: [Int64] = []
-        var json: [UInt8] = []
-        json.reserveCapacity(1024)
-
+        if !source.isGzip, let length = reader.meanLineLength() { session.expectEvents(source.fileSize / length) }
+        let writer = CSVRowWriter(
+            path: path, header: header,
+            columns: .init(
+                caseID: caseColumn, activity: activityColumn, time: timeColumn, start: startColumn ?? -1,
+                resource: resourceColumn ?? -1, lifecycle: lifecycleColumn ?? -1),
+            attributeColumns: attributeColumns, caseType: options.caseType,
+            timestamps: try TimestampReader(format: options.timestampFormat, timeZone: options.timeZone), session: session)
         while try readRecord(&reader, source) {
             if reader.line & 0x3FFF == 0 { progress.update(source.bytesRead) }
             if reader.isBlank { continue }
@@ -131,124 +108,8 @@ public struct CSVImporter: LogImporter {
             }
             let line = reader.line
             // A row is read in one pass over its cells' bytes; a reject is returned, not thrown.
-            let outcome: Reject? = try reader.withRecord { row -> Reject? in
-                // Built only when a row is rejected: an interpolated string per row showed in profiles.
-                var location: String { "line \(line)" }
-                let caseBytes = row[caseColumn], activityBytes = row[activityColumn]
-                if caseBytes.isEmpty { return Reject(file: path, location: location, field: header[caseColumn], reason: "missing case id") }
-                if activityBytes.isEmpty {
-                    return Reject(file: path, location: location, field: header[activityColumn], reason: "missing activity")
-                }
-                let time: Microseconds
-                switch try readTime(row[timeColumn], timestamps, header[timeColumn], location) {
-                case .time(let t): time = t
-                case .reject(let reject): return reject
-                }
-                var startTime: Microseconds? = nil
-                if let startColumn, !row[startColumn].isEmpty {
-                    switch try readTime(row[startColumn], timestamps, header[startColumn], location) {
-                    case .time(let t): startTime = t
-                    case .reject(let reject): return reject
-                    }
-                }
-                let (caseIndex, isNewCase) = cases.intern(caseBytes)
-                if isNewCase {
-                    let caseID = String(decoding: caseBytes, as: UTF8.self)
-                    func list() -> AttributeList {
-                        var list: AttributeList = []
-                        for column in caseColumns where !row[column.index].isEmpty {
-                            list.append((column.key, CSVImporter.typedValue(row[column.index])))
-                        }
-                        return list
-                    }
-                    if caseKeysUnique {
-                        // The JSON straight from the cells' bytes, as for event attributes.
-                        caseJSON.removeAll(keepingCapacity: true)
-                        for (k, column) in caseColumns.enumerated() {
-                            let cell = row[column.index]
-                            guard !cell.isEmpty else { continue }
-                            caseJSON.append(caseJSON.isEmpty ? 0x7B : 0x2C)
-                            caseJSON += caseKeyBytes[k]
-                            CSVValueWriter.appendValue(cell, to: &caseJSON)
-                        }
-                        if !caseJSON.isEmpty { caseJSON.append(0x7D) }
-                        let encoded = caseJSON.isEmpty ? nil : String(decoding: caseJSON, as: UTF8.self)
-                        caseObjects.append(
-                            try session.object(caseID, type: options.caseType, newAttributeJSON: encoded, attributes: list).id)
-                    } else {
-                        caseObjects.append(try session.object(caseID, type: options.caseType, attributes: list()).id)
-                    }
-                }
-                let (activityIndex, isNewActivity) = activities.intern(activityBytes)
-                if isNewActivity { activityIDs.append(try session.activityID(String(decoding: activityBytes, as: UTF8.self))) }
-                var resourceID: Int64? = nil
-                let resourceBytes = resourceColumn.map { row[$0] } ?? UnsafeBufferPointer(start: nil, count: 0)
-                if !resourceBytes.isEmpty {
-                    let (index, isNew) = resources.intern(resourceBytes)
-                    if isNew { resourceIDs.append(try session.resourceID(String(decoding: resourceBytes, as: UTF8.self))) }
-                    resourceID = resourceIDs[index]
-                }
-                var lifecycleID: Int64? = nil
-                let lifecycleBytes = lifecycleColumn.map { row[$0] } ?? UnsafeBufferPointer(start: nil, count: 0)
-                if !lifecycleBytes.isEmpty {
-                    let (index, isNew) = lifecycles.intern(lifecycleBytes)
-                    if isNew { lifecycleIDs.append(try session.lifecycleID(String(decoding: lifecycleBytes, as: UTF8.self))) }
-                    lifecycleID = lifecycleIDs[index]
-                }
-                json.removeAll(keepingCapacity: true)
-                for k in 0..<eventColumnCount {
-                    let cell = row[eventIndices[k]]
-                    guard !cell.isEmpty else { continue }
-                    json.append(json.isEmpty ? 0x7B : 0x2C)
-                    json.append(contentsOf: UnsafeBufferPointer(rebasing: keyArena[keyStarts[k]..<keyStarts[k + 1]]))
-                    CSVValueWriter.appendValue(cell, to: &json)
-                }
-                if !json.isEmpty { json.append(0x7D) }
-                return try json.withUnsafeBufferPointer { attributes -> Reject? in
-                    var hash = StableHash()
-                    hash.combine(bytes: caseBytes)
-                    hash.combine(bytes: activityBytes)
-                    hash.combine(time)
-                    hash.combine(startTime ?? Int64.min)
-                    hash.combine(bytes: resourceBytes)
-                    hash.combine(bytes: lifecycleBytes)
-                    hash.combine(bytes: attributes)
-                    let outcome = try session.addEvent(
-                        identity: hash.value, externalID: nil, activityID: activityIDs[activityIndex], time: time,
-                        startTime: startTime, lifecycleID: lifecycleID, resourceID: resourceID,
-                        attributes: attributes.isEmpty ? nil : attributes, allowRepeats: true)
-                    if case .added(let eventID) = outcome { try session.link(event: eventID, object: caseObjects[caseIndex]) }
-                    return nil
-                }
-            }
+            let outcome = try reader.withRecord { try writer.write($0, line: line) }
             if let outcome { rejects.add(outcome) }
-        }
-    }
-
-    /// A timestamp cell read: the instant, or why the row is rejected.
-    private enum TimeCell {
-        case time(Microseconds)
-        case reject(Reject)
-    }
-
-    /// Reads a timestamp cell, or says why the row is rejected.
-    ///
-    /// - Throws: `IngestionError.ambiguousTimeZone` for a time without zone and no `--timezone`.
-    @inline(__always)
-    private func readTime(
-        _ cell: UnsafeBufferPointer<UInt8>, _ timestamps: TimestampReader, _ field: String, _ location: @autoclosure () -> String
-    ) throws -> TimeCell {
-        if cell.isEmpty { return .reject(Reject(file: path, location: location(), field: field, reason: "missing timestamp")) }
-        switch timestamps.read(cell) {
-        case .success(let t): return .time(t)
-        case .failure(.noZone):
-            throw IngestionError(
-                .ambiguousTimeZone, file: path, location: location(),
-                "column \(field): timestamp '\(String(decoding: cell, as: UTF8.self))' has no time zone; pass --timezone (UTC, +01:00 or a zone name such as Europe/Amsterdam)")
-        case .failure(.invalid):
-            return .reject(Reject(
-                file: path, location: location(), field: field, reason: "unreadable timestamp",
-                value: String(decoding: cell, as: UTF8.self)))
         }
     }
 

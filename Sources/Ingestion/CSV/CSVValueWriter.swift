@@ -10,18 +10,18 @@ enum CSVValueWriter {
     ///
     /// - Complexity: O(*n*) in the cell's length.
     @inline(__always)
-    static func appendValue(_ b: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+    static func appendValue(_ b: UnsafeBufferPointer<UInt8>, to out: inout JSONBytes) {
         let n = b.count
         let first = b[0]
         // Dates with a zone.
         if n >= 19, b[4] == 0x2D, b[7] == 0x2D, first >= 0x30, first <= 0x39, let parsed = Timestamp.parseISO(b), parsed.hasZone {
-            out += Array("{\"$date\":\"\(Timestamp.format(parsed.micros))\"}".utf8)
+            out.append(contentsOf: Array("{\"$date\":\"\(Timestamp.format(parsed.micros))\"}".utf8))
             return
         }
         // Booleans.
         if first == 0x74 || first == 0x66 || first == 0x54 || first == 0x46 {
-            if isWord(b, "true") || isWord(b, "True") || isWord(b, "TRUE") { out += [0x74, 0x72, 0x75, 0x65]; return }
-            if isWord(b, "false") || isWord(b, "False") || isWord(b, "FALSE") { out += [0x66, 0x61, 0x6C, 0x73, 0x65]; return }
+            if isWord(b, "true") || isWord(b, "True") || isWord(b, "TRUE") { out.append(contentsOf: [0x74, 0x72, 0x75, 0x65]); return }
+            if isWord(b, "false") || isWord(b, "False") || isWord(b, "FALSE") { out.append(contentsOf: [0x66, 0x61, 0x6C, 0x73, 0x65]); return }
             appendString(b, to: &out)
             return
         }
@@ -40,17 +40,17 @@ enum CSVValueWriter {
             }
             // Up to 18 digits always fit an Int64: the cell is its own JSON number.
             if allDigits && bodyCount <= 18 {
-                out += b
+                out.append(contentsOf: b)
                 return
             }
             if !allDigits && appendPlainDecimal(b, bodyStart: bodyStart, to: &out) { return }
             let text = String(decoding: b, as: UTF8.self)
             if allDigits {
-                if Int64(text) != nil { out += b } else { appendString(b, to: &out) }
+                if Int64(text) != nil { out.append(contentsOf: b) } else { appendString(b, to: &out) }
                 return
             }
             if let v = Double(text), v.isFinite {
-                out += Array(AttributeValue.format(v).utf8)
+                out.append(contentsOf: Array(AttributeValue.format(v).utf8))
                 return
             }
         }
@@ -69,7 +69,7 @@ enum CSVValueWriter {
     ///
     /// - Complexity: O(*n*) in the cell's length.
     @inline(__always)
-    static func appendPlainDecimal(_ b: UnsafeBufferPointer<UInt8>, bodyStart: Int, to out: inout [UInt8]) -> Bool {
+    static func appendPlainDecimal(_ b: UnsafeBufferPointer<UInt8>, bodyStart: Int, to out: inout JSONBytes) -> Bool {
         let n = b.count
         var i = bodyStart
         while i < n, b[i] >= 0x30, b[i] <= 0x39 { i += 1 }
@@ -103,21 +103,27 @@ enum CSVValueWriter {
 
     /// Appends a JSON string literal of UTF-8 bytes.
     @inline(__always)
-    static func appendString(_ b: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+    static func appendString(_ b: UnsafeBufferPointer<UInt8>, to out: inout JSONBytes) {
         out.append(0x22)
-        for c in b {
+        // Runs of bytes that need no escaping are copied whole.
+        var run = 0
+        for i in 0..<b.count {
+            let c = b[i]
+            if c >= 0x20 && c != 0x22 && c != 0x5C { continue }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: b[run..<i]))
+            run = i + 1
             switch c {
-            case 0x22: out += [0x5C, 0x22]
-            case 0x5C: out += [0x5C, 0x5C]
-            case 0x0A: out += [0x5C, 0x6E]
-            case 0x0D: out += [0x5C, 0x72]
-            case 0x09: out += [0x5C, 0x74]
-            case 0..<0x20:
+            case 0x22: out.append(0x5C); out.append(0x22)
+            case 0x5C: out.append(0x5C); out.append(0x5C)
+            case 0x0A: out.append(0x5C); out.append(0x6E)
+            case 0x0D: out.append(0x5C); out.append(0x72)
+            case 0x09: out.append(0x5C); out.append(0x74)
+            default:
                 let hex = Array("0123456789abcdef".utf8)
-                out += [0x5C, 0x75, 0x30, 0x30, hex[Int(c >> 4)], hex[Int(c & 15)]]
-            default: out.append(c)
+                out.append(contentsOf: [0x5C, 0x75, 0x30, 0x30, hex[Int(c >> 4)], hex[Int(c & 15)]])
             }
         }
+        out.append(contentsOf: UnsafeBufferPointer(rebasing: b[run..<b.count]))
         out.append(0x22)
     }
 }

@@ -29,11 +29,14 @@ public final class SQLiteConnection {
         }
         handle = db
         self.path = path
-        sqlite3_busy_timeout(db, 10_000)
+        sqlite3_busy_timeout(db, SQLiteConnection.busyTimeout)
         sqlite3_extended_result_codes(db, 1)
     }
 
     deinit { sqlite3_close_v2(handle) }
+
+    /// Milliseconds a statement waits for another connection's lock before failing.
+    static let busyTimeout: Int32 = 10_000
 
     /// Runs one or more SQL statements that return no rows.
     public func execute(_ sql: String) throws {
@@ -99,6 +102,30 @@ public final class SQLiteConnection {
             try? execute("ROLLBACK")
             throw error
         }
+    }
+
+    /// Switches a write-ahead-log database to the rollback journal (`journal_mode = DELETE`) for
+    /// a bulk write; true when it switched. Nothing changes (false) when the database is not in
+    /// WAL mode or another connection has it open (SQLite refuses the switch then).
+    public func useRollbackJournal() -> Bool {
+        guard (try? journalMode()) == "wal" else { return false }
+        // Fail at once rather than after the busy timeout when another connection holds the file.
+        sqlite3_busy_timeout(handle, 0)
+        defer { sqlite3_busy_timeout(handle, SQLiteConnection.busyTimeout) }
+        _ = try? execute("PRAGMA journal_mode = DELETE")
+        return (try? journalMode()) == "delete"
+    }
+
+    /// Switches back to the write-ahead log after `useRollbackJournal()`; a failure leaves the
+    /// database in rollback mode, which is correct, only slower for concurrent readers, and the
+    /// next `EventStore` open tries again.
+    public func restoreWriteAheadLog() {
+        _ = try? execute("PRAGMA journal_mode = WAL")
+    }
+
+    /// The database's journal mode, lowercased (`wal`, `delete`...).
+    func journalMode() throws -> String? {
+        try rows("PRAGMA journal_mode").first?[0].text?.lowercased()
     }
 
     /// The rowid of the last inserted row.

@@ -251,7 +251,8 @@ struct QuantizedForest: Sendable {
     static let block = 1024
 
     /// Calls `body(lo, rows, codes)` for each block of `block` rows starting at row `lo`, with
-    /// the block's rows coded (row-major bytes, `columns.count` per row, at least one). Blocks are
+    /// the block's rows coded (column-major bytes: coded feature k's codes start at `k × block`, so
+    /// a pass over the rows reads a few short runs, not every row's bytes). Blocks are
     /// taken by `threads` workers in turn, each block by one worker.
     ///
     /// - Complexity: O(rows × used features × log thresholds / threads), plus the bodies.
@@ -277,7 +278,7 @@ struct QuantizedForest: Sendable {
                     guard b < blocks else { break }
                     let lo = b * block
                     let hi = min(total, lo + block)
-                    codeRows(values, n: total, lo: lo, hi: hi, into: codes, width: width)
+                    codeRows(values, n: total, lo: lo, hi: hi, into: codes)
                     body(lo, hi - lo, codes)
                 }
             }
@@ -295,7 +296,7 @@ struct QuantizedForest: Sendable {
     /// - Complexity: O(rows × Σ over trees of features used).
     @inline(__always)
     private func visitLeaves(codes: UnsafePointer<UInt8>, rows: Int, _ visit: (Int, Int) -> Void) {
-        let width = max(columns.count, 1)
+        let block = Self.block
         withUnsafeTemporaryAllocation(of: UInt64.self, capacity: max(rows, 1)) { scratch in
             let possible = scratch.baseAddress!
             featureColumn.withUnsafeBufferPointer { featureBuffer in
@@ -321,18 +322,19 @@ struct QuantizedForest: Sendable {
                                 let m2 = n > 2 ? mask + Int(start[k + 2]) : m0
                                 let f3 = n > 3 ? Int(feature[k + 3]) : f0
                                 let m3 = n > 3 ? mask + Int(start[k + 3]) : m0
-                                var row = codes
+                                let c0 = codes + f0 * block
+                                let c1 = codes + f1 * block
+                                let c2 = codes + f2 * block
+                                let c3 = codes + f3 * block
                                 if first {
                                     for r in 0..<rows {
                                         possible[r] =
-                                            m0[Int(row[f0])] & m1[Int(row[f1])] & m2[Int(row[f2])] & m3[Int(row[f3])]
-                                        row += width
+                                            m0[Int(c0[r])] & m1[Int(c1[r])] & m2[Int(c2[r])] & m3[Int(c3[r])]
                                     }
                                 } else {
                                     for r in 0..<rows {
                                         possible[r] &=
-                                            m0[Int(row[f0])] & m1[Int(row[f1])] & m2[Int(row[f2])] & m3[Int(row[f3])]
-                                        row += width
+                                            m0[Int(c0[r])] & m1[Int(c1[r])] & m2[Int(c2[r])] & m3[Int(c3[r])]
                                     }
                                 }
                                 first = false
@@ -347,9 +349,10 @@ struct QuantizedForest: Sendable {
         }
     }
 
-    /// Codes rows `lo..<hi` of the column-major `values` into row-major bytes.
+    /// Codes rows `lo..<hi` of the column-major `values` into column-major bytes (coded feature k
+    /// at `k × block`).
     private func codeRows(
-        _ values: UnsafePointer<Double>, n: Int, lo: Int, hi: Int, into codes: UnsafeMutablePointer<UInt8>, width: Int
+        _ values: UnsafePointer<Double>, n: Int, lo: Int, hi: Int, into codes: UnsafeMutablePointer<UInt8>
     ) {
         for (k, column) in columns.enumerated() {
             let source = values + column * n
@@ -358,12 +361,12 @@ struct QuantizedForest: Sendable {
             case .numeric(let thresholds, _):
                 thresholds.withUnsafeBufferPointer { t in
                     for r in lo..<hi {
-                        codes[(r - lo) * width + k] = Self.code(source[r], coding, t.baseAddress!, t.count)
+                        codes[k * Self.block + r - lo] = Self.code(source[r], coding, t.baseAddress!, t.count)
                     }
                 }
             case .categorical:
                 let none = UnsafePointer<Double>(bitPattern: 8)!
-                for r in lo..<hi { codes[(r - lo) * width + k] = Self.code(source[r], coding, none, 0) }
+                for r in lo..<hi { codes[k * Self.block + r - lo] = Self.code(source[r], coding, none, 0) }
             }
         }
     }

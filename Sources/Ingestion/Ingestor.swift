@@ -84,10 +84,23 @@ public struct Ingestor {
                 "cannot tell the format from the file name; pass --format (\(InputFormat.allCases.map(\.rawValue).joined(separator: ", ")))")
         }
         try checkContent(path: path, format: format)
-        let sha = try FileDigest.sha256(path: path)
-        if let record = try store.importRecord(sha256: sha) { return alreadyImported(path, format.rawValue, sha, record, started) }
+        // A path imported before is hashed first, so running the same ingest again stops at once.
+        // Any other file is hashed on a second thread while it is parsed (the hash is checked
+        // against earlier imports before the transaction commits, which rolls back if it matches).
+        if try store.importRecords().contains(where: { $0.source == path }) {
+            let sha = try FileDigest.sha256(path: path)
+            if let record = try store.importRecord(sha256: sha) {
+                return alreadyImported(path, format.rawValue, sha, record, started)
+            }
+            let importer = try makeImporter(path: path, format: format, options: options)
+            return try run(importer, source: path, format: format.rawValue, sha256: sha, options: options, started: started)
+        }
+        let hash = BackgroundDigest(path: path)
+        defer { _ = try? hash.value() }
         let importer = try makeImporter(path: path, format: format, options: options)
-        return try run(importer, source: path, format: format.rawValue, sha256: sha, options: options, started: started)
+        return try run(
+            importer, source: path, format: format.rawValue, sha256: nil, contentHash: hash, options: options,
+            started: started)
     }
 
     /// Imports a case attribute table (CSV keyed by case id), idempotent by content hash.
@@ -121,15 +134,26 @@ public struct Ingestor {
     }
 
     /// Runs an importer in one store transaction, enforcing the reject limit.
+    ///
+    /// With `contentHash`, the file's hash is taken from it once the importer is done: a file some
+    /// earlier import already had is rolled back and reported as already imported.
     private func run(
-        _ importer: any LogImporter, source: String, format: String, sha256: String?, options: ImportOptions, started: Date
+        _ importer: any LogImporter, source: String, format: String, sha256: String?,
+        contentHash: BackgroundDigest? = nil, options: ImportOptions, started: Date
     ) throws -> IngestReport {
         var rejects = RejectLog()
         var counts = (read: 0, added: 0, duplicates: 0, objects: 0)
+        var sha256 = sha256
         let optionsJSON = String(decoding: try JSONEncoder.sorted.encode(options), as: UTF8.self)
         do {
             try store.ingest(source: source, format: format, sha256: sha256, options: optionsJSON) { session in
                 try importer.run(into: session, rejects: &rejects)
+                if let contentHash {
+                    let sha = try contentHash.value()
+                    if let record = try store.importRecord(sha256: sha) { throw AlreadyImported(sha256: sha, record: record) }
+                    try session.recordContentHash(sha)
+                    sha256 = sha
+                }
                 session.rejects = rejects.rejects.count
                 if rejects.rate > options.maxRejectRate {
                     throw IngestionError(
@@ -138,6 +162,8 @@ public struct Ingestor {
                 }
                 counts = (session.eventsRead, session.eventsAdded, session.duplicates, session.objectsAdded)
             }
+        } catch let known as AlreadyImported {
+            return alreadyImported(source, format, known.sha256, known.record, started)
         } catch {
             try? rejects.append(toFile: rejectsPath)
             throw error
@@ -206,5 +232,33 @@ extension JSONEncoder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         return encoder
+    }
+}
+
+/// Thrown inside an import's transaction (so it rolls back) when the file's content hash, found
+/// while it was read, is an earlier import's.
+private struct AlreadyImported: Error {
+    var sha256: String
+    var record: ImportRecord
+}
+
+/// A file's SHA-256, computed on a Dispatch worker thread from the moment it is made.
+final class BackgroundDigest: @unchecked Sendable {
+    private let done = DispatchGroup()
+    // Written by the worker before `done.leave()`, read only after `done.wait()`.
+    private var result: Result<String, any Error>?
+
+    init(path: String) {
+        done.enter()
+        DispatchQueue.global().async {
+            self.result = Result { try FileDigest.sha256(path: path) }
+            self.done.leave()
+        }
+    }
+
+    /// The hash, once computed (waits for it).
+    func value() throws -> String {
+        done.wait()
+        return try result!.get()
     }
 }

@@ -281,6 +281,16 @@ public final class IngestSession {
     }
 
     /// The id of an activity name, interned if new.
+    /// Records the imported file's content hash on this import's record (for a hash computed
+    /// while the file was read); the caller has checked no other import has it.
+    ///
+    /// - Throws: `StoreError` (the unique constraint, should another import have it).
+    public func recordContentHash(_ sha256: String) throws {
+        let update = try db.prepare("UPDATE import_record SET sha256 = ? WHERE id = ?")
+        try update.bind([.text(sha256), .integer(importID)])
+        try update.run()
+    }
+
     public func activityID(_ name: String) throws -> Int64 { try intern(name, in: "activity", cache: &activityIDs) }
     /// The id of a resource name, interned if new.
     public func resourceID(_ name: String) throws -> Int64 { try intern(name, in: "resource", cache: &resourceIDs) }

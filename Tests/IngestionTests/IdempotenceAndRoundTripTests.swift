@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import _TestSupport
+import _WaybillSupport
 @testable import Export
 @testable import Ingestion
 @testable import Storage
@@ -14,6 +15,27 @@ import _TestSupport
         #expect(second.alreadyImported)
         #expect(try store.eventCount() == 8_577)
         #expect(try store.importRecords().count == 1)
+    }
+
+    /// The same content under another path is hashed while it is read and found to be an
+    /// earlier import's only then: the import rolls back and reports it as already imported.
+    @Test func sameContentUnderAnotherPathAddsNothing() throws {
+        let (store, first, ws) = try importFixture("receipt.csv")
+        let copy = ws.root.appendingPathComponent("copy-of-receipt.csv").path
+        try FileManager.default.copyItem(atPath: Fixtures.path("receipt.csv"), toPath: copy)
+        let ingestor = Ingestor(store: store, rejectsPath: ws.rejectsPath)
+        let second = try ingestor.ingest(path: copy, options: ImportOptions())
+        #expect(second.alreadyImported && second.eventsAdded == 0)
+        #expect(second.sha256 == first.sha256 && !first.sha256.isEmpty)
+        #expect(try store.eventCount() == 8_577)
+        #expect(try store.importRecords().count == 1)
+        // A new file hashed while read keeps its hash on its import record.
+        let other = Fixtures.write(
+            "case_id,activity,timestamp\nz1,A,2026-01-05T10:00:00Z\n", to: "other.csv", in: ws.root)
+        let third = try ingestor.ingest(path: other, options: ImportOptions())
+        #expect(!third.alreadyImported && third.eventsAdded == 1)
+        #expect(try store.importRecords().last?.sha256 == FileDigest.sha256(path: other))
+        #expect(try ingestor.ingest(path: other, options: ImportOptions()).alreadyImported)
     }
 
     @Test func aGrownExportAddsOnlyItsNewEvents() throws {

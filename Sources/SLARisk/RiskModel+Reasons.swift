@@ -49,24 +49,33 @@ extension RiskModel {
             var top: [Int] = []
             top.reserveCapacity(count + 1)
             return rows.map { r in
-                top.removeAll(keepingCapacity: true)
                 let c = r * p
-                for j in 0..<p where shared[c + j] > 0 {
-                    // Insert j after every kept column with a larger contribution (or an equal one:
-                    // it has a smaller index), keeping at most `count`.
-                    var at = top.count
-                    while at > 0 && shared[c + top[at - 1]] < shared[c + j] { at -= 1 }
-                    if at < count {
-                        top.insert(j, at: at)
-                        if top.count > count { top.removeLast() }
-                    }
-                }
+                Self.largestPositive(shared[c..<(c + p)], count: count, into: &top)
                 return top.map { j in
                     Reason(feature: matrix.features[j].name, value: Self.describe(matrix, r, j), contribution: shared[c + j])
                 }
             }
         }
         return Array(halves.joined())
+    }
+
+    /// The offsets (from the slice's start) of its `count` largest positive values, largest
+    /// first, ties by offset: what sorting the positive values that way and keeping `count`
+    /// gives, in one pass.
+    ///
+    /// - Complexity: O(*n* × `count`).
+    static func largestPositive(_ values: ArraySlice<Double>, count: Int, into top: inout [Int]) {
+        top.removeAll(keepingCapacity: true)
+        let base = values.startIndex
+        for j in 0..<values.count where values[base + j] > 0 {
+            // After every kept offset with a larger value, or an equal one (a smaller offset).
+            var at = top.count
+            while at > 0 && values[base + top[at - 1]] < values[base + j] { at -= 1 }
+            if at < count {
+                top.insert(j, at: at)
+                if top.count > count { top.removeLast() }
+            }
+        }
     }
 
     /// A feature value in words: the level name, a number, or `missing`.

@@ -2,7 +2,7 @@ import Features
 import Foundation
 import Learning
 import Mining
-import SLARisk
+@testable import SLARisk
 import Storage
 import Testing
 import _TestSupport
@@ -94,6 +94,29 @@ import _TestSupport
         #expect(fewer.csv() == backtest.csv())
         #expect(throws: MiningError.self) {
             try Backtest(model: result.model, log: log, point: .activity("Teleported", fallbackHours: nil))
+        }
+    }
+
+    /// The one-pass top reasons equal sorting the positive contributions (larger first, ties
+    /// by column) and keeping the first ones; with ties, negatives, zeros and NaN.
+    @Test func largestPositiveEqualsSortingThem() {
+        var state: UInt64 = 7
+        func next() -> UInt64 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return state >> 33
+        }
+        let pool: [Double] = [0, -1, .nan, 0.5, 0.5, 2, 3, 3, 1e-9, -0.0, 7]
+        var top: [Int] = []
+        for trial in 0..<2_000 {
+            let values = (0..<Int(next() % 12)).map { _ in pool[Int(next() % UInt64(pool.count))] }
+            let padded = [9.0] + values  // a slice that does not start at 0
+            let count = Int(next() % 5)
+            let reference = Array(
+                values.indices.filter { values[$0] > 0 }
+                    .sorted { values[$0] != values[$1] ? values[$0] > values[$1] : $0 < $1 }
+                    .prefix(count))
+            RiskModel.largestPositive(padded[1...], count: count, into: &top)
+            #expect(top == reference, "trial \(trial): \(values), count \(count)")
         }
     }
 

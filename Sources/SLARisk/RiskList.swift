@@ -101,6 +101,7 @@ public struct RiskList: Sendable {
         var out: [UInt8] = []
         out.reserveCapacity(200 * part.count)
         let comma = UInt8(ascii: ",")
+        var cell: [UInt8] = []
         for e in part {
             CSVCell.append(e.caseID, to: &out)
             out.append(comma)
@@ -113,17 +114,27 @@ public struct RiskList: Sendable {
             out.append(contentsOf: (e.promisedAt ?? "").utf8)
             out.append(comma)
             if let hours = e.hoursToPromise { FixedDecimal.append(hours, digits: 2, to: &out) }
-            for text in [e.lastActivity, e.node ?? "", e.channel ?? "", e.carrier ?? ""] {
-                out.append(comma)
-                CSVCell.append(text, to: &out)
-            }
+            out.append(comma)
+            CSVCell.append(e.lastActivity, to: &out)
+            out.append(comma)
+            CSVCell.append(e.node ?? "", to: &out)
+            out.append(comma)
+            CSVCell.append(e.channel ?? "", to: &out)
+            out.append(comma)
+            CSVCell.append(e.carrier ?? "", to: &out)
             for k in 0..<3 {
                 out.append(comma)
                 if k < e.reasons.count {
+                    // `feature=value (+contribution)`, made as bytes.
                     let reason = e.reasons[k]
-                    CSVCell.append(
-                        "\(reason.feature)=\(reason.value) (+\(FixedDecimal.string(reason.contribution, digits: 2)))",
-                        to: &out)
+                    cell.removeAll(keepingCapacity: true)
+                    cell.append(contentsOf: reason.feature.utf8)
+                    cell.append(UInt8(ascii: "="))
+                    cell.append(contentsOf: reason.value.utf8)
+                    cell.append(contentsOf: " (+".utf8)
+                    FixedDecimal.append(reason.contribution, digits: 2, to: &cell)
+                    cell.append(UInt8(ascii: ")"))
+                    CSVCell.append(utf8: cell, to: &out)
                 }
             }
             out.append(UInt8(ascii: "\n"))

@@ -52,7 +52,9 @@ extension RiskModel {
                 let c = r * p
                 Self.largestPositive(shared[c..<(c + p)], count: count, into: &top)
                 return top.map { j in
-                    Reason(feature: matrix.features[j].name, value: Self.describe(matrix, r, j), contribution: shared[c + j])
+                    Reason(
+                        feature: matrix.features[j].name, value: Self.describe(matrix, r, j),
+                        contribution: shared[c + j])
                 }
             }
         }

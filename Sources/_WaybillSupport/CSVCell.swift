@@ -25,16 +25,31 @@ public enum CSVCell {
     ///
     /// - Complexity: O(*n*).
     public static func append(_ value: String, to out: inout [UInt8]) {
-        var plain = true
-        for (i, c) in value.utf8.enumerated() {
-            if c == 0x2C || c == 0x22 || c == 0x0A || c == 0x0D
-                || (i == 0 && (c == 0x3D || c == 0x2B || c == 0x2D || c == 0x40 || c == 0x09))
-            {
-                plain = false
-                break
-            }
+        var value = value
+        if value.withUTF8({ isPlain($0) }) {
+            value.withUTF8 { out.append(contentsOf: $0) }
+        } else {
+            out.append(contentsOf: escape(value).utf8)
         }
-        out.append(contentsOf: plain ? value.utf8 : escape(value).utf8)
+    }
+
+    /// `append(_:to:)` of a cell given as UTF-8 bytes.
+    ///
+    /// - Complexity: O(*n*).
+    public static func append(utf8 bytes: [UInt8], to out: inout [UInt8]) {
+        if bytes.withUnsafeBufferPointer({ isPlain($0) }) {
+            out.append(contentsOf: bytes)
+        } else {
+            out.append(contentsOf: escape(String(decoding: bytes, as: UTF8.self)).utf8)
+        }
+    }
+
+    /// Whether a cell's bytes need neither quoting nor neutralising.
+    @inline(__always)
+    private static func isPlain(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        if let c = bytes.first, c == 0x3D || c == 0x2B || c == 0x2D || c == 0x40 || c == 0x09 { return false }
+        for c in bytes where c == 0x2C || c == 0x22 || c == 0x0A || c == 0x0D { return false }
+        return true
     }
 
     /// Escapes a value for CSV without formula neutralisation, for interchange files that other

@@ -20,8 +20,8 @@ enum CSVValueWriter {
         }
         // Booleans.
         if first == 0x74 || first == 0x66 || first == 0x54 || first == 0x46 {
-            if isWord(b, "true") || isWord(b, "True") || isWord(b, "TRUE") { out.append(contentsOf: [0x74, 0x72, 0x75, 0x65]); return }
-            if isWord(b, "false") || isWord(b, "False") || isWord(b, "FALSE") { out.append(contentsOf: [0x66, 0x61, 0x6C, 0x73, 0x65]); return }
+            if b.equals("true") || b.equals("True") || b.equals("TRUE") { out.append(contentsOf: [0x74, 0x72, 0x75, 0x65]); return }
+            if b.equals("false") || b.equals("False") || b.equals("FALSE") { out.append(contentsOf: [0x66, 0x61, 0x6C, 0x73, 0x65]); return }
             appendString(b, to: &out)
             return
         }
@@ -90,14 +90,6 @@ enum CSVValueWriter {
             guard intDigits + (lastNonZero - dot) <= 15 else { return false }
         }
         out.append(contentsOf: UnsafeBufferPointer(rebasing: b[0...lastNonZero]))
-        return true
-    }
-
-    @inline(__always)
-    static func isWord(_ b: UnsafeBufferPointer<UInt8>, _ word: StaticString) -> Bool {
-        guard b.count == word.utf8CodeUnitCount else { return false }
-        let w = word.utf8Start
-        for i in 0..<b.count where b[i] != w[i] { return false }
         return true
     }
 

@@ -98,7 +98,7 @@ public struct XESImporter: LogImporter {
     /// The kind of an element name without prefix.
     @inline(__always)
     private static func kind(unprefixed b: UnsafeBufferPointer<UInt8>) -> ElementKind {
-        @inline(__always) func equals(_ word: StaticString) -> Bool { XESValueWriter.isWord(b, word) }
+        @inline(__always) func equals(_ word: StaticString) -> Bool { b.equals(word) }
         switch b.count {
         case 2: return equals("id") ? .id : .other
         case 3: return equals("int") ? .int : equals("log") ? .log : .other

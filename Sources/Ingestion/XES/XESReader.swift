@@ -151,7 +151,7 @@ struct XESReader {
             let name = tokenizer.attributeName(at: i)
             if name.count == 3 && name[0] == 0x6B && name[1] == 0x65 && name[2] == 0x79 {  // key
                 key = tokenizer.attributeValue(at: i)
-            } else if name.count == 5 && XESValueWriter.isWord(name, "value") {
+            } else if name.count == 5 && name.equals("value") {
                 text = tokenizer.attributeValue(at: i)
             }
         }
@@ -211,7 +211,7 @@ struct XESReader {
                 fits = appendEventAttribute(key, kind, text, date)
             }
         case .trace:
-            if !isNested && XESValueWriter.isWord(key, "concept:name") {
+            if !isNested && key.equals("concept:name") {
                 fits = kind == .date ? date != nil : XESValueWriter.fits(kind, text)
                 trace.setCaseID(text)
             } else if isNested {
@@ -287,13 +287,13 @@ struct XESReader {
     @inline(__always)
     private static func eventField(_ key: UnsafeBufferPointer<UInt8>) -> EventField? {
         switch key.count {
-        case 10: return XESValueWriter.isWord(key, "time:start") ? .start : nil
+        case 10: return key.equals("time:start") ? .start : nil
         case 12:
-            if XESValueWriter.isWord(key, "concept:name") { return .activity }
-            return XESValueWriter.isWord(key, "org:resource") ? .resource : nil
-        case 14: return XESValueWriter.isWord(key, "time:timestamp") ? .time : nil
-        case 15: return XESValueWriter.isWord(key, "start_timestamp") ? .start : nil
-        case 20: return XESValueWriter.isWord(key, "lifecycle:transition") ? .lifecycle : nil
+            if key.equals("concept:name") { return .activity }
+            return key.equals("org:resource") ? .resource : nil
+        case 14: return key.equals("time:timestamp") ? .time : nil
+        case 15: return key.equals("start_timestamp") ? .start : nil
+        case 20: return key.equals("lifecycle:transition") ? .lifecycle : nil
         default: return nil
         }
     }

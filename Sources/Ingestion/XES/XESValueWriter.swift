@@ -31,11 +31,11 @@ enum XESValueWriter {
         case .float:
             if appendPlainFloat(text, to: &out) { return true }
         case .boolean:
-            if text.count == 4 && isWord(text, "true") || text.count == 1 && text[0] == 0x31 {
+            if text.count == 4 && text.equals("true") || text.count == 1 && text[0] == 0x31 {
                 out.append(contentsOf: [0x74, 0x72, 0x75, 0x65])
                 return true
             }
-            if text.count == 5 && isWord(text, "false") || text.count == 1 && text[0] == 0x30 {
+            if text.count == 5 && text.equals("false") || text.count == 1 && text[0] == 0x30 {
                 out.append(contentsOf: [0x66, 0x61, 0x6C, 0x73, 0x65])
                 return true
             }
@@ -153,14 +153,6 @@ enum XESValueWriter {
             guard intDigits + (lastNonZero - dot) <= 15 else { return false }
         }
         out.append(contentsOf: UnsafeBufferPointer(rebasing: b[0...lastNonZero]))
-        return true
-    }
-
-    @inline(__always)
-    static func isWord(_ b: UnsafeBufferPointer<UInt8>, _ word: StaticString) -> Bool {
-        guard b.count == word.utf8CodeUnitCount else { return false }
-        let w = word.utf8Start
-        for i in 0..<b.count where b[i] != w[i] { return false }
         return true
     }
 }

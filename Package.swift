@@ -106,7 +106,7 @@ let package = Package(
             name: "FeaturesTests", dependencies: ["Features", "Learning", "Mining", "Storage", "Simulation", "Ingestion", "_TestSupport"],
             swiftSettings: swiftSettings),
         .testTarget(
-            name: "SLARiskTests", dependencies: ["SLARisk", "Features", "Learning", "Mining", "Storage", "_TestSupport"],
+            name: "SLARiskTests", dependencies: ["SLARisk", "Features", "Learning", "Mining", "Storage", "_TestSupport", "_WaybillSupport"],
             swiftSettings: swiftSettings),
         .testTarget(name: "CLITests", dependencies: ["_TestSupport"], swiftSettings: swiftSettings),
     ]

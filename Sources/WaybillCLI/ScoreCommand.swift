@@ -71,10 +71,10 @@ struct Score: ParsableCommand {
                 throw OutputError(path: path.path, reason: error.localizedDescription)
             }
             if workspace.json {
-                try printJSON(["model_id": list.modelID, "as_of": list.asOf, "orders": "\(list.entries.count)", "output": path.path])
+                try printJSON(["model_id": list.modelID, "as_of": list.asOf, "orders": "\(list.count)", "output": path.path])
             } else {
-                print("Scored \(grouped(list.entries.count)) open orders as of \(list.asOf) with \(list.modelID)")
-                for e in list.entries.prefix(5) {
+                print("Scored \(grouped(list.count)) open orders as of \(list.asOf) with \(list.modelID)")
+                for e in (0..<min(5, list.count)).map(list.entry) {
                     let reasons = e.reasons.map { "\($0.feature)=\($0.value)" }.joined(separator: ", ")
                     print("  \(e.rank). \(e.caseID) risk \(String(format: "%.3f", e.risk)) (\(e.lastActivity)): \(reasons)")
                 }

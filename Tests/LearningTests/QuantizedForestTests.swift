@@ -1,3 +1,4 @@
+import Synchronization
 import Testing
 
 @testable import Learning
@@ -222,4 +223,45 @@ import Testing
             #expect(abs(sum - (raw[r] - model.initScores[0] - roots)) < 1e-9)
         }
     }
+
+    /// Scores with attributions handed over a block at a time equal the two separate passes bit for
+    /// bit: through the coded forest (one and two threads) and through the plain trees (a forest
+    /// of more than 64 leaves a tree, which the coded forest refuses).
+    @Test(arguments: [31, 100])
+    func blockAttributionsEqualTheSeparatePasses(maxLeaves: Int) throws {
+        let (m, y) = GBTFixtures.binary(rows: 2_600, seed: 29)  // not a multiple of the 1,024-row block
+        var p = GradientBoostingParameters()
+        p.rounds = 12
+        p.maxLeaves = maxLeaves
+        p.minDataInLeaf = 5
+        let model = try GradientBoostedTrees.train(m, labels: y, parameters: p, threads: 2)
+        #expect((QuantizedForest(model.trees, featureCount: m.columnCount) == nil) == (maxLeaves > 64))
+        let columns = m.columnCount
+        for threads in [1, 2] {
+            var got = [Double](repeating: .nan, count: m.rowCount * columns)
+            var calls = 0
+            let scores = got.withUnsafeMutableBufferPointer { buffer in
+                let out = SendablePointer(buffer.baseAddress!)
+                let counter = Mutex(0)
+                defer { calls = counter.withLock { $0 } }
+                return model.rawScores(m, threads: threads) { lo, rows, contributions in
+                    counter.withLock { $0 += 1 }
+                    for r in 0..<rows {  // column-major in the block
+                        for j in 0..<columns { out.pointer[(lo + r) * columns + j] = contributions[j * rows + r] }
+                    }
+                }
+            }
+            #expect(scores == model.rawScores(m, threads: threads))
+            #expect(got == model.pathContributions(m, threads: threads))
+            #expect(calls == (m.rowCount + QuantizedForest.block - 1) / QuantizedForest.block)
+            let probability = model.predictProbability(m) { _, _, _ in }
+            #expect(probability == model.predictProbability(m))
+        }
+    }
+}
+
+/// A pointer the test's block callbacks write their own rows through.
+private struct SendablePointer: @unchecked Sendable {
+    let pointer: UnsafeMutablePointer<Double>
+    init(_ pointer: UnsafeMutablePointer<Double>) { self.pointer = pointer }
 }

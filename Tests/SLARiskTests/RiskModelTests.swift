@@ -2,10 +2,12 @@ import Features
 import Foundation
 import Learning
 import Mining
-@testable import SLARisk
 import Storage
 import Testing
 import _TestSupport
+import _WaybillSupport
+
+@testable import SLARisk
 
 @Suite struct RiskModelTests {
     static func dataset() throws -> SLADataset {
@@ -30,7 +32,8 @@ import _TestSupport
         try RiskArtifacts.write(b, to: dirB)
         for file in ["model.json", "metrics.json", "card.md", "SHA256SUMS"] {
             #expect(
-                try Data(contentsOf: dirA.appendingPathComponent(file)) == Data(contentsOf: dirB.appendingPathComponent(file)),
+                try Data(contentsOf: dirA.appendingPathComponent(file))
+                    == Data(contentsOf: dirB.appendingPathComponent(file)),
                 "\(file)")
         }
         #expect(a.model.modelID.hasPrefix("sla-\(algorithm.rawValue)-"))
@@ -67,7 +70,9 @@ import _TestSupport
         #expect(list.entries.map(\.rank) == Array(1...list.entries.count))
         #expect(list.entries.first?.decile == 1 && list.entries.last?.decile == 10 || list.entries.count < 10)
         #expect(list.entries.allSatisfy { !$0.reasons.isEmpty && $0.reasons.count <= 3 })
-        #expect(list.csv().hasPrefix("case_id,risk,rank,decile,promised_at,hours_to_promise,last_activity,node,channel,carrier,reason_1"))
+        #expect(
+            list.csv().hasPrefix(
+                "case_id,risk,rank,decile,promised_at,hours_to_promise,last_activity,node,channel,carrier,reason_1"))
     }
 
     @Test func backtestAtAPredictionPoint() throws {
@@ -97,6 +102,66 @@ import _TestSupport
         }
     }
 
+    /// `riskWithReasons` gives `risk(_:)` bit for bit, and as reasons each row's three largest
+    /// positive contributions (ties by column) of the separate attributions: Saabas paths for
+    /// trees, coefficient × standardised value for logistic (which add up to the log-odds).
+    @Test(arguments: RiskModel.Algorithm.allCases)
+    func reasonsAreTheLargestContributions(algorithm: RiskModel.Algorithm) throws {
+        let data = try Self.dataset()
+        let model = try RiskTrainer.train(data, options: Self.options(algorithm)).model
+        let m = data.test.matrix
+        let p = m.columnCount
+        let (risk, table) = model.riskWithReasons(m)
+        #expect(risk == model.risk(m))
+        let contributions =
+            algorithm == .logistic ? model.logisticContributions(m) : model.trees!.pathContributions(m)
+        let logOdds = model.logistic?.logOdds(m)
+        for r in 0..<m.rowCount {
+            let row = Array(contributions[(r * p)..<((r + 1) * p)])
+            let expected = Array(
+                row.indices.filter { row[$0] > 0 }.sorted { row[$0] != row[$1] ? row[$0] > row[$1] : $0 < $1 }
+                    .prefix(3))
+            let slots = (r * 3)..<(r * 3 + 3)
+            #expect(table.columns[slots].filter { $0 >= 0 }.map(Int.init) == expected, "row \(r)")
+            #expect(expected.indices.allSatisfy { table.contributions[r * 3 + $0] == row[expected[$0]] })
+            if let logOdds, let intercept = model.logistic?.intercept {
+                #expect(abs(row.reduce(0, +) + intercept - logOdds[r]) < 1e-9)
+            }
+        }
+        #expect(model.topReasons(m).count == m.rowCount)
+    }
+
+    /// The risk list's CSV, written from its columns, equals its entries written one by one with
+    /// `CSVCell.escape` and `String(format:)`.
+    @Test(arguments: RiskModel.Algorithm.allCases)
+    func csvEqualsTheEntriesWrittenOneByOne(algorithm: RiskModel.Algorithm) throws {
+        let result = try RiskTrainer.train(try Self.dataset(), options: Self.options(algorithm))
+        let list = try RiskList(model: result.model, log: try SimulatedLog.make(orders: 1_500, seed: 7).log)
+        var lines = [
+            "case_id,risk,rank,decile,promised_at,hours_to_promise,last_activity,node,channel,carrier,reason_1,reason_2,reason_3"
+        ]
+        for e in list.entries {
+            var cells = [
+                CSVCell.escape(e.caseID), String(format: "%.6f", e.risk), "\(e.rank)", "\(e.decile)",
+                e.promisedAt ?? "",
+                e.hoursToPromise.map { String(format: "%.2f", $0) } ?? "", CSVCell.escape(e.lastActivity),
+                CSVCell.escape(e.node ?? ""), CSVCell.escape(e.channel ?? ""), CSVCell.escape(e.carrier ?? ""),
+            ]
+            for k in 0..<3 {
+                cells.append(
+                    k < e.reasons.count
+                        ? CSVCell.escape(
+                            "\(e.reasons[k].feature)=\(e.reasons[k].value) (+\(String(format: "%.2f", e.reasons[k].contribution)))"
+                        )
+                        : "")
+            }
+            lines.append(cells.joined(separator: ","))
+        }
+        #expect(list.count > 50)
+        #expect(list.csv() == lines.joined(separator: "\n") + "\n")
+        #expect(list.entry(0) == list.entries[0])
+    }
+
     /// The one-pass top reasons equal sorting the positive contributions (larger first, ties
     /// by column) and keeping the first ones; with ties, negatives, zeros and NaN.
     @Test func largestPositiveEqualsSortingThem() {
@@ -109,13 +174,15 @@ import _TestSupport
         var top: [Int] = []
         for trial in 0..<2_000 {
             let values = (0..<Int(next() % 12)).map { _ in pool[Int(next() % UInt64(pool.count))] }
-            let padded = [9.0] + values  // a slice that does not start at 0
+            let padded = [9.0] + values  // a buffer that does not start at the array's start
             let count = Int(next() % 5)
             let reference = Array(
                 values.indices.filter { values[$0] > 0 }
                     .sorted { values[$0] != values[$1] ? values[$0] > values[$1] : $0 < $1 }
                     .prefix(count))
-            RiskModel.largestPositive(padded[1...], count: count, into: &top)
+            padded.withUnsafeBufferPointer {
+                RiskModel.largestPositive(UnsafeBufferPointer(rebasing: $0[1...]), count: count, into: &top)
+            }
             #expect(top == reference, "trial \(trial): \(values), count \(count)")
         }
     }

@@ -121,6 +121,44 @@ public struct GradientBoostedTrees: BinaryClassifier, Codable, Hashable {
         return contributions
     }
 
+    /// Raw scores (as `rawScores`) with each row's Saabas attributions (as `pathContributions`)
+    /// handed to `body` a block of rows at a time: `body(lo, rows, contributions)` gets rows
+    /// `lo..<lo + rows` column-major (feature j's at `j × rows`), valid during the call. The
+    /// rows × features attributions are never held at once, and a binary model's forest is
+    /// walked once for both.
+    ///
+    /// `body` may run on several threads at once, each call on its own rows.
+    ///
+    /// - Precondition: `matrix.features` equals `features`.
+    /// - Complexity: that of `pathContributions`, plus the bodies.
+    public func rawScores(
+        _ matrix: FeatureMatrix, threads: Int = 0,
+        pathContributions body: (_ lo: Int, _ rows: Int, _ contributions: UnsafePointer<Double>) -> Void
+    ) -> [Double] {
+        precondition(matrix.features == features, "the matrix must have the model's features")
+        if treesPerRound == 1, let forest = QuantizedForest(trees, featureCount: features.count) {
+            var scores = [Double](repeating: initScores[0], count: matrix.rowCount)
+            scores.withUnsafeMutableBufferPointer { s in
+                forest.addWithPathContributions(
+                    matrix: matrix, scores: s.baseAddress!, threads: Self.resolvedThreads(threads)
+                ) { lo, rows, contributions in body(lo, rows, contributions) }
+            }
+            return scores
+        }
+        let scores = rawScores(matrix, threads: threads)
+        let contributions = pathContributions(matrix, threads: threads)
+        let p = matrix.columnCount
+        var block = [Double](repeating: 0, count: QuantizedForest.block * p)
+        for lo in stride(from: 0, to: matrix.rowCount, by: QuantizedForest.block) {
+            let rows = min(QuantizedForest.block, matrix.rowCount - lo)
+            for r in 0..<rows {
+                for j in 0..<p { block[j * rows + r] = contributions[(lo + r) * p + j] }
+            }
+            body(lo, rows, block)
+        }
+        return scores
+    }
+
     /// The probability of the positive class for every row (binary models).
     ///
     /// - Precondition: a binary model; `matrix.features` equals `features`.
@@ -128,6 +166,19 @@ public struct GradientBoostedTrees: BinaryClassifier, Codable, Hashable {
     public func predictProbability(_ matrix: FeatureMatrix) -> [Double] {
         precondition(parameters.objective == .binary, "predictProbability is for binary models")
         return rawScores(matrix).map(Self.sigmoid)
+    }
+
+    /// `predictProbability(_:)` with each row's Saabas attributions handed to `body` as by
+    /// `rawScores(_:threads:pathContributions:)`.
+    ///
+    /// - Precondition: a binary model; `matrix.features` equals `features`.
+    /// - Complexity: that of `pathContributions`, plus the bodies.
+    public func predictProbability(
+        _ matrix: FeatureMatrix,
+        pathContributions body: (_ lo: Int, _ rows: Int, _ contributions: UnsafePointer<Double>) -> Void
+    ) -> [Double] {
+        precondition(parameters.objective == .binary, "predictProbability is for binary models")
+        return rawScores(matrix, pathContributions: body).map(Self.sigmoid)
     }
 
     /// Class probabilities, row-major (`rowCount × classCount`); for a binary model the two

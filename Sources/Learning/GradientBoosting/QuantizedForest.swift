@@ -213,7 +213,7 @@ struct QuantizedForest: Sendable {
         let out = UnsafeSendable(scores)
         leafValues.withUnsafeBufferPointer { leafBuffer in
             let value = leafBuffer.baseAddress!
-            forEachBlock(matrix, threads: threads) { lo, rows, codes in
+            forEachBlock(matrix, threads: threads, scratch: 0) { lo, rows, codes, _ in
                 visitLeaves(codes: codes, rows: rows) { r, leaf in out.pointer[(lo + r) * stride] += value[leaf] }
             }
         }
@@ -230,16 +230,58 @@ struct QuantizedForest: Sendable {
     ) {
         let out = UnsafeSendable(contributions)
         let p = matrix.columnCount
-        pathStart.withUnsafeBufferPointer { startBuffer in
-            pathFeature.withUnsafeBufferPointer { featureBuffer in
-                pathDelta.withUnsafeBufferPointer { deltaBuffer in
-                    let start = startBuffer.baseAddress!
-                    let feature = featureBuffer.baseAddress ?? UnsafePointer(bitPattern: 8)!
-                    let delta = deltaBuffer.baseAddress ?? UnsafePointer(bitPattern: 8)!
-                    forEachBlock(matrix, threads: threads) { lo, rows, codes in
-                        visitLeaves(codes: codes, rows: rows) { r, leaf in
-                            let target = out.pointer + (lo + r) * p
-                            for k in start[leaf]..<start[leaf + 1] { target[Int(feature[k])] += delta[k] }
+        forEachBlock(matrix, threads: threads, scratch: 0) { lo, rows, codes, _ in
+            addPaths(codes: codes, rows: rows, into: out.pointer + lo * p, rowStride: p, columnStride: 1, scores: nil)
+        }
+    }
+
+    /// Adds the trees' values to `scores[row]` and hands `body` each block's Saabas attributions,
+    /// in one pass over the forest: the leaf a row reaches in a tree gives both its value and its
+    /// path. The attributions of rows `lo..<lo + rows` are column-major (column j's at `j × rows`)
+    /// in a buffer of the worker's, valid during the call, so the rows × columns matrix is never
+    /// held at once; column-major, because a tree's paths write the few columns it uses.
+    ///
+    /// Scores equal `add`'s and attributions `addPathContributions`'s bit for bit (the same
+    /// additions in the same order). `body` runs on the worker threads, each call on its own rows.
+    ///
+    /// - Complexity: that of `addPathContributions`, plus the bodies.
+    func addWithPathContributions(
+        matrix: FeatureMatrix, scores: UnsafeMutablePointer<Double>, threads: Int,
+        _ body: (_ lo: Int, _ rows: Int, _ contributions: UnsafeMutablePointer<Double>) -> Void
+    ) {
+        let out = UnsafeSendable(scores)
+        let p = matrix.columnCount
+        forEachBlock(matrix, threads: threads, scratch: Self.block * p) { lo, rows, codes, buffer in
+            buffer.update(repeating: 0, count: rows * p)
+            addPaths(codes: codes, rows: rows, into: buffer, rowStride: 1, columnStride: rows, scores: out.pointer + lo)
+            body(lo, rows, buffer)
+        }
+    }
+
+    /// For each of a block's coded rows and each tree: adds the leaf's value to `scores[r]` (when
+    /// given) and each change on its path to `target[r × rowStride + column × columnStride]`.
+    ///
+    /// - Complexity: O(rows × Σ over trees of (features used + depth)).
+    @inline(__always)
+    private func addPaths(
+        codes: UnsafePointer<UInt8>, rows: Int, into target: UnsafeMutablePointer<Double>, rowStride: Int,
+        columnStride: Int, scores: UnsafeMutablePointer<Double>?
+    ) {
+        leafValues.withUnsafeBufferPointer { valueBuffer in
+            pathStart.withUnsafeBufferPointer { startBuffer in
+                pathFeature.withUnsafeBufferPointer { featureBuffer in
+                    pathDelta.withUnsafeBufferPointer { deltaBuffer in
+                        let value = valueBuffer.baseAddress!
+                        let start = startBuffer.baseAddress!
+                        let feature = featureBuffer.baseAddress ?? UnsafePointer(bitPattern: 8)!
+                        let delta = deltaBuffer.baseAddress ?? UnsafePointer(bitPattern: 8)!
+                        visitLeafGroups(codes: codes, rows: rows) { leaf, members in
+                            if let scores { for r in members { scores[Int(r)] += value[leaf] } }
+                            for k in start[leaf]..<start[leaf + 1] {
+                                let column = target + Int(feature[k]) * columnStride
+                                let change = delta[k]
+                                for r in members { column[Int(r) * rowStride] += change }
+                            }
                         }
                     }
                 }
@@ -250,14 +292,16 @@ struct QuantizedForest: Sendable {
     /// The rows of a block are coded to bytes this many at a time.
     static let block = 1024
 
-    /// Calls `body(lo, rows, codes)` for each block of `block` rows starting at row `lo`, with
-    /// the block's rows coded (column-major bytes: coded feature k's codes start at `k × block`, so
-    /// a pass over the rows reads a few short runs, not every row's bytes). Blocks are
-    /// taken by `threads` workers in turn, each block by one worker.
+    /// Calls `body(lo, rows, codes, scratch)` for each block of `block` rows starting at row `lo`,
+    /// with the block's rows coded (column-major bytes: coded feature k's codes start at
+    /// `k × block`, so a pass over the rows reads a few short runs, not every row's bytes) and the
+    /// worker's `scratch` doubles (uninitialised). Blocks are taken by `threads` workers in turn,
+    /// each block by one worker.
     ///
     /// - Complexity: O(rows × used features × log thresholds / threads), plus the bodies.
     private func forEachBlock(
-        _ matrix: FeatureMatrix, threads: Int, _ body: (Int, Int, UnsafePointer<UInt8>) -> Void
+        _ matrix: FeatureMatrix, threads: Int, scratch: Int,
+        _ body: (Int, Int, UnsafePointer<UInt8>, UnsafeMutablePointer<Double>) -> Void
     ) {
         let total = matrix.rowCount
         guard total > 0, !leafStart.isEmpty else { return }
@@ -272,14 +316,18 @@ struct QuantizedForest: Sendable {
             let next = Atomic<Int>(0)
             parallelFor(workers) { _ in
                 let codes = UnsafeMutablePointer<UInt8>.allocate(capacity: block * width)
-                defer { codes.deallocate() }
+                let buffer = UnsafeMutablePointer<Double>.allocate(capacity: max(scratch, 1))
+                defer {
+                    codes.deallocate()
+                    buffer.deallocate()
+                }
                 while true {
                     let b = next.add(1, ordering: .relaxed).oldValue
                     guard b < blocks else { break }
                     let lo = b * block
                     let hi = min(total, lo + block)
                     codeRows(values, n: total, lo: lo, hi: hi, into: codes)
-                    body(lo, hi - lo, codes)
+                    body(lo, hi - lo, codes, buffer)
                 }
             }
         }
@@ -289,13 +337,67 @@ struct QuantizedForest: Sendable {
     /// order, taking one tree at a time over the block so its tables stay in cache; `leaf` is an
     /// index into `leafValues`.
     ///
+    /// - Complexity: O(rows × Σ over trees of features used).
+    @inline(__always)
+    private func visitLeaves(codes: UnsafePointer<UInt8>, rows: Int, _ visit: (Int, Int) -> Void) {
+        forEachTree(codes: codes, rows: rows) { t, possible in
+            let firstLeaf = leafStart[t]
+            for r in 0..<rows { visit(r, firstLeaf + possible[r].trailingZeroBitCount) }
+        }
+    }
+
+    /// Calls `visit(leaf, members)` for each tree, trees in order, and each of its leaves that
+    /// some of the block's `rows` coded rows reach, `members` being those rows in ascending
+    /// order: the rows are counting-sorted by leaf, so work per leaf (its path, its value) runs
+    /// as a loop over rows that share it, without a branch per row on the path's length.
+    ///
+    /// - Complexity: O(rows × Σ over trees of features used + trees × leaves).
+    @inline(__always)
+    private func visitLeafGroups(
+        codes: UnsafePointer<UInt8>, rows: Int, _ visit: (Int, UnsafeBufferPointer<UInt16>) -> Void
+    ) {
+        withUnsafeTemporaryAllocation(of: UInt16.self, capacity: 2 * max(rows, 1) + 66) { scratch in
+            let leafOf = scratch.baseAddress!
+            let members = leafOf + rows
+            let cursor = members + rows  // 65 slots: the leaves' starts in `members`, then the end
+            forEachTree(codes: codes, rows: rows) { t, possible in
+                let firstLeaf = leafStart[t]
+                let leaves = (t + 1 < leafStart.count ? leafStart[t + 1] : leafValues.count) - firstLeaf
+                cursor.update(repeating: 0, count: leaves + 1)
+                for r in 0..<rows {
+                    let leaf = UInt16(truncatingIfNeeded: possible[r].trailingZeroBitCount)
+                    leafOf[r] = leaf
+                    cursor[Int(leaf) + 1] &+= 1
+                }
+                for l in 0..<leaves { cursor[l + 1] &+= cursor[l] }
+                for r in 0..<rows {
+                    let l = Int(leafOf[r])
+                    members[Int(cursor[l])] = UInt16(truncatingIfNeeded: r)
+                    cursor[l] &+= 1
+                }
+                // `cursor[l]` is now leaf l's end, and leaf l starts where leaf l − 1 ends.
+                var begin = 0
+                for l in 0..<leaves {
+                    let end = Int(cursor[l])
+                    if end > begin {
+                        visit(firstLeaf + l, UnsafeBufferPointer(start: members + begin, count: end - begin))
+                    }
+                    begin = end
+                }
+            }
+        }
+    }
+
+    /// Calls `body(t, possible)` for each tree `t`, in order, with `possible[r]` the leaf mask of
+    /// each of the block's `rows` coded rows: its lowest set bit is the row's leaf in the tree.
+    ///
     /// A tree's (feature, table) pairs are taken four at a time over all the block's rows, the
     /// four table pointers and code offsets held in registers, and each row's running mask kept
     /// in a scratch array: two loads per pair and row instead of five.
     ///
     /// - Complexity: O(rows × Σ over trees of features used).
     @inline(__always)
-    private func visitLeaves(codes: UnsafePointer<UInt8>, rows: Int, _ visit: (Int, Int) -> Void) {
+    private func forEachTree(codes: UnsafePointer<UInt8>, rows: Int, _ body: (Int, UnsafePointer<UInt64>) -> Void) {
         let block = Self.block
         withUnsafeTemporaryAllocation(of: UInt64.self, capacity: max(rows, 1)) { scratch in
             let possible = scratch.baseAddress!
@@ -340,8 +442,7 @@ struct QuantizedForest: Sendable {
                                 first = false
                                 k += n
                             }
-                            let firstLeaf = leafStart[t]
-                            for r in 0..<rows { visit(r, firstLeaf + possible[r].trailingZeroBitCount) }
+                            body(t, possible)
                         }
                     }
                 }

@@ -76,13 +76,7 @@ public struct RiskList: Sendable {
         let matrix = PrefixEncoder(schema: model.schema).encode(
             log: log, rows: rows, outcomes: outcomes, context: context)
         let (risk, reasons) = model.riskWithReasons(matrix)
-        let order = (0..<Int32(rows.count)).sorted {
-            let (a, b) = (Int($0), Int($1))
-            return risk[a] != risk[b]
-                ? risk[a] > risk[b]
-                : log.caseIDs[Int(rows.caseIndex[a])].utf8.lexicographicallyPrecedes(
-                    log.caseIDs[Int(rows.caseIndex[b])].utf8)
-        }
+        let order = Self.ranking(risk: risk) { log.caseIDs[Int(rows.caseIndex[$0])] }
         modelID = model.modelID
         self.asOf = Timestamp.format(outcomes.asOf)
         self.log = log
@@ -96,6 +90,47 @@ public struct RiskList: Sendable {
         node = log.textCodes(model.schema.context.nodeAttribute)
         channel = log.textCodes(model.slaRule.channelAttribute)
         carrier = log.textCodes(model.schema.context.carrierAttribute)
+    }
+
+    /// The rows by rank: highest risk first, ties by case id (UTF-8 order), as sorting with
+    /// that comparison gives.
+    ///
+    /// Calibrated risks tie a lot (isotonic calibration has a few hundred values), so comparing
+    /// case ids would dominate a comparison sort. Instead two stable radix sorts order the rows by
+    /// the ids' first eight bytes, then by risk; only rows tied on both are compared in full.
+    ///
+    /// - Complexity: O(*n*) for the radix passes, plus comparison sorts of the rows tied on
+    ///   risk and on their ids' first eight bytes.
+    static func ranking(risk: [Double], caseID: (Int) -> String) -> [Int32] {
+        let n = risk.count
+        // The first eight UTF-8 bytes, big-endian (shorter ids padded with zeros), and the risk's
+        // bits, as keys whose signed order is the wanted order.
+        let prefix = (0..<n).map { r -> Int64 in
+            var key: UInt64 = 0
+            for (k, byte) in caseID(r).utf8.prefix(8).enumerated() { key |= UInt64(byte) << UInt64(56 - 8 * k) }
+            return Int64(bitPattern: key ^ (1 << 63))
+        }
+        func descending(_ x: Double) -> Int64 {
+            let bits = (x + 0).bitPattern  // -0 as +0: they compare equal
+            let ascending = bits >> 63 == 1 ? ~bits : bits | (1 << 63)
+            return Int64(bitPattern: ~ascending ^ (1 << 63))
+        }
+        var order = [Int32](0..<Int32(n))
+        var keys = prefix
+        RadixSort.sort(&keys, carrying: &order)
+        keys = order.map { descending(risk[Int($0)]) }
+        RadixSort.sort(&keys, carrying: &order)
+        // Rows tied on both keys: compared in full.
+        var lo = 0
+        while lo < n {
+            var hi = lo + 1
+            while hi < n && keys[hi] == keys[lo] && prefix[Int(order[hi])] == prefix[Int(order[lo])] { hi += 1 }
+            if hi - lo > 1 {
+                order[lo..<hi].sort { caseID(Int($0)).utf8.lexicographicallyPrecedes(caseID(Int($1)).utf8) }
+            }
+            lo = hi
+        }
+        return order
     }
 
     /// The entry at `index` (rank `index + 1`).
@@ -132,8 +167,11 @@ public struct RiskList: Sendable {
     public func csv() -> String { String(decoding: csvBytes(), as: UTF8.self) }
 
     /// `csv()` as UTF-8 bytes, written from the columns without an entry or a `String` per row
-    /// (each activity, node, channel and carrier escaped once), each half of the list on its own
-    /// thread.
+    /// (each activity, node, channel and carrier escaped once).
+    ///
+    /// Each row's line but its rank and decile is written first in row order, which walks the
+    /// cases and the feature matrix in storage order, each half of the rows on its own thread;
+    /// then the lines are copied into place in rank order, with their ranks, again in two halves.
     ///
     /// - Complexity: O(`count`).
     public func csvBytes() -> [UInt8] {
@@ -147,11 +185,45 @@ public struct RiskList: Sendable {
         let cells = Cells(
             activity: escaped(log.activityNames), node: escaped(node?.levels ?? []),
             channel: escaped(channel?.levels ?? []), carrier: escaped(carrier?.levels ?? []))
-        let half = count / 2
-        let (first, second) = Concurrently.both({ lines(0..<half, cells) }, { lines(half..<count, cells) })
-        return Array(
+        let n = count
+        let half = n / 2
+        let (first, second) = Concurrently.both({ lines(0..<half, cells) }, { lines(half..<n, cells) })
+        let header = Array(
             "case_id,risk,rank,decile,promised_at,hours_to_promise,last_activity,node,channel,carrier,reason_1,reason_2,reason_3\n"
-                .utf8) + first + second
+                .utf8)
+        // Where each rank's line starts in the output.
+        var offset = [Int](repeating: header.count, count: n + 1)
+        for i in 0..<n {
+            let r = Int(order[i])
+            let line = r < half ? first.length(r) : second.length(r - half)
+            offset[i + 1] = offset[i] + line + 3 + Self.digitCount(i + 1) + Self.digitCount(decile(i))
+        }
+        let starts = offset
+        return [UInt8](unsafeUninitializedCapacity: offset[n]) { buffer, initialized in
+            let out = UnsafeSendableBytes(buffer.baseAddress!)
+            out.pointer.update(from: header, count: header.count)
+            Concurrently.map(n < 10_000 ? 1 : 2) { h in
+                let ranks = n < 10_000 ? 0..<n : (h == 0 ? 0..<half : half..<n)
+                for i in ranks {
+                    let r = Int(order[i])
+                    var at = out.pointer + starts[i]
+                    let (part, row) = r < half ? (first, r) : (second, r - half)
+                    part.bytes.withUnsafeBufferPointer { bytes in
+                        let start = part.start[row]
+                        let split = part.split[row]
+                        // `case_id,risk` `,rank,decile,` `promised_at,…\n`
+                        at.update(from: bytes.baseAddress! + start, count: split - start)
+                        at += split - start
+                        at = Self.write(i + 1, after: UInt8(ascii: ","), at: at)
+                        at = Self.write(decile(i), after: UInt8(ascii: ","), at: at)
+                        at.pointee = UInt8(ascii: ",")
+                        at += 1
+                        at.update(from: bytes.baseAddress! + split, count: part.start[row + 1] - split)
+                    }
+                }
+            }
+            initialized = offset[n]
+        }
     }
 
     /// The escaped cells of each activity and of each node, channel and carrier text.
@@ -162,40 +234,75 @@ public struct RiskList: Sendable {
         var carrier: [[UInt8]]
     }
 
+    /// Some rows' CSV lines without rank and decile: row i's `case_id,risk` is
+    /// `bytes[start[i]..<split[i]]` and the rest of its line `bytes[split[i]..<start[i + 1]]`.
+    private struct Lines: Sendable {
+        var bytes: [UInt8] = []
+        var start: [Int] = [0]
+        var split: [Int] = []
+
+        /// Row i's bytes.
+        func length(_ i: Int) -> Int { start[i + 1] - start[i] }
+    }
+
+    /// The decimal digits of `v` ≥ 0.
+    private static func digitCount(_ v: Int) -> Int {
+        var count = 1
+        var rest = v / 10
+        while rest > 0 {
+            count += 1
+            rest /= 10
+        }
+        return count
+    }
+
+    /// Writes `separator` and the decimal digits of `v` ≥ 0 at `at`; returns the byte after them.
+    private static func write(_ v: Int, after separator: UInt8, at: UnsafeMutablePointer<UInt8>)
+        -> UnsafeMutablePointer<UInt8>
+    {
+        at.pointee = separator
+        let count = digitCount(v)
+        var rest = v
+        for k in stride(from: count, to: 0, by: -1) {
+            at[k] = UInt8(ascii: "0") + UInt8(rest % 10)
+            rest /= 10
+        }
+        return at + count + 1
+    }
+
     /// Appends a comma and case `c`'s escaped text, if it has one.
     private static func appendCell(_ codes: TextCodes?, _ cells: [[UInt8]], case c: Int, to out: inout [UInt8]) {
         out.append(UInt8(ascii: ","))
         if let codes, codes.codes[c] >= 0 { out.append(contentsOf: cells[Int(codes.codes[c])]) }
     }
 
-    /// The CSV lines of the entries at `indices`.
-    private func lines(_ indices: Range<Int>, _ cells: Cells) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(200 * indices.count)
+    /// The lines of `rows` (in row order) without their rank and decile.
+    private func lines(_ rowRange: Range<Int>, _ cells: Cells) -> Lines {
+        var lines = Lines()
+        lines.bytes.reserveCapacity(200 * rowRange.count)
+        lines.start.reserveCapacity(rowRange.count + 1)
+        lines.split.reserveCapacity(rowRange.count)
         let comma = UInt8(ascii: ",")
         var cell: [UInt8] = []
-        for index in indices {
-            let r = Int(order[index])
+        for r in rowRange {
             let c = Int(rows.caseIndex[r])
-            CSVCell.append(log.caseIDs[c], to: &out)
-            out.append(comma)
-            FixedDecimal.append(risk[r], digits: 6, to: &out)
-            out.append(comma)
-            FixedDecimal.appendDigits(index + 1, minimumWidth: 1, to: &out)
-            out.append(comma)
-            FixedDecimal.appendDigits(decile(index), minimumWidth: 1, to: &out)
-            out.append(comma)
+            CSVCell.append(log.caseIDs[c], to: &lines.bytes)
+            lines.bytes.append(comma)
+            FixedDecimal.append(risk[r], digits: 6, to: &lines.bytes)
+            lines.split.append(lines.bytes.count)
             let promised = promise[c]
-            if promised != .min { Timestamp.append(promised, to: &out) }
-            out.append(comma)
-            if promised != .min { FixedDecimal.append(Double(promised - asOfInstant) / 3.6e9, digits: 2, to: &out) }
-            out.append(comma)
-            out.append(contentsOf: cells.activity[Int(log.activities[lastEvent(r)])])
-            Self.appendCell(node, cells.node, case: c, to: &out)
-            Self.appendCell(channel, cells.channel, case: c, to: &out)
-            Self.appendCell(carrier, cells.carrier, case: c, to: &out)
+            if promised != .min { Timestamp.append(promised, to: &lines.bytes) }
+            lines.bytes.append(comma)
+            if promised != .min {
+                FixedDecimal.append(Double(promised - asOfInstant) / 3.6e9, digits: 2, to: &lines.bytes)
+            }
+            lines.bytes.append(comma)
+            lines.bytes.append(contentsOf: cells.activity[Int(log.activities[lastEvent(r)])])
+            Self.appendCell(node, cells.node, case: c, to: &lines.bytes)
+            Self.appendCell(channel, cells.channel, case: c, to: &lines.bytes)
+            Self.appendCell(carrier, cells.carrier, case: c, to: &lines.bytes)
             for slot in r * reasons.slots..<(r * reasons.slots + 3) {
-                out.append(comma)
+                lines.bytes.append(comma)
                 guard slot < (r + 1) * reasons.slots, reasons.columns[slot] >= 0 else { continue }
                 // `feature=value (+contribution)`, made as bytes.
                 let j = Int(reasons.columns[slot])
@@ -206,10 +313,17 @@ public struct RiskList: Sendable {
                 cell.append(contentsOf: " (+".utf8)
                 FixedDecimal.append(reasons.contributions[slot], digits: 2, to: &cell)
                 cell.append(UInt8(ascii: ")"))
-                CSVCell.append(utf8: cell, to: &out)
+                CSVCell.append(utf8: cell, to: &lines.bytes)
             }
-            out.append(UInt8(ascii: "\n"))
+            lines.bytes.append(UInt8(ascii: "\n"))
+            lines.start.append(lines.bytes.count)
         }
-        return out
+        return lines
     }
+}
+
+/// The CSV buffer the two halves of the ranks write into, each at its own lines' offsets.
+private struct UnsafeSendableBytes: @unchecked Sendable {
+    let pointer: UnsafeMutablePointer<UInt8>
+    init(_ pointer: UnsafeMutablePointer<UInt8>) { self.pointer = pointer }
 }

@@ -162,6 +162,34 @@ import _WaybillSupport
         #expect(list.entry(0) == list.entries[0])
     }
 
+    /// The radix ranking equals sorting by risk (highest first), then case id in UTF-8 order; with
+    /// many tied risks, ids sharing their first eight bytes, ids shorter than eight bytes, ids
+    /// that are prefixes of others, non-ASCII ids, zeros of both signs and NaN-free risks.
+    @Test func rankingEqualsSortingByRiskThenCaseID() {
+        var state: UInt64 = 11
+        func next() -> UInt64 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return state >> 33
+        }
+        let stems = ["O-1000", "O-10000", "", "a", "é", "O-", "ORDER-9", "Z"]
+        for trial in 0..<200 {
+            let n = Int(next() % 300)
+            var seen = Set<String>()
+            var ids: [String] = []
+            while ids.count < n {
+                let id = stems[Int(next() % UInt64(stems.count))] + (next() % 3 == 0 ? "" : String(next() % 40))
+                if seen.insert(id).inserted { ids.append(id) }
+            }
+            let levels: [Double] = [0, -0.0, 0.25, 0.5, 1, 0.013547, 1e-300]
+            let risk = ids.map { _ in levels[Int(next() % UInt64(levels.count))] }
+            let expected = (0..<Int32(n)).sorted {
+                let (a, b) = (Int($0), Int($1))
+                return risk[a] != risk[b] ? risk[a] > risk[b] : ids[a].utf8.lexicographicallyPrecedes(ids[b].utf8)
+            }
+            #expect(RiskList.ranking(risk: risk) { ids[$0] } == expected, "trial \(trial)")
+        }
+    }
+
     /// The one-pass top reasons equal sorting the positive contributions (larger first, ties
     /// by column) and keeping the first ones; with ties, negatives, zeros and NaN.
     @Test func largestPositiveEqualsSortingThem() {

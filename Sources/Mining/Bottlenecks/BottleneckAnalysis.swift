@@ -18,7 +18,9 @@ import _WaybillSupport
 /// two-dimension segment of the top items against the rest of the same item, controls the false
 /// discovery rate with Benjamini–Hochberg across all of them, keeps the segments whose median
 /// wait is clearly longer, merges levels of one dimension that share a delay (Monday and
-/// Tuesday), and ranks what survives by the excess hours it accounts for.
+/// Tuesday), and ranks what survives by the share of its item's waiting that it adds beyond what
+/// the weekday, hour of day and promise predict (`WaitProfile`) and beyond the segments of the
+/// item ranked before it (`SegmentRanking`).
 public struct BottleneckAnalysis: Sendable {
     /// The knobs of the search; the defaults are what `waybill mine` uses.
     public struct Options: Sendable, Equatable {
@@ -155,13 +157,19 @@ public struct BottleneckAnalysis: Sendable {
         /// SLA-missing cases with a wait in the segment, and their share of all SLA-missing cases.
         public var lateCases: Int?
         public var lateShare: Double?
+        /// The waiting hours the segment adds beyond the item's `WaitProfile` (weekday, hour of day,
+        /// promise tier) and beyond the segments of the same item ranked before it
+        /// (`SegmentRanking`); negative when its waits are shorter than that predicts.
+        public var unexplainedHours: Double
+        /// `unexplainedHours` over the item's total waiting hours: the ranking key.
+        public var unexplainedShare: Double
     }
 
     /// The object type of the cases.
     public var caseType: String
     /// All items, ranked (see `rankItems`).
     public var items: [Item]
-    /// The reported segments, by excess hours descending.
+    /// The reported segments, ranked (see `SegmentSearch`, step 6).
     public var segments: [Segment]
     /// Segments tested (the size of the Benjamini–Hochberg family).
     public var testedSegments: Int
@@ -215,7 +223,9 @@ public struct BottleneckAnalysis: Sendable {
         for i in searched { items[i].searched = true }
         let search = SegmentSearch(
             items: searched.map { (index: $0, rows: rows[$0].rows) }, occurrences: occurrences, dimensions: dimensions,
-            missed: missed, missedCount: missedCount, caseCount: log.caseCount, options: options)
+            missed: missed, missedCount: missedCount, caseCount: log.caseCount,
+            promiseTiers: outcomes.flatMap { WaitProfile.promiseTiers(log: log, promise: $0.promise) }, options: options
+        )
 
         var sorted: [Int: [Int64]] = [:]
         for (k, i) in searched.enumerated() where k < search.sortedWaits.count { sorted[i] = search.sortedWaits[k] }

@@ -74,11 +74,16 @@ import _TestSupport
         // profile.
         let residuals: [Double] = [3, 3, 3, 3, 2, 2, -1, -1, -1, -1]
         let members: [[Int32]] = [[0, 1, 2, 3], [0, 1], [3, 4, 5], [6, 7, 8, 9]]
+        let all = SegmentRanking.picks(residuals: residuals, members: members, limit: 4, minOwnShare: 0)
+        #expect(all.map(\.candidate) == [0, 2, 1, 3])
+        // A: 12 h. Then A's waits are lowered by its mean (3 h): C keeps 0 + 2 + 2 of its 7, B has
+        // 0 of its 6 left. D adds nothing, and as a pick that adds nothing it lowers nothing.
+        #expect(all.map(\.unexplainedHours) == [12, 4, 0, -4])
+        // By default a restatement (less than half of its own hours left: B) is left out; C keeps
+        // 4/7 and stays; D had nothing to restate.
         let picks = SegmentRanking.picks(residuals: residuals, members: members, limit: 4)
-        #expect(picks.map(\.candidate) == [0, 2, 1, 3])
-        // A: 12 h. Then A's waits are lowered by its mean (3 h): C keeps 0 + 2 + 2, B has 0 left.
-        // D adds nothing, and as a pick that adds nothing it lowers nothing.
-        #expect(picks.map(\.unexplainedHours) == [12, 4, 0, -4])
+        #expect(picks.map(\.candidate) == [0, 2, 3] && picks.map(\.unexplainedHours) == [12, 4, -4])
+        #expect(SegmentRanking.picks(residuals: residuals, members: members, limit: 4, minOwnShare: 0.6).count == 2)
         // A limit keeps the first picks only.
         #expect(SegmentRanking.picks(residuals: residuals, members: members, limit: 2).map(\.candidate) == [0, 2])
         #expect(SegmentRanking.picks(residuals: residuals, members: [], limit: 3).isEmpty)

@@ -44,6 +44,10 @@ public struct BottleneckAnalysis: Sendable {
         public var mergeLiftRatio: Double
         /// At most this many segments per item.
         public var segmentsPerItem: Int
+        /// A segment is reported only if at least this share of the waiting it adds beyond the
+        /// item's `WaitProfile` is not already accounted for by the item's segments ranked before
+        /// it (`SegmentRanking`): below it, the segment restates them.
+        public var minOwnShare: Double
         /// Whether activities with several incoming edges are searched too (off by default: an
         /// activity's waits are the union of its incoming edges' waits, which are searched one by
         /// one, so searching it doubles the work for segments that mostly repeat an edge's).
@@ -55,7 +59,7 @@ public struct BottleneckAnalysis: Sendable {
             topItems: Int? = nil, minSupport: Int = 30, minSupportShare: Double = 0.01,
             falseDiscoveryRate: Double = 0.05,
             minLift: Double = 1.5, pairLiftGain: Double = 1.25, mergeLiftRatio: Double = 0.8, segmentsPerItem: Int = 8,
-            maxLevels: Int = 50, searchActivities: Bool = false
+            maxLevels: Int = 50, searchActivities: Bool = false, minOwnShare: Double = 0.5
         ) {
             self.topItems = topItems
             self.minSupport = minSupport
@@ -65,6 +69,7 @@ public struct BottleneckAnalysis: Sendable {
             self.pairLiftGain = pairLiftGain
             self.mergeLiftRatio = mergeLiftRatio
             self.segmentsPerItem = segmentsPerItem
+            self.minOwnShare = minOwnShare
             self.maxLevels = maxLevels
             self.searchActivities = searchActivities
         }
@@ -84,6 +89,7 @@ public struct BottleneckAnalysis: Sendable {
             try check(pairLiftGain >= 1, "pairLiftGain", "must be at least 1")
             try check(mergeLiftRatio > 0 && mergeLiftRatio <= 1, "mergeLiftRatio", "must be in (0, 1]")
             try check(segmentsPerItem >= 1, "segmentsPerItem", "must be at least 1")
+            try check(minOwnShare >= 0 && minOwnShare <= 1, "minOwnShare", "must be in [0, 1]")
             try check(maxLevels >= 2 && maxLevels <= 120, "maxLevels", "must be in 2...120")
         }
     }

@@ -267,7 +267,9 @@ struct SegmentSearch {
             let residuals = SegmentRanking.residuals(sample, weekday: weekday, hour: hour, tiers: promiseTiers)
             let members = candidates.map { SegmentRanking.members(sample, ranking.merged[$0].set) }
             let itemHours = sample.values.reduce(0.0) { $0 + Double(max($1, 0)) } / 3.6e9
-            return SegmentRanking.picks(residuals: residuals, members: members, limit: limit).map {
+            return SegmentRanking.picks(
+                residuals: residuals, members: members, limit: limit, minOwnShare: options.minOwnShare
+            ).map {
                 Ranked(
                     merged: candidates[$0.candidate], unexplainedHours: $0.unexplainedHours,
                     share: itemHours > 0 ? $0.unexplainedHours / itemHours : 0)

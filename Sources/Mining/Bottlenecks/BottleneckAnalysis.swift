@@ -167,7 +167,9 @@ public struct BottleneckAnalysis: Sendable {
         /// promise tier) and beyond the segments of the same item ranked before it
         /// (`SegmentRanking`); negative when its waits are shorter than that predicts.
         public var unexplainedHours: Double
-        /// `unexplainedHours` over the item's total waiting hours: the ranking key.
+        /// `unexplainedHours` / (the item's total waiting hours + those of the median searched
+        /// item): the share of the item's waiting, shrunk for small items (Cestnik's m-estimate);
+        /// the ranking key.
         public var unexplainedShare: Double
     }
 

@@ -51,7 +51,8 @@ extension DataDictionary {
         )
         add(
             file, "unexplained_share", "float",
-            "segments: unexplained_hours / the item's total_wait_hours (the ranking key)")
+            "segments: unexplained_hours / (the item's total_wait_hours + m), m the median total_wait_hours of the searched items: the item's share, shrunk for small items (Cestnik's m-estimate); the ranking key"
+        )
         add(file, "description", "string", "the row as a sentence")
     }
 }

@@ -31,8 +31,9 @@ import _WaybillSupport
 ///    forward stagewise fit of the waits beyond the item's `WaitProfile` (`SegmentRanking`): the
 ///    segment whose waits exceed what their weekday, hour of day and promise tier predict by the
 ///    most hours first, then the one that adds the most beyond it, and so on. Across items the
-///    picks are ranked by that figure over the item's total waiting hours (`unexplainedShare`),
-///    which is scale-free: the schedules every order waits for (a nightly batch, a carrier's
+///    picks are ranked by that figure over the item's total waiting hours plus those of the
+///    median searched item (`unexplainedShare`, Cestnik's m-estimate of the share, so that a
+///    tiny item's large share of a few hours does not come first), which is scale-free: the schedules every order waits for (a nightly batch, a carrier's
 ///    collection times, closed nights and Sundays), the longer transit a later promise allows, and
 ///    the sheer size of a long carrier leg do not crowd out a delay that belongs to one node on
 ///    some weekdays, one carrier in one region, or one channel's retries. A segment with the same
@@ -260,24 +261,31 @@ struct SegmentSearch {
         let hour = dimensions.firstIndex { if case .hourOfDay = $0.source { true } else { false } }!
         let limit = options.segmentsPerItem
         let ranking = (merged: merged, candidates: candidates)
+        // Each searched item's total waiting hours, and the median of them: the prior weight of
+        // the shares below.
+        let itemHours = samples.map { $0.values.reduce(0.0) { $0 + WaitProfile.hours($1) } }
+        let prior = Self.median(itemHours)
         let picked = Concurrently.map(samples.count) { s -> [Ranked] in
             let sample = samples[s]
             let candidates = ranking.candidates[s]
             guard !candidates.isEmpty else { return [] }
             let residuals = SegmentRanking.residuals(sample, weekday: weekday, hour: hour, tiers: promiseTiers)
             let members = candidates.map { SegmentRanking.members(sample, ranking.merged[$0].set) }
-            let itemHours = sample.values.reduce(0.0) { $0 + Double(max($1, 0)) } / 3.6e9
+            let weight = itemHours[s] + prior
             return SegmentRanking.picks(
                 residuals: residuals, members: members, limit: limit, minOwnShare: options.minOwnShare
             ).map {
                 Ranked(
                     merged: candidates[$0.candidate], unexplainedHours: $0.unexplainedHours,
-                    share: itemHours > 0 ? $0.unexplainedHours / itemHours : 0)
+                    share: weight > 0 ? $0.unexplainedHours / weight : 0)
             }
         }
-        // Across items by the share of the item's waiting hours that the segment adds beyond the
-        // profile (scale-free: a retry loop of a few hundred hours is not buried under the
-        // thousands of a carrier leg), then unexplained hours, then the merge's order.
+        // Across items by the share of the item's waiting that the segment adds beyond the
+        // profile, as Cestnik's m-estimate: unexplained hours / (item hours + m), m the median
+        // item's hours. A share is scale-free, so a retry loop of a few hundred hours is not
+        // buried under the thousands of a carrier leg; the prior m keeps an item of a few dozen
+        // hours from ranking first on a share that is large only because the item is small. Ties
+        // by unexplained hours, then the merge's order.
         let order = picked.joined().sorted { a, b in
             if a.share != b.share { return a.share > b.share }
             if a.unexplainedHours != b.unexplainedHours { return a.unexplainedHours > b.unexplainedHours }
@@ -309,6 +317,16 @@ struct SegmentSearch {
                     lateShare: missedCount.flatMap { $0 > 0 ? Double(late) / Double($0) : nil },
                     unexplainedHours: ranked.unexplainedHours, unexplainedShare: ranked.share))
         }
+    }
+
+    /// The median of some values (the mean of the two middle ones for an even count), 0 for none.
+    ///
+    /// - Complexity: O(*n* log *n*).
+    static func median(_ values: [Double]) -> Double {
+        guard !values.isEmpty else { return 0 }
+        let sorted = values.sorted()
+        let m = sorted.count
+        return m % 2 == 1 ? sorted[m / 2] : (sorted[m / 2 - 1] + sorted[m / 2]) / 2
     }
 
     /// Builds the items' samples, as many at a time as there are free cores.

@@ -97,6 +97,8 @@ struct WaitProfile: Sendable {
         for c in 0..<log.caseCount where promise[c] != Int64.min && log.caseOffsets[c] < log.caseOffsets[c + 1] {
             tiers[c] = Int8(cuts.reduce(0) { leads[c] > $1 ? $0 + 1 : $0 })
         }
-        return Set(tiers).count >= 2 ? tiers : nil
+        var seen = [Bool](repeating: false, count: Int(noTier) + 1)
+        for t in tiers { seen[Int(t)] = true }
+        return seen.filter { $0 }.count >= 2 ? tiers : nil
     }
 }

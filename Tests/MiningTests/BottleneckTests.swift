@@ -256,15 +256,24 @@ import _TestSupport
         #expect(
             !segments(of: transit).contains { $0.conditions == [.init(dimension: "region", levels: [slow.region])] })
 
-        // Global ranks in bottlenecks.csv (1-based among all segments). The issue asks for the
-        // congested node at 1 or 2 and the others in the top 5; the excess-hours ranking does
-        // not get there (the simulator's designed service levels and schedules hold more excess
-        // hours), so these bounds are the ranks it achieves today, as a regression guard.
+        // Global ranks in bottlenecks.csv (1-based among all segments): the issue asks for the
+        // congested node at 1 or 2 and the others in the top 5. The simulator's designed effects
+        // (service levels, carrier schedules, the invoice batch, nights and weekends) are real
+        // segments with more raw excess hours; the ranking beyond the calendar and promise profile
+        // puts them below (with excess hours alone the ranks were 16, 31 and 47).
         func rank(_ s: BottleneckAnalysis.Segment?) -> Int {
             s.flatMap { x in analysis.segments.firstIndex { $0 == x } }.map { $0 + 1 } ?? Int.max
         }
         let ranks = [rank(picked), rank(carrierSegment), rank(allocation)]
-        #expect(ranks[0] <= 16 && ranks[1] <= 31 && ranks[2] <= 47, "global ranks \(ranks)")
+        #expect(ranks[0] <= 2 && ranks[1] <= 5 && ranks[2] <= 5, "global ranks \(ranks)")
+        // Ranked by unexplained share, each a positive part of its item's waiting.
+        #expect(
+            zip(analysis.segments, analysis.segments.dropFirst()).allSatisfy {
+                $0.unexplainedShare >= $1.unexplainedShare
+            })
+        for s in [picked, allocation] + (carrierSegment.map { [$0] } ?? []) {
+            #expect(s.unexplainedHours > 0 && s.unexplainedShare > 0 && s.unexplainedShare <= 1)
+        }
 
         // The items are ranked and the late shares are filled in.
         #expect(analysis.missedCases.map { $0 > 0 } == true)

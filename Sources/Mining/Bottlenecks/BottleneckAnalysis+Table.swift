@@ -17,7 +17,8 @@ extension BottleneckAnalysis {
                     String(i + 1), item.kind.rawValue, CSVCell.escape(item.name), String(i + 1), "",
                     String(item.occurrences), String(item.cases), decimal(item.totalWaitHours),
                     decimal(item.excessHours), decimal(item.medianHours), decimal(item.p90Hours), "", "", "", "",
-                    item.lateCases.map(String.init) ?? "", optional(item.lateShare), CSVCell.escape(sentence(item)),
+                    item.lateCases.map(String.init) ?? "", optional(item.lateShare), "", "",
+                    CSVCell.escape(sentence(item)),
                 ])
         }
         for (k, segment) in segments.enumerated() {
@@ -30,6 +31,7 @@ extension BottleneckAnalysis {
                     decimal(segment.medianHours), decimal(segment.p90Hours), decimal(segment.restMedianHours),
                     optional(segment.lift), Self.probability(segment.pValue), Self.probability(segment.adjustedP),
                     segment.lateCases.map(String.init) ?? "", optional(segment.lateShare),
+                    decimal(segment.unexplainedHours), decimal(segment.unexplainedShare),
                     CSVCell.escape(sentence(segment)),
                 ])
         }
@@ -43,8 +45,7 @@ extension BottleneckAnalysis {
         return text
     }
 
-    /// The first `count` segment sentences, the most excess hours first (what `waybill mine`
-    /// prints).
+    /// The first `count` segment sentences, in the segments' ranking (what `waybill mine` prints).
     public func topSentences(_ count: Int) -> [String] { segments.prefix(count).map(sentence) }
 
     /// `node=DC-S & weekday=Monday|Tuesday`: the conditions, `&` between them, `|` between the

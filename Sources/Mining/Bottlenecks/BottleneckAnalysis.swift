@@ -18,7 +18,9 @@ import _WaybillSupport
 /// two-dimension segment of the top items against the rest of the same item, controls the false
 /// discovery rate with Benjamini–Hochberg across all of them, keeps the segments whose median
 /// wait is clearly longer, merges levels of one dimension that share a delay (Monday and
-/// Tuesday), and ranks what survives by the excess hours it accounts for.
+/// Tuesday), and ranks what survives by the share of its item's waiting that it adds beyond what
+/// the weekday, hour of day and promise predict (`WaitProfile`) and beyond the segments of the
+/// item ranked before it (`SegmentRanking`).
 public struct BottleneckAnalysis: Sendable {
     /// The knobs of the search; the defaults are what `waybill mine` uses.
     public struct Options: Sendable, Equatable {
@@ -42,6 +44,10 @@ public struct BottleneckAnalysis: Sendable {
         public var mergeLiftRatio: Double
         /// At most this many segments per item.
         public var segmentsPerItem: Int
+        /// A segment is reported only if at least this share of the waiting it adds beyond the
+        /// item's `WaitProfile` is not already accounted for by the item's segments ranked before
+        /// it (`SegmentRanking`): below it, the segment restates them.
+        public var minOwnShare: Double
         /// Whether activities with several incoming edges are searched too (off by default: an
         /// activity's waits are the union of its incoming edges' waits, which are searched one by
         /// one, so searching it doubles the work for segments that mostly repeat an edge's).
@@ -53,7 +59,7 @@ public struct BottleneckAnalysis: Sendable {
             topItems: Int? = nil, minSupport: Int = 30, minSupportShare: Double = 0.01,
             falseDiscoveryRate: Double = 0.05,
             minLift: Double = 1.5, pairLiftGain: Double = 1.25, mergeLiftRatio: Double = 0.8, segmentsPerItem: Int = 8,
-            maxLevels: Int = 50, searchActivities: Bool = false
+            maxLevels: Int = 50, searchActivities: Bool = false, minOwnShare: Double = 0.5
         ) {
             self.topItems = topItems
             self.minSupport = minSupport
@@ -63,6 +69,7 @@ public struct BottleneckAnalysis: Sendable {
             self.pairLiftGain = pairLiftGain
             self.mergeLiftRatio = mergeLiftRatio
             self.segmentsPerItem = segmentsPerItem
+            self.minOwnShare = minOwnShare
             self.maxLevels = maxLevels
             self.searchActivities = searchActivities
         }
@@ -82,6 +89,7 @@ public struct BottleneckAnalysis: Sendable {
             try check(pairLiftGain >= 1, "pairLiftGain", "must be at least 1")
             try check(mergeLiftRatio > 0 && mergeLiftRatio <= 1, "mergeLiftRatio", "must be in (0, 1]")
             try check(segmentsPerItem >= 1, "segmentsPerItem", "must be at least 1")
+            try check(minOwnShare >= 0 && minOwnShare <= 1, "minOwnShare", "must be in [0, 1]")
             try check(maxLevels >= 2 && maxLevels <= 120, "maxLevels", "must be in 2...120")
         }
     }
@@ -155,13 +163,21 @@ public struct BottleneckAnalysis: Sendable {
         /// SLA-missing cases with a wait in the segment, and their share of all SLA-missing cases.
         public var lateCases: Int?
         public var lateShare: Double?
+        /// The waiting hours the segment adds beyond the item's `WaitProfile` (weekday, hour of day,
+        /// promise tier) and beyond the segments of the same item ranked before it
+        /// (`SegmentRanking`); negative when its waits are shorter than that predicts.
+        public var unexplainedHours: Double
+        /// `unexplainedHours` / (the item's total waiting hours + those of the median searched
+        /// item): the share of the item's waiting, shrunk for small items (Cestnik's m-estimate);
+        /// the ranking key.
+        public var unexplainedShare: Double
     }
 
     /// The object type of the cases.
     public var caseType: String
     /// All items, ranked (see `rankItems`).
     public var items: [Item]
-    /// The reported segments, by excess hours descending.
+    /// The reported segments, ranked (see `SegmentSearch`, step 6).
     public var segments: [Segment]
     /// Segments tested (the size of the Benjamini–Hochberg family).
     public var testedSegments: Int
@@ -215,7 +231,9 @@ public struct BottleneckAnalysis: Sendable {
         for i in searched { items[i].searched = true }
         let search = SegmentSearch(
             items: searched.map { (index: $0, rows: rows[$0].rows) }, occurrences: occurrences, dimensions: dimensions,
-            missed: missed, missedCount: missedCount, caseCount: log.caseCount, options: options)
+            missed: missed, missedCount: missedCount, caseCount: log.caseCount,
+            promiseTiers: outcomes.flatMap { WaitProfile.promiseTiers(log: log, promise: $0.promise) }, options: options
+        )
 
         var sorted: [Int: [Int64]] = [:]
         for (k, i) in searched.enumerated() where k < search.sortedWaits.count { sorted[i] = search.sortedWaits[k] }

@@ -6,7 +6,8 @@ extension DataDictionary {
         let segment = "a segment row"
         add(
             file, "rank", "integer",
-            "\(item): its rank by total waiting hours; \(segment): its rank by excess hours among all segments")
+            "\(item): its rank by total waiting hours; \(segment): its rank among all segments by unexplained_share (ties by unexplained_hours)"
+        )
         add(
             file, "kind", "string",
             "edge (the gaps of a directly-follows edge), activity (the waits before an activity) or segment")
@@ -44,6 +45,14 @@ extension DataDictionary {
             file, "late_cases", "integer",
             "SLA-missing cases with a wait in the item or segment; empty without an SLA rule")
         add(file, "late_share", "float", "late_cases / all SLA-missing cases; empty without an SLA rule or misses")
+        add(
+            file, "unexplained_hours", "float",
+            "segments: waiting hours the segment adds beyond the item's wait profile (item mean + weekday, hour-of-day and promise-tier deviations) and beyond the item's segments ranked before it (forward stagewise fit); can be negative"
+        )
+        add(
+            file, "unexplained_share", "float",
+            "segments: unexplained_hours / (the item's total_wait_hours + m), m the median total_wait_hours of the searched items: the item's share, shrunk for small items (Cestnik's m-estimate); the ranking key"
+        )
         add(file, "description", "string", "the row as a sentence")
     }
 }

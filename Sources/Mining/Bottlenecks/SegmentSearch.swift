@@ -27,15 +27,24 @@ import _WaybillSupport
 ///    same node) join it, most excess first, while the merged segment keeps `mergeLiftRatio` of
 ///    the seed's lift and adds excess hours. Merging tests nothing new: each part is a discovery
 ///    on its own, so the merged segment reports the largest p-value and adjusted p of its parts.
-/// 6. **Ranking.** By excess hours, occurrences × (median − rest median): the waiting the segment
-///    adds over what the same waits would cost at the rest's typical wait. At most
-///    `segmentsPerItem` per item; a segment with the same waits as one ranked before it (the same
-///    count and medians: `ship_speed=pickup` and `channel=store_pickup`) is left out.
+/// 6. **Ranking.** Within each item, up to `segmentsPerItem` of what survives are picked by a
+///    forward stagewise fit of the waits beyond the item's `WaitProfile` (`SegmentRanking`): the
+///    segment whose waits exceed what their weekday, hour of day and promise tier predict by the
+///    most hours first, then the one that adds the most beyond it, and so on. Across items the
+///    picks are ranked by that figure over the item's total waiting hours plus those of the
+///    median searched item (`unexplainedShare`, Cestnik's m-estimate of the share, so that a
+///    tiny item's large share of a few hours does not come first), which is scale-free: the schedules every order waits for (a nightly batch, a carrier's
+///    collection times, closed nights and Sundays), the longer transit a later promise allows, and
+///    the sheer size of a long carrier leg do not crowd out a delay that belongs to one node on
+///    some weekdays, one carrier in one region, or one channel's retries. A segment with the same
+///    waits as one before it (the same count and medians: `ship_speed=pickup` and
+///    `channel=store_pickup`) is left out.
 ///
 /// - Complexity: O(*n* log *n* + *n* × *T*) per item of *n* waits for *T* = *D*(*D* + 1)/2
 ///   tables over *D* dimensions (the one sort and one pass per table); each median of a kept
-///   candidate is O(*n*/256 + 256) by the running counts; the reported segments cost O(*n*) each
-///   for their cases.
+///   candidate is O(*n*/256 + 256) by the running counts; the ranking O(*k* × *n*) for an item's
+///   *k* merged candidates plus O(`segmentsPerItem` × Σ candidate sizes); the reported segments
+///   cost O(*n*) each for their cases.
 struct SegmentSearch {
     /// The reported segments, ranked.
     var segments: [BottleneckAnalysis.Segment] = []
@@ -59,15 +68,23 @@ struct SegmentSearch {
         var excessSeconds: Double
     }
 
+    /// A picked segment: its index in the merged list, and its figures beyond the calendar.
+    private struct Ranked: Sendable {
+        var merged: Int
+        var unexplainedHours: Double
+        var share: Double
+    }
+
     /// Runs the search on the given items.
     ///
     /// - Parameters:
     ///   - items: each searched item's index in the ranking and its rows in `occurrences`.
     ///   - missed: per case, whether it missed its SLA (nil: no SLA columns).
+    ///   - promiseTiers: per case, its promise tier for the ranking's `WaitProfile` (nil: none).
     init(
         items: [(index: Int, rows: ArraySlice<Int32>)], occurrences: WaitOccurrences,
         dimensions: [SegmentDimensions.Dimension], missed: [Bool]?, missedCount: Int?, caseCount: Int,
-        options: BottleneckAnalysis.Options
+        promiseTiers: [Int8]? = nil, options: BottleneckAnalysis.Options
     ) {
         guard !items.isEmpty, !dimensions.isEmpty else { return }
         let samples = Self.samples(items.map(\.rows), occurrences: occurrences, dimensions: dimensions)
@@ -230,17 +247,54 @@ struct SegmentSearch {
             merged.append(best.measured)
         }
 
-        // 6. Rank, cap per item, and describe.
+        // 6. Pick per item by the stagewise fit beyond the calendar, rank across items, describe.
         merged.sort(by: before)
-        var perItem = [Int](repeating: 0, count: samples.count)
-        var stamp = [Int32](repeating: -1, count: caseCount)
-        var generation: Int32 = 0
+        var candidates = [[Int]](repeating: [], count: samples.count)  // indices into merged
         var seen = Set<[Double]>()
-        for x in merged where perItem[x.sample] < options.segmentsPerItem {
+        for (i, x) in merged.enumerated() {
             // The same waits under two names (ship_speed=pickup, channel=store_pickup) once.
             let signature = [Double(x.sample), Double(x.occurrences), x.median, x.restMedian]
             guard seen.insert(signature).inserted else { continue }
-            perItem[x.sample] += 1
+            candidates[x.sample].append(i)
+        }
+        let weekday = dimensions.firstIndex { if case .weekday = $0.source { true } else { false } }!
+        let hour = dimensions.firstIndex { if case .hourOfDay = $0.source { true } else { false } }!
+        let limit = options.segmentsPerItem
+        let ranking = (merged: merged, candidates: candidates)
+        // Each searched item's total waiting hours, and the median of them: the prior weight of
+        // the shares below.
+        let itemHours = samples.map { $0.values.reduce(0.0) { $0 + WaitProfile.hours($1) } }
+        let prior = Self.median(itemHours)
+        let picked = Concurrently.map(samples.count) { s -> [Ranked] in
+            let sample = samples[s]
+            let candidates = ranking.candidates[s]
+            guard !candidates.isEmpty else { return [] }
+            let residuals = SegmentRanking.residuals(sample, weekday: weekday, hour: hour, tiers: promiseTiers)
+            let members = candidates.map { SegmentRanking.members(sample, ranking.merged[$0].set) }
+            let weight = itemHours[s] + prior
+            return SegmentRanking.picks(
+                residuals: residuals, members: members, limit: limit, minOwnShare: options.minOwnShare
+            ).map {
+                Ranked(
+                    merged: candidates[$0.candidate], unexplainedHours: $0.unexplainedHours,
+                    share: weight > 0 ? $0.unexplainedHours / weight : 0)
+            }
+        }
+        // Across items by the share of the item's waiting that the segment adds beyond the
+        // profile, as Cestnik's m-estimate: unexplained hours / (item hours + m), m the median
+        // item's hours. A share is scale-free, so a retry loop of a few hundred hours is not
+        // buried under the thousands of a carrier leg; the prior m keeps an item of a few dozen
+        // hours from ranking first on a share that is large only because the item is small. Ties
+        // by unexplained hours, then the merge's order.
+        let order = picked.joined().sorted { a, b in
+            if a.share != b.share { return a.share > b.share }
+            if a.unexplainedHours != b.unexplainedHours { return a.unexplainedHours > b.unexplainedHours }
+            return a.merged < b.merged
+        }
+        var stamp = [Int32](repeating: -1, count: caseCount)
+        var generation: Int32 = 0
+        for ranked in order {
+            let x = merged[ranked.merged]
             let sample = samples[x.sample]
             let p90 = sample.quantiles(x.set, outside: false, size: x.occurrences).p90
             let (cases, late, total) = sample.cases(x.set, missed: missed, stamp: &stamp, generation: generation)
@@ -260,8 +314,19 @@ struct SegmentSearch {
                     lift: x.lift, excessHours: x.excessSeconds / 3600,
                     pValue: x.parts.map { tests[$0].p }.max()!, adjustedP: x.parts.map { adjusted[$0] }.max()!,
                     lateCases: missed == nil ? nil : late,
-                    lateShare: missedCount.flatMap { $0 > 0 ? Double(late) / Double($0) : nil }))
+                    lateShare: missedCount.flatMap { $0 > 0 ? Double(late) / Double($0) : nil },
+                    unexplainedHours: ranked.unexplainedHours, unexplainedShare: ranked.share))
         }
+    }
+
+    /// The median of some values (the mean of the two middle ones for an even count), 0 for none.
+    ///
+    /// - Complexity: O(*n* log *n*).
+    static func median(_ values: [Double]) -> Double {
+        guard !values.isEmpty else { return 0 }
+        let sorted = values.sorted()
+        let m = sorted.count
+        return m % 2 == 1 ? sorted[m / 2] : (sorted[m / 2 - 1] + sorted[m / 2]) / 2
     }
 
     /// Builds the items' samples, as many at a time as there are free cores.

@@ -8,7 +8,8 @@ import _WaybillSupport
 ///
 /// Every figure at instant τ counts only events at or before τ, so it can describe a prefix
 /// without leaking the future. Each group keeps sorted arrays of event times (and prefix sums),
-/// and a query is two binary searches.
+/// and a query is two binary searches; or, made for one instant (scoring the open cases as of
+/// then), each group keeps its figures at that instant, counted in one pass without sorting.
 public struct ProcessContext: Sendable {
     /// The attributes and activities the figures are about, and their windows.
     public struct Options: Sendable, Equatable, Codable {
@@ -46,11 +47,24 @@ public struct ProcessContext: Sendable {
     /// Which figures the log supports.
     public let hasNode: Bool, hasCarrier: Bool, hasChannel: Bool, hasAllocations: Bool
 
+    /// Every group's figures at one instant, when the context was made for that instant only.
+    struct Snapshot: Sendable {
+        var instant: Microseconds
+        /// Per node level.
+        var workInProgress: [Double], throughput: [Double]
+        /// Per carrier level.
+        var lateRate: [Double]
+        /// Per channel level.
+        var allocationFailureRate: [Double]
+    }
+    let snapshot: Snapshot?
+
     /// Builds the per-group time arrays of a log, with cases' ends and lateness from `outcomes`
     /// (the milestone time, or the cancellation, as of `outcomes.asOf`).
     ///
     /// - Complexity: O(*events* + *cases* log *cases*).
-    public init(log: ColumnarLog, outcomes: SLAOutcomes, cancellationActivities: [String], options: Options = Options()) {
+    public init(log: ColumnarLog, outcomes: SLAOutcomes, cancellationActivities: [String], options: Options = Options())
+    {
         self.options = options
         func codes(_ name: String) -> ([Int32], Int)? { log.textCodes(name).map { ($0.codes, $0.levels.count) } }
         let n = log.caseCount
@@ -83,13 +97,7 @@ public struct ProcessContext: Sendable {
             for c in 0..<n {
                 let range = log.events(ofCase: c)
                 guard !range.isEmpty else { continue }
-                // The case ends at its milestone or its first cancellation, whichever is first.
-                var end = outcomes.milestoneTime[c]
-                if let i = range.first(where: { cancel[Int(log.activities[$0])] }),
-                    end == .min || log.timestamps[i] < end
-                {
-                    end = log.timestamps[i]
-                }
+                let end = Self.end(of: c, log: log, outcomes: outcomes, cancel: cancel)
                 if node[c] >= 0 {
                     starts[Int(node[c])].append(log.timestamps[range.lowerBound])
                     if end != .min { ends[Int(node[c])].append(end) }
@@ -140,6 +148,101 @@ public struct ProcessContext: Sendable {
         (nodeStarts, nodeEnds, carrierFinished, carrierLateSums) = first
         (channelFailures, channelAllocations) = second
         self.hasAllocations = hasAllocations
+        snapshot = nil
+    }
+
+    /// The figures of every group at `instant` only, counted in one pass over the log: what
+    /// `init(log:outcomes:cancellationActivities:options:)` gives at that instant, without its
+    /// sorted arrays. Queries must ask for `instant`.
+    ///
+    /// - Complexity: O(*events*).
+    public init(
+        log: ColumnarLog, outcomes: SLAOutcomes, cancellationActivities: [String], options: Options = Options(),
+        at instant: Microseconds
+    ) {
+        self.options = options
+        let n = log.caseCount
+        let none = [Int32](repeating: -1, count: n)
+        let nodeCodes = log.textCodes(options.nodeAttribute)
+        let carrierCodes = log.textCodes(options.carrierAttribute)
+        let channelCodes = log.textCodes(options.channelAttribute)
+        let (node, carrier, channel) = (
+            nodeCodes?.codes ?? none, carrierCodes?.codes ?? none, channelCodes?.codes ?? none
+        )
+        (self.node, self.carrier, self.channel) = (node, carrier, channel)
+        hasNode = nodeCodes != nil
+        hasCarrier = carrierCodes != nil
+        hasChannel = channelCodes != nil
+        var cancel = [Bool](repeating: false, count: log.activityNames.count)
+        for name in cancellationActivities { if let a = log.activityNames.firstIndex(of: name) { cancel[a] = true } }
+        let failed = log.activityNames.firstIndex(of: options.allocationFailedActivity).map(Int32.init)
+        let allocated = log.activityNames.firstIndex(of: options.allocatedActivity).map(Int32.init)
+        hasAllocations = hasChannel && failed != nil && allocated != nil
+        let recent = instant - Int64(options.recentHours * 3.6e9)
+        let carrierFrom = instant - Int64(options.carrierWindowHours * 3.6e9)
+        // Counts in the windows (from, instant], as the binary searches count them.
+        var inProgress = [Int](repeating: 0, count: nodeCodes?.levels.count ?? 0)
+        var ended = inProgress
+        var finished = [Int](repeating: 0, count: carrierCodes?.levels.count ?? 0)
+        var late = finished
+        var attempts = [Int](repeating: 0, count: channelCodes?.levels.count ?? 0)
+        var failures = attempts
+        for c in 0..<n {
+            let range = log.events(ofCase: c)
+            guard !range.isEmpty else { continue }
+            if node[c] >= 0 {
+                let level = Int(node[c])
+                let end = Self.end(of: c, log: log, outcomes: outcomes, cancel: cancel)
+                if log.timestamps[range.lowerBound] <= instant { inProgress[level] += 1 }
+                if end != .min && end <= instant {
+                    inProgress[level] -= 1
+                    if end > recent { ended[level] += 1 }
+                }
+            }
+            let milestone = outcomes.milestoneTime[c]
+            if carrier[c] >= 0, milestone != .min, outcomes.promise[c] != .min, milestone > carrierFrom,
+                milestone <= instant
+            {
+                finished[Int(carrier[c])] += 1
+                if milestone > outcomes.promise[c] { late[Int(carrier[c])] += 1 }
+            }
+            if hasAllocations && channel[c] >= 0 {
+                for i in range where log.timestamps[i] > recent && log.timestamps[i] <= instant {
+                    let a = log.activities[i]
+                    if a == failed { failures[Int(channel[c])] += 1 }
+                    if a == failed || a == allocated { attempts[Int(channel[c])] += 1 }
+                }
+            }
+        }
+        func rate(_ part: Int, _ whole: Int) -> Double { whole > 0 ? Double(part) / Double(whole) : .nan }
+        snapshot = Snapshot(
+            instant: instant, workInProgress: inProgress.map(Double.init), throughput: ended.map(Double.init),
+            lateRate: zip(late, finished).map(rate), allocationFailureRate: zip(failures, attempts).map(rate))
+        let empty = Times(byLevel: [])
+        (nodeStarts, nodeEnds, carrierFinished, channelFailures, channelAllocations) = (
+            empty, empty, empty, empty, empty
+        )
+        carrierLateSums = []
+    }
+
+    /// When case `c` ends: at its milestone or its first cancellation, whichever is first
+    /// (`Microseconds.min` while it has neither).
+    ///
+    /// - Complexity: O(events of the case).
+    static func end(of c: Int, log: ColumnarLog, outcomes: SLAOutcomes, cancel: [Bool]) -> Microseconds {
+        var end = outcomes.milestoneTime[c]
+        if let i = log.events(ofCase: c).first(where: { cancel[Int(log.activities[$0])] }),
+            end == .min || log.timestamps[i] < end
+        {
+            end = log.timestamps[i]
+        }
+        return end
+    }
+
+    /// The snapshot's figure for `level` at `t`, which must be the snapshot's instant.
+    private func snapshotFigure(_ figures: [Double], _ level: Int, _ t: Microseconds) -> Double {
+        precondition(t == snapshot!.instant, "a context made for one instant answers only for that instant")
+        return figures[level]
     }
 
     /// Cases at the case's node started by τ and neither fulfilled nor cancelled by τ (NaN
@@ -149,6 +252,7 @@ public struct ProcessContext: Sendable {
     public func nodeWorkInProgress(case c: Int, at t: Microseconds) -> Double {
         let level = Int(node[c])
         guard level >= 0 else { return .nan }
+        if let snapshot { return snapshotFigure(snapshot.workInProgress, level, t) }
         return Double(nodeStarts.count(level, .min, t) - nodeEnds.count(level, .min, t))
     }
 
@@ -158,6 +262,7 @@ public struct ProcessContext: Sendable {
     public func nodeRecentThroughput(case c: Int, at t: Microseconds) -> Double {
         let level = Int(node[c])
         guard level >= 0 else { return .nan }
+        if let snapshot { return snapshotFigure(snapshot.throughput, level, t) }
         return Double(nodeEnds.count(level, t - Int64(options.recentHours * 3.6e9), t))
     }
 
@@ -168,6 +273,7 @@ public struct ProcessContext: Sendable {
     public func carrierRecentLateRate(case c: Int, at t: Microseconds) -> Double {
         let level = Int(carrier[c])
         guard level >= 0 else { return .nan }
+        if let snapshot { return snapshotFigure(snapshot.lateRate, level, t) }
         let times = carrierFinished.byLevel[level]
         let hi = upperBound(times, t)
         let lo = upperBound(times, t - Int64(options.carrierWindowHours * 3.6e9))
@@ -182,6 +288,7 @@ public struct ProcessContext: Sendable {
     public func channelRecentAllocationFailureRate(case c: Int, at t: Microseconds) -> Double {
         let level = Int(channel[c])
         guard hasAllocations, level >= 0 else { return .nan }
+        if let snapshot { return snapshotFigure(snapshot.allocationFailureRate, level, t) }
         let from = t - Int64(options.recentHours * 3.6e9)
         let attempts = channelAllocations.count(level, from, t)
         guard attempts > 0 else { return .nan }

@@ -70,9 +70,10 @@ public struct RiskList: Sendable {
         try PrefixEncoder(schema: model.schema).checkFits(log)
         let outcomes = try SLAOutcomes(log: log, rule: model.slaRule, asOf: asOf)
         let rows = PrefixRows.open(log: log, outcomes: outcomes)
+        // Every open row stands at the scoring instant: the context at that instant is enough.
         let context = ProcessContext(
             log: log, outcomes: outcomes, cancellationActivities: model.slaRule.cancellationActivities,
-            options: model.schema.context)
+            options: model.schema.context, at: outcomes.asOf)
         let matrix = PrefixEncoder(schema: model.schema).encode(
             log: log, rows: rows, outcomes: outcomes, context: context)
         let (risk, reasons) = model.riskWithReasons(matrix)

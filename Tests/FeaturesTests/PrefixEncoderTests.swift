@@ -1,10 +1,11 @@
 import Features
 import Learning
 import Mining
-@testable import Storage
 import Testing
 import _TestSupport
 import _WaybillSupport
+
+@testable import Storage
 
 @Suite struct PrefixEncoderTests {
     /// Builds features for every training prefix of the simulated log.
@@ -89,6 +90,49 @@ import _WaybillSupport
         }
     }
 
+    /// A context made for one instant answers as the general one does at that instant, for every
+    /// case and figure: at the log's end, in its middle (open cases, windows cut short), before
+    /// its start and with nothing cancellable.
+    @Test func contextAtOneInstantEqualsTheGeneralOne() throws {
+        let log = try SimulatedLog.make(orders: 2_000).log
+        let times = log.timestamps.sorted()
+        for (instant, cancels) in [
+            (times.last!, ["Order Cancelled"]), (times[times.count / 2], ["Order Cancelled"]),
+            (times.first! - 1, ["Order Cancelled"]), (times[times.count / 3], []),
+        ] {
+            let outcomes = try SLAOutcomes(log: log, rule: .retailDefault, asOf: instant)
+            let general = ProcessContext(log: log, outcomes: outcomes, cancellationActivities: cancels)
+            let snapshot = ProcessContext(log: log, outcomes: outcomes, cancellationActivities: cancels, at: instant)
+            #expect(snapshot.hasNode && snapshot.hasCarrier && snapshot.hasAllocations)
+            var figures = 0
+            for c in 0..<log.caseCount {
+                let pairs = [
+                    (
+                        general.nodeWorkInProgress(case: c, at: instant),
+                        snapshot.nodeWorkInProgress(case: c, at: instant)
+                    ),
+                    (
+                        general.nodeRecentThroughput(case: c, at: instant),
+                        snapshot.nodeRecentThroughput(case: c, at: instant)
+                    ),
+                    (
+                        general.carrierRecentLateRate(case: c, at: instant),
+                        snapshot.carrierRecentLateRate(case: c, at: instant)
+                    ),
+                    (
+                        general.channelRecentAllocationFailureRate(case: c, at: instant),
+                        snapshot.channelRecentAllocationFailureRate(case: c, at: instant)
+                    ),
+                ]
+                for (k, (a, b)) in pairs.enumerated() {
+                    #expect(a == b || (a.isNaN && b.isNaN), "case \(c) figure \(k) at \(instant): \(a) vs \(b)")
+                    if !a.isNaN && a != 0 { figures += 1 }
+                }
+            }
+            if instant > times.first! { #expect(figures > log.caseCount) }
+        }
+    }
+
     /// No row may use information from after its own prefix time: appending future events to
     /// cases (its own and others) leaves every earlier row's features unchanged.
     @Test func futureEventsDoNotChangeEarlierRows() throws {
@@ -153,7 +197,8 @@ import _WaybillSupport
             ])
         var options = PrefixEncoder.Options()
         options.minLevelCases = 1
-        let outcomes = try SLAOutcomes(log: log, rule: SLARule(promise: .attribute("promised_at"), milestone: "Delivered"))
+        let outcomes = try SLAOutcomes(
+            log: log, rule: SLARule(promise: .attribute("promised_at"), milestone: "Delivered"))
         #expect(outcomes.status == [.missedLate, .met])
         let rows = PrefixRows.training(log: log, outcomes: outcomes, mode: .everyEvent)
         // Case A is decided at its promise (4 h): rows after events 1, 2, 3; case B at delivery: row after event 1.

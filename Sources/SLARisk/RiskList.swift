@@ -77,7 +77,8 @@ public struct RiskList: Sendable {
         let matrix = PrefixEncoder(schema: model.schema).encode(
             log: log, rows: rows, outcomes: outcomes, context: context)
         let (risk, reasons) = model.riskWithReasons(matrix)
-        let order = Self.ranking(risk: risk) { log.caseIDs[Int(rows.caseIndex[$0])] }
+        let (caseIDs, caseIndex) = (log.caseIDs, rows.caseIndex)  // not the whole log per call
+        let order = Self.ranking(risk: risk) { caseIDs[Int(caseIndex[$0])] }
         modelID = model.modelID
         self.asOf = Timestamp.format(outcomes.asOf)
         self.log = log
@@ -185,7 +186,8 @@ public struct RiskList: Sendable {
         }
         let cells = Cells(
             activity: escaped(log.activityNames), node: escaped(node?.levels ?? []),
-            channel: escaped(channel?.levels ?? []), carrier: escaped(carrier?.levels ?? []))
+            channel: escaped(channel?.levels ?? []), carrier: escaped(carrier?.levels ?? []),
+            feature: matrix.features.map { Array($0.name.utf8) })
         let n = count
         let half = n / 2
         let (first, second) = Concurrently.both({ lines(0..<half, cells) }, { lines(half..<n, cells) })
@@ -227,12 +229,14 @@ public struct RiskList: Sendable {
         }
     }
 
-    /// The escaped cells of each activity and of each node, channel and carrier text.
+    /// The escaped cells of each activity and of each node, channel and carrier text, and each
+    /// feature's name (not escaped: it is part of a reason's cell).
     private struct Cells {
         var activity: [[UInt8]]
         var node: [[UInt8]]
         var channel: [[UInt8]]
         var carrier: [[UInt8]]
+        var feature: [[UInt8]]
     }
 
     /// Some rows' CSV lines without rank and decile: row i's `case_id,risk` is
@@ -308,7 +312,7 @@ public struct RiskList: Sendable {
                 // `feature=value (+contribution)`, made as bytes.
                 let j = Int(reasons.columns[slot])
                 cell.removeAll(keepingCapacity: true)
-                cell.append(contentsOf: matrix.features[j].name.utf8)
+                cell.append(contentsOf: cells.feature[j])
                 cell.append(UInt8(ascii: "="))
                 RiskModel.appendDescription(matrix, r, j, to: &cell)
                 cell.append(contentsOf: " (+".utf8)

@@ -347,38 +347,54 @@ struct QuantizedForest: Sendable {
     }
 
     /// Calls `visit(leaf, members)` for each tree, trees in order, and each of its leaves that
-    /// some of the block's `rows` coded rows reach, `members` being those rows in ascending
-    /// order: the rows are counting-sorted by leaf, so work per leaf (its path, its value) runs
-    /// as a loop over rows that share it, without a branch per row on the path's length.
+    /// some of the block's `rows` coded rows reach, `members` being those rows: the rows are
+    /// counting-sorted by leaf, so work per leaf (its path, its value) runs as a loop over rows
+    /// that share it, without a branch per row on the path's length.
+    ///
+    /// Neighbouring rows often share a leaf, so the counts and cursors are kept four times over
+    /// (row r in copy r mod 4) and the increments do not wait on each other; a leaf's members are
+    /// its rows ≡ 0 (mod 4) ascending, then ≡ 1, and so on.
     ///
     /// - Complexity: O(rows × Σ over trees of features used + trees × leaves).
     @inline(__always)
     private func visitLeafGroups(
         codes: UnsafePointer<UInt8>, rows: Int, _ visit: (Int, UnsafeBufferPointer<UInt16>) -> Void
     ) {
-        withUnsafeTemporaryAllocation(of: UInt16.self, capacity: 2 * max(rows, 1) + 66) { scratch in
-            let leafOf = scratch.baseAddress!
-            let members = leafOf + rows
-            let cursor = members + rows  // 65 slots: the leaves' starts in `members`, then the end
+        let copies = 4
+        let slots = 65  // leaves ≤ 64
+        withUnsafeTemporaryAllocation(of: UInt16.self, capacity: 2 * max(rows, 1) + copies * slots) { scratch in
+            let scratch = scratch.baseAddress!
             forEachTree(codes: codes, rows: rows) { t, possible in
+                // Locals, so the loops keep them in registers.
+                let leafOf = scratch
+                let members = scratch + rows
+                let cursor = members + rows  // copy k's count, then cursor, of leaf l at k × slots + l
                 let firstLeaf = leafStart[t]
                 let leaves = (t + 1 < leafStart.count ? leafStart[t + 1] : leafValues.count) - firstLeaf
-                cursor.update(repeating: 0, count: leaves + 1)
+                cursor.update(repeating: 0, count: copies * slots)
                 for r in 0..<rows {
                     let leaf = UInt16(truncatingIfNeeded: possible[r].trailingZeroBitCount)
                     leafOf[r] = leaf
-                    cursor[Int(leaf) + 1] &+= 1
+                    cursor[(r & 3) &* slots &+ Int(leaf)] &+= 1
                 }
-                for l in 0..<leaves { cursor[l + 1] &+= cursor[l] }
+                // Counts to starts: leaf by leaf, copy by copy within a leaf.
+                var next: UInt16 = 0
+                for l in 0..<leaves {
+                    for k in 0..<copies {
+                        let count = cursor[k &* slots &+ l]
+                        cursor[k &* slots &+ l] = next
+                        next &+= count
+                    }
+                }
                 for r in 0..<rows {
-                    let l = Int(leafOf[r])
-                    members[Int(cursor[l])] = UInt16(truncatingIfNeeded: r)
-                    cursor[l] &+= 1
+                    let slot = (r & 3) &* slots &+ Int(leafOf[r])
+                    members[Int(cursor[slot])] = UInt16(truncatingIfNeeded: r)
+                    cursor[slot] &+= 1
                 }
-                // `cursor[l]` is now leaf l's end, and leaf l starts where leaf l − 1 ends.
+                // Copy 3's cursor of leaf l is now the leaf's end; it starts where leaf l − 1 ends.
                 var begin = 0
                 for l in 0..<leaves {
-                    let end = Int(cursor[l])
+                    let end = Int(cursor[3 &* slots &+ l])
                     if end > begin {
                         visit(firstLeaf + l, UnsafeBufferPointer(start: members + begin, count: end - begin))
                     }

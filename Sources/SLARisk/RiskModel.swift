@@ -77,6 +77,19 @@ public struct RiskModel: Sendable, Codable {
         }
     }
 
+    /// The case attributes scoring and backtesting read: the features', the process context's
+    /// and the SLA rule's (its channel, and its promise when that is an attribute). Loading only
+    /// these (`EventStore.loadCaseView(objectType:attributes:)`) gives the same scores.
+    public var caseAttributesUsed: Set<String> {
+        var names = Set(schema.caseAttributes.map(\.attribute))
+        names.formUnion([
+            schema.context.nodeAttribute, schema.context.carrierAttribute, schema.context.channelAttribute,
+            slaRule.channelAttribute,
+        ])
+        if case .attribute(let promise) = slaRule.promise { names.insert(promise) }
+        return names
+    }
+
     /// Calibrated probabilities of missing the SLA, one per row.
     ///
     /// - Complexity: that of the learner's prediction, plus O(rows log bins) for calibration.

@@ -149,14 +149,17 @@ extension ColumnarLog {
     }
 
     /// The log from its head's layout, its event columns, and the bytes of its tail (case ids and
-    /// attributes); nil if they do not fit together.
+    /// attributes); nil if they do not fit together. Only the case attributes named in
+    /// `attributes` are decoded (nil: all).
     ///
     /// One quick pass finds where each attribute column starts (skipping the strings by their
-    /// lengths); then the case ids and each case attribute column are decoded as independent
-    /// jobs on the free cores.
+    /// lengths); then the case ids and each wanted case attribute column are decoded as
+    /// independent jobs on the free cores.
     ///
     /// - Complexity: O(*cases* × *attributes*), spread over the cores.
-    static func fromBinary(layout: BinaryLayout, columns: EventColumns, tail: UnsafeRawBufferPointer) -> ColumnarLog? {
+    static func fromBinary(
+        layout: BinaryLayout, columns: EventColumns, tail: UnsafeRawBufferPointer, attributes wanted: Set<String>? = nil
+    ) -> ColumnarLog? {
         let cases = layout.cases
         guard columns.activities.count == layout.events, columns.timestamps.count == layout.events,
             columns.starts.count == layout.events, columns.ids.count == layout.events,
@@ -169,7 +172,7 @@ extension ColumnarLog {
             guard let name = r.string(), let at = r.skip(cases * 9), let stringCount = r.length(),
                 r.skipStrings(stringCount)
             else { return nil }
-            attributes.append((name, at, stringCount))
+            if wanted?.contains(name) ?? true { attributes.append((name, at, stringCount)) }
         }
         guard r.atEnd else { return nil }
 

@@ -11,20 +11,26 @@ extension EventStore {
     /// The view is cached in the store (`EventStore+CaseViewCache.swift`): until the next import,
     /// loading the same type again reads its columns back instead of rebuilding it.
     ///
-    /// - Parameter objectType: the type to flatten on; see `resolveCaseType`.
+    /// - Parameters:
+    ///   - objectType: the type to flatten on; see `resolveCaseType`.
+    ///   - attributes: the case attributes to load (nil: all of them); a stage that needs a few
+    ///     (scoring, say) skips decoding the others, such as a customer id per order.
     /// - Complexity: O(*E* + *L* log *k*) for *E* events, *L* links and the longest case length
     ///   *k*: one pass over the segments, a counting sort of the links by case, and a sort of
     ///   each case that is not already in order. From the cache: O(*E*) memory copies.
-    public func loadCaseView(objectType requested: String? = nil) throws -> ColumnarLog {
+    public func loadCaseView(objectType requested: String? = nil, attributes: Set<String>? = nil) throws
+        -> ColumnarLog
+    {
         let caseType = try resolveCaseType(requested)
-        if let cached = try cachedCaseView(caseType) {
+        if let cached = try cachedCaseView(caseType, attributes: attributes) {
             #if DEBUG
             cached.checkInvariants()
             #endif
             return cached
         }
-        let log = try buildCaseView(caseType)
+        var log = try buildCaseView(caseType)
         storeCaseView(log)
+        if let attributes { log.caseAttributes = log.caseAttributes.filter { attributes.contains($0.key) } }
         return log
     }
 

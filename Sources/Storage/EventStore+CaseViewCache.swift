@@ -21,7 +21,7 @@ extension EventStore {
     /// The cached case view of `caseType`, if there is a valid entry.
     ///
     /// - Complexity: O(bytes of the entry).
-    func cachedCaseView(_ caseType: String) throws -> ColumnarLog? {
+    func cachedCaseView(_ caseType: String, attributes: Set<String>? = nil) throws -> ColumnarLog? {
         let stamp = try caseViewStamp()
         let statement = try db.prepare(
             "SELECT stamp, rowid, length(data) FROM case_view_cache WHERE object_type = ? ORDER BY part")
@@ -98,7 +98,9 @@ extension EventStore {
         guard complete else { return nil }
         let columns = ColumnarLog.EventColumns(
             activities: activities, timestamps: timestamps, starts: starts, ids: ids, offsets: offsets)
-        return tail.withUnsafeBytes { ColumnarLog.fromBinary(layout: layout, columns: columns, tail: $0) }
+        return tail.withUnsafeBytes {
+            ColumnarLog.fromBinary(layout: layout, columns: columns, tail: $0, attributes: attributes)
+        }
     }
 
     /// Replaces the cache entry of the log's case type. Failures (a read-only store, a full disk)

@@ -162,6 +162,16 @@ import _WaybillSupport
         #expect(list.entry(0) == list.entries[0])
     }
 
+    /// Scoring a log that holds only the attributes the model uses gives the same list.
+    @Test func theAttributesUsedAreEnough() throws {
+        let result = try RiskTrainer.train(try Self.dataset(), options: Self.options(.gradientBoostedTrees))
+        let log = try SimulatedLog.make(orders: 1_500, seed: 7).log
+        var projected = log
+        projected.caseAttributes = log.caseAttributes.filter { result.model.caseAttributesUsed.contains($0.key) }
+        #expect(projected.caseAttributes.count < log.caseAttributes.count)
+        #expect(try RiskList(model: result.model, log: projected).csv() == RiskList(model: result.model, log: log).csv())
+    }
+
     /// The radix ranking equals sorting by risk (highest first), then case id in UTF-8 order; with
     /// many tied risks, ids sharing their first eight bytes, ids shorter than eight bytes, ids
     /// that are prefixes of others, non-ASCII ids, zeros of both signs and NaN-free risks.

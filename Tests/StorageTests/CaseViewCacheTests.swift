@@ -26,6 +26,35 @@ import _TestSupport
         #expect(Self.same(built, try store.loadCaseView()))
     }
 
+    /// Loading some attributes gives the whole view with only those attributes, from the cache
+    /// and when the view is built (before the cache exists), with the same text codes.
+    @Test func someAttributesLoadAsTheWholeViewRestricted() throws {
+        func store() throws -> EventStore {
+            let ws = try Workspace(path: Fixtures.temporaryDirectory("cache").path)
+            let store = try ws.openStore()
+            _ = try Ingestor(store: store, rejectsPath: ws.rejectsPath).ingest(
+                path: Fixtures.path("receipt.xes.gz"), options: ImportOptions())
+            return store
+        }
+        let whole = try store().loadCaseView()
+        let names = whole.caseAttributes.keys.sorted()
+        #expect(names.count >= 2)
+        let wanted = Set(names.prefix(names.count / 2) + ["nonexistent"])
+        let fresh = try store()
+        let built = try fresh.loadCaseView(attributes: wanted)  // no cache yet: built, then cached
+        let cached = try fresh.loadCaseView(attributes: wanted)
+        #expect(try fresh.db.scalarInt("SELECT count(*) FROM case_view_cache") ?? 0 >= 1)
+        var restricted = whole
+        restricted.caseAttributes = whole.caseAttributes.filter { wanted.contains($0.key) }
+        #expect(restricted.caseAttributes.count == names.count / 2)
+        #expect(Self.same(built, restricted) && Self.same(cached, restricted))
+        #expect(Self.same(try fresh.loadCaseView(), whole))
+        for name in restricted.caseAttributes.keys {
+            #expect(cached.textCodes(name) == whole.textCodes(name) && built.textCodes(name) == whole.textCodes(name))
+        }
+        #expect(try fresh.loadCaseView(attributes: []).caseAttributes.isEmpty)
+    }
+
     /// An entry split into many parts reads back whole (each part into its place in one buffer).
     @Test func anEntryInManyPartsReadsBackWhole() throws {
         let ws = try Workspace(path: Fixtures.temporaryDirectory("cache-parts").path)

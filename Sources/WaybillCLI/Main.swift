@@ -4,26 +4,43 @@ import Learning
     import Glibc
 #endif
 
-/// The process entry point: picks OpenBLAS's kernels, then runs the `waybill` command.
+/// The process entry point: tunes OpenBLAS and malloc, then runs the `waybill` command.
 @main
 enum Main {
     /// The subcommands that call BLAS or LAPACK (the logistic learner and its scoring).
     static let blasCommands: Set<String> = ["demo", "train", "score", "backtest", "bench-logistic", "bench-sla"]
 
     static func main() {
-        selectBLASKernels()
+        restartWithLibraryTuning()
         Waybill.main()
     }
 
-    /// When OpenBLAS fell back to its generic kernels on a CPU it does not know (see
-    /// `BLASKernels`), sets `OPENBLAS_CORETYPE` to the set the CPU supports and restarts the
-    /// process with the same arguments, since OpenBLAS reads the variable only when it loads.
-    /// A variable the user set is left alone; if the restart fails, the run goes on as it is.
-    static func selectBLASKernels() {
-        guard CommandLine.arguments.count > 1, blasCommands.contains(CommandLine.arguments[1]),
+    /// Sets what the C libraries read only when they load, and when anything was set, restarts
+    /// the process once with the same arguments. Variables the user set are left alone; if the
+    /// restart fails, the run goes on as it is.
+    ///
+    /// - `OPENBLAS_CORETYPE`, for the subcommands that call BLAS: when OpenBLAS fell back to its
+    ///   generic kernels on a CPU it does not know (see `BLASKernels`), the set the CPU supports.
+    /// - `GLIBC_TUNABLES=glibc.malloc.hugetlb=1`: glibc's malloc asks the kernel for transparent
+    ///   huge pages (`madvise`) for the memory it maps. The stages fill arrays of hundreds of
+    ///   megabytes (event columns, feature matrices, CSV buffers); on 4 KiB pages the page faults
+    ///   alone were about 15 % of `waybill score`'s CPU on 1 M open orders (782,000 faults; 37,000
+    ///   to 65,000 with huge pages; see docs/PERFORMANCE.md). Where the kernel has transparent
+    ///   huge pages off, the setting changes nothing.
+    static func restartWithLibraryTuning() {
+        var restart = false
+        if CommandLine.arguments.count > 1, blasCommands.contains(CommandLine.arguments[1]),
             getenv("OPENBLAS_CORETYPE") == nil, let core = BLASKernels.preferredCoreType()
-        else { return }
-        setenv("OPENBLAS_CORETYPE", core, 1)
-        execv("/proc/self/exe", CommandLine.unsafeArgv)
+        {
+            setenv("OPENBLAS_CORETYPE", core, 1)
+            restart = true
+        }
+        #if os(Linux)
+            if getenv("GLIBC_TUNABLES") == nil {
+                setenv("GLIBC_TUNABLES", "glibc.malloc.hugetlb=1", 1)
+                restart = true
+            }
+        #endif
+        if restart { execv("/proc/self/exe", CommandLine.unsafeArgv) }
     }
 }

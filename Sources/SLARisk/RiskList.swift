@@ -187,7 +187,8 @@ public struct RiskList: Sendable {
         let cells = Cells(
             activity: escaped(log.activityNames), node: escaped(node?.levels ?? []),
             channel: escaped(channel?.levels ?? []), carrier: escaped(carrier?.levels ?? []),
-            feature: matrix.features.map { Array($0.name.utf8) })
+            feature: matrix.features.map { Array($0.name.utf8) },
+            levels: matrix.features.map { $0.kind == .categorical ? $0.levels.map { Array($0.utf8) } : nil })
         let n = count
         let half = n / 2
         let (first, second) = Concurrently.both({ lines(0..<half, cells) }, { lines(half..<n, cells) })
@@ -237,6 +238,8 @@ public struct RiskList: Sendable {
         var channel: [[UInt8]]
         var carrier: [[UInt8]]
         var feature: [[UInt8]]
+        /// Per feature: a categorical one's level names.
+        var levels: [[[UInt8]]?]
     }
 
     /// Some rows' CSV lines without rank and decile: row i's `case_id,risk` is
@@ -314,7 +317,7 @@ public struct RiskList: Sendable {
                 cell.removeAll(keepingCapacity: true)
                 cell.append(contentsOf: cells.feature[j])
                 cell.append(UInt8(ascii: "="))
-                RiskModel.appendDescription(matrix, r, j, to: &cell)
+                RiskModel.appendDescription(matrix[r, j], levels: cells.levels[j], to: &cell)
                 cell.append(contentsOf: " (+".utf8)
                 FixedDecimal.append(reasons.contributions[slot], digits: 2, to: &cell)
                 cell.append(UInt8(ascii: ")"))

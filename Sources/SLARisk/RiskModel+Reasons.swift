@@ -135,19 +135,20 @@ extension RiskModel {
 
     /// A feature value in words: the level name, a number, or `missing`.
     static func describe(_ matrix: FeatureMatrix, _ row: Int, _ column: Int) -> String {
+        let feature = matrix.features[column]
         var bytes: [UInt8] = []
-        appendDescription(matrix, row, column, to: &bytes)
+        appendDescription(
+            matrix[row, column], levels: feature.kind == .categorical ? feature.levels.map { Array($0.utf8) } : nil,
+            to: &bytes)
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    /// Appends `describe(matrix, row, column)`'s UTF-8 bytes to `out`.
-    static func appendDescription(_ matrix: FeatureMatrix, _ row: Int, _ column: Int, to out: inout [UInt8]) {
-        let v = matrix[row, column]
+    /// Appends the UTF-8 bytes of value `v` in words to `out`: `missing` for NaN, the level's
+    /// name (from `levels`, a categorical feature's level names as bytes) for a level, else the
+    /// number.
+    static func appendDescription(_ v: Double, levels: [[UInt8]]?, to out: inout [UInt8]) {
         if v.isNaN { return out.append(contentsOf: "missing".utf8) }
-        let feature = matrix.features[column]
-        if feature.kind == .categorical, let i = Int(exactly: v), feature.levels.indices.contains(i) {
-            return out.append(contentsOf: feature.levels[i].utf8)
-        }
+        if let levels, let i = Int(exactly: v), levels.indices.contains(i) { return out.append(contentsOf: levels[i]) }
         if v == v.rounded() && abs(v) < 1e12 {
             if v < 0 { out.append(UInt8(ascii: "-")) }
             return FixedDecimal.appendDigits(Int(abs(v)), minimumWidth: 1, to: &out)

@@ -54,7 +54,7 @@ public enum FixedDecimal {
                 i -= 1
                 raw[i] = UInt8(ascii: "0")
             }
-            out.append(contentsOf: raw[i...])
+            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: raw[i...]))  // a contiguous copy
         }
     }
 }

@@ -108,8 +108,12 @@ public struct RiskList: Sendable {
         // The first eight UTF-8 bytes, big-endian (shorter ids padded with zeros), and the risk's
         // bits, as keys whose signed order is the wanted order.
         let prefix = (0..<n).map { r -> Int64 in
-            var key: UInt64 = 0
-            for (k, byte) in caseID(r).utf8.prefix(8).enumerated() { key |= UInt64(byte) << UInt64(56 - 8 * k) }
+            var id = caseID(r)
+            let key = id.withUTF8 { bytes in
+                var key: UInt64 = 0
+                for k in 0..<min(8, bytes.count) { key |= UInt64(bytes[k]) << UInt64(56 - 8 * k) }
+                return key
+            }
             return Int64(bitPattern: key ^ (1 << 63))
         }
         func descending(_ x: Double) -> Int64 {
@@ -177,17 +181,18 @@ public struct RiskList: Sendable {
     ///
     /// - Complexity: O(`count`).
     public func csvBytes() -> [UInt8] {
-        func escaped(_ texts: [String]) -> [[UInt8]] {
-            texts.map { text in
-                var out: [UInt8] = []
-                CSVCell.append(text, to: &out)
-                return out
-            }
+        func escaped(_ texts: [String]) -> ByteTable {
+            ByteTable(
+                texts.map { text in
+                    var out: [UInt8] = []
+                    CSVCell.append(text, to: &out)
+                    return out
+                })
         }
         let cells = Cells(
             activity: escaped(log.activityNames), node: escaped(node?.levels ?? []),
             channel: escaped(channel?.levels ?? []), carrier: escaped(carrier?.levels ?? []),
-            feature: matrix.features.map { Array($0.name.utf8) },
+            feature: ByteTable(matrix.features.map { Array($0.name.utf8) }),
             levels: matrix.features.map { $0.kind == .categorical ? $0.levels.map { Array($0.utf8) } : nil })
         let n = count
         let half = n / 2
@@ -233,11 +238,11 @@ public struct RiskList: Sendable {
     /// The escaped cells of each activity and of each node, channel and carrier text, and each
     /// feature's name (not escaped: it is part of a reason's cell).
     private struct Cells {
-        var activity: [[UInt8]]
-        var node: [[UInt8]]
-        var channel: [[UInt8]]
-        var carrier: [[UInt8]]
-        var feature: [[UInt8]]
+        var activity: ByteTable
+        var node: ByteTable
+        var channel: ByteTable
+        var carrier: ByteTable
+        var feature: ByteTable
         /// Per feature: a categorical one's level names.
         var levels: [[[UInt8]]?]
     }
@@ -278,10 +283,33 @@ public struct RiskList: Sendable {
         return at + count + 1
     }
 
-    /// Appends a comma and case `c`'s escaped text, if it has one.
-    private static func appendCell(_ codes: TextCodes?, _ cells: [[UInt8]], case c: Int, to out: inout [UInt8]) {
+    /// Byte strings in one buffer (string i is `bytes[ends[i]..<ends[i + 1]]`), appended without
+    /// touching an array per string.
+    private struct ByteTable {
+        var bytes: [UInt8] = []
+        var ends: [Int] = [0]
+
+        init(_ strings: [[UInt8]]) {
+            for string in strings {
+                bytes += string
+                ends.append(bytes.count)
+            }
+        }
+
+        /// Appends string `i` to `out`.
+        @inline(__always)
+        func append(_ i: Int, to out: inout [UInt8]) {
+            bytes.withUnsafeBufferPointer {
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: $0[ends[i]..<ends[i + 1]]))
+            }
+        }
+    }
+
+    /// Appends a comma and the escaped text of code `code` (none when negative).
+    @inline(__always)
+    private static func appendCell(_ code: Int32, _ cells: ByteTable, to out: inout [UInt8]) {
         out.append(UInt8(ascii: ","))
-        if let codes, codes.codes[c] >= 0 { out.append(contentsOf: cells[Int(codes.codes[c])]) }
+        if code >= 0 { cells.append(Int(code), to: &out) }
     }
 
     /// The lines of `rows` (in row order) without their rank and decile.
@@ -292,6 +320,10 @@ public struct RiskList: Sendable {
         lines.split.reserveCapacity(rowRange.count)
         let comma = UInt8(ascii: ",")
         var cell: [UInt8] = []
+        let none = [Int32](repeating: -1, count: log.caseCount)
+        let (nodeCodes, channelCodes, carrierCodes) = (
+            node?.codes ?? none, channel?.codes ?? none, carrier?.codes ?? none
+        )
         for r in rowRange {
             let c = Int(rows.caseIndex[r])
             CSVCell.append(log.caseIDs[c], to: &lines.bytes)
@@ -305,17 +337,17 @@ public struct RiskList: Sendable {
                 FixedDecimal.append(Double(promised - asOfInstant) / 3.6e9, digits: 2, to: &lines.bytes)
             }
             lines.bytes.append(comma)
-            lines.bytes.append(contentsOf: cells.activity[Int(log.activities[lastEvent(r)])])
-            Self.appendCell(node, cells.node, case: c, to: &lines.bytes)
-            Self.appendCell(channel, cells.channel, case: c, to: &lines.bytes)
-            Self.appendCell(carrier, cells.carrier, case: c, to: &lines.bytes)
+            cells.activity.append(Int(log.activities[lastEvent(r)]), to: &lines.bytes)
+            Self.appendCell(nodeCodes[c], cells.node, to: &lines.bytes)
+            Self.appendCell(channelCodes[c], cells.channel, to: &lines.bytes)
+            Self.appendCell(carrierCodes[c], cells.carrier, to: &lines.bytes)
             for slot in r * reasons.slots..<(r * reasons.slots + 3) {
                 lines.bytes.append(comma)
                 guard slot < (r + 1) * reasons.slots, reasons.columns[slot] >= 0 else { continue }
                 // `feature=value (+contribution)`, made as bytes.
                 let j = Int(reasons.columns[slot])
                 cell.removeAll(keepingCapacity: true)
-                cell.append(contentsOf: cells.feature[j])
+                cells.feature.append(j, to: &cell)
                 cell.append(UInt8(ascii: "="))
                 RiskModel.appendDescription(matrix[r, j], levels: cells.levels[j], to: &cell)
                 cell.append(contentsOf: " (+".utf8)

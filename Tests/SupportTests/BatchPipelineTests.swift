@@ -78,9 +78,9 @@ private struct Failure: Error, Equatable {
                             batch.append(i)
                             if batch.count == 10 { try pipeline.emit(&batch) }
                         }
-                    } catch is BatchPipeline<[Int]>.Cancelled {
+                    } catch let cancelled as BatchPipeline<[Int]>.Cancelled {
                         state.producerStopped = true
-                        throw BatchPipeline<[Int]>.Cancelled()
+                        throw cancelled
                     }
                     throw Failure(side: "producer")
                 },

@@ -89,7 +89,8 @@ private func expectSameOutcome(
     let perTrace = try outcome(paths, reference: false, options: options, batchBytes: 1)
     let simple = try outcome(paths, reference: true, options: options)
     #expect(fast == simple, "byte-level:\n\(fast)\nreference:\n\(simple)", sourceLocation: sourceLocation)
-    #expect(perTrace == simple, "a trace per batch:\n\(perTrace)\nreference:\n\(simple)", sourceLocation: sourceLocation)
+    #expect(
+        perTrace == simple, "a trace per batch:\n\(perTrace)\nreference:\n\(simple)", sourceLocation: sourceLocation)
     return fast
 }
 
@@ -369,7 +370,8 @@ private func write(_ text: String, _ name: String = "doc.xes") -> String { write
             for j in 0..<5 {
                 let time = j == 3 && i % 7 == 0 ? "later" : "2026-01-05T10:0\(j):00Z"
                 doc += "<event><string key=\"concept:name\" value=\"A\(j)\"/>"
-                doc += "<date key=\"time:timestamp\" value=\"\(time)\"/><string key=\"r\" value=\"\(i * j)\"/></event>\n"
+                doc += "<date key=\"time:timestamp\" value=\"\(time)\"/>"
+                doc += "<string key=\"r\" value=\"\(i * j)\"/></event>\n"
             }
             doc += "</trace>\n"
             if i == 30 { doc += "<extension name=\"Late\" prefix=\"late\" uri=\"http://example.com/late\"/>\n" }

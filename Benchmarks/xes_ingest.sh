@@ -6,8 +6,9 @@
 # Times `waybill ingest LOG.xes` into a fresh workspace with each binary, alternating, RUNS times
 # each, under /usr/bin/time, pinned to one CPU (PIN_CPU, default 1; "none" to not pin). Prints
 # wall and CPU (user + sys) seconds, MB/s of wall and of CPU, and peak RSS per run, then checks
-# that the two stores are the same: `waybill summary --json` and `waybill export --format csv
-# --raw` of the last run of each, compared byte for byte.
+# that the two stores are the same: `waybill summary --json`, `waybill export --format csv
+# --raw` and every table's rows (Benchmarks/store_tables.py) of the last run of each, compared
+# byte for byte. XES ingest parses and writes on two threads: pass PIN_CPU=none to let it.
 #
 # Environment: BENCH_DIR scratch folder (default /tmp/waybill-xes-bench; its ws-* and out-*
 # entries are replaced), PIN_CPU.
@@ -51,9 +52,13 @@ for which in old new; do
     "$bin" export --format csv --raw --out "$DIR/out-$which-export.csv" --workspace "$DIR/ws-$which" >/dev/null
     grep -v '"seconds"' "$DIR/out-$which.json" >"$DIR/out-$which-report.json"
 done
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+for which in old new; do
+    python3 "$HERE/store_tables.py" "$DIR/ws-$which/waybill.sqlite" >"$DIR/out-$which-tables.txt"
+done
 same=yes
-for part in summary.json export.csv report.json; do
+for part in summary.json export.csv report.json tables.txt; do
     cmp -s "$DIR/out-old-$part" "$DIR/out-new-$part" || { echo "DIFFERENT: $part" >&2; same=no; }
 done
-echo "stores identical (summary, CSV export, ingest report): $same"
+echo "stores identical (summary, CSV export, ingest report, every table by store_tables.py): $same"
 [ "$same" = yes ]

@@ -45,10 +45,11 @@ private let dumpedTables: [(String, String)] = [
 ]
 
 /// Imports `paths` one after the other into a fresh store with the byte-level importer
-/// (`reference == false`) or the string-based reference, and dumps the result.
-private func outcome(_ paths: [String], reference: Bool, options: ImportOptions = ImportOptions()) throws
-    -> ImportOutcome
-{
+/// (`reference == false`, handing `batchBytes` of parsed traces at a time to the store writer's
+/// thread; nil for its default) or the string-based reference, and dumps the result.
+private func outcome(
+    _ paths: [String], reference: Bool, options: ImportOptions = ImportOptions(), batchBytes: Int? = nil
+) throws -> ImportOutcome {
     let ws = try Workspace(path: Fixtures.temporaryDirectory("xes-fast").path)
     defer { try? FileManager.default.removeItem(at: ws.root) }
     let store = try ws.openStore()
@@ -59,6 +60,9 @@ private func outcome(_ paths: [String], reference: Bool, options: ImportOptions 
             try store.ingest(source: path, format: "xes", sha256: nil) { session in
                 if reference {
                     try XESReferenceImporter(path: path, options: options).run(into: session, rejects: &rejects)
+                } else if let batchBytes {
+                    try XESImporter(path: path, options: options, batchBytes: batchBytes)
+                        .run(into: session, rejects: &rejects)
                 } else {
                     try XESImporter(path: path, options: options).run(into: session, rejects: &rejects)
                 }
@@ -74,14 +78,19 @@ private func outcome(_ paths: [String], reference: Bool, options: ImportOptions 
     return result
 }
 
-/// Checks that both importers leave the same outcome, and returns it.
+/// Checks that both importers leave the same outcome, and returns it. The byte-level importer
+/// runs twice: with its default batches, and handing every trace to the writer's thread on its own
+/// (the most hand-offs, so the most chances for the two threads to interleave).
 @discardableResult
 private func expectSameOutcome(
     _ paths: [String], options: ImportOptions = ImportOptions(), sourceLocation: SourceLocation = #_sourceLocation
 ) throws -> ImportOutcome {
     let fast = try outcome(paths, reference: false, options: options)
+    let perTrace = try outcome(paths, reference: false, options: options, batchBytes: 1)
     let simple = try outcome(paths, reference: true, options: options)
     #expect(fast == simple, "byte-level:\n\(fast)\nreference:\n\(simple)", sourceLocation: sourceLocation)
+    #expect(
+        perTrace == simple, "a trace per batch:\n\(perTrace)\nreference:\n\(simple)", sourceLocation: sourceLocation)
     return fast
 }
 
@@ -348,6 +357,35 @@ private func write(_ text: String, _ name: String = "doc.xes") -> String { write
     func errorsAreTheReferenceErrors(text: String, expected: String) throws {
         let result = try expectSameOutcome([write(text)])
         #expect(result.error?.contains(expected) == true, "\(result.error ?? "no error")")
+    }
+
+    /// A fault after many traces (some with rejected events, a log attribute between them): the
+    /// writer's thread has stored the traces before it when the parser's error arrives, and the
+    /// import is rolled back with the rejects recorded up to the fault, as with one thread.
+    @Test(arguments: [false, true])
+    func faultAfterManyTracesRollsBack(fault: Bool) throws {
+        var doc = "<log>\n<string key=\"source\" value=\"test\"/>\n"
+        for i in 0..<60 {
+            doc += "<trace><string key=\"concept:name\" value=\"c\(i)\"/><int key=\"n\" value=\"\(i)\"/>\n"
+            for j in 0..<5 {
+                let time = j == 3 && i % 7 == 0 ? "later" : "2026-01-05T10:0\(j):00Z"
+                doc += "<event><string key=\"concept:name\" value=\"A\(j)\"/>"
+                doc += "<date key=\"time:timestamp\" value=\"\(time)\"/>"
+                doc += "<string key=\"r\" value=\"\(i * j)\"/></event>\n"
+            }
+            doc += "</trace>\n"
+            if i == 30 { doc += "<extension name=\"Late\" prefix=\"late\" uri=\"http://example.com/late\"/>\n" }
+        }
+        doc += fault ? "<trace><event></trace></log>" : "</log>"
+        let result = try expectSameOutcome([write(doc)])
+        if fault {
+            #expect(result.error?.contains("mismatched") == true, "\(result.error ?? "no error")")
+            #expect(result.tables["event_segment"]?.isEmpty == true)
+        } else {
+            #expect(result.error == nil)
+            #expect(result.tables["object"]?.count == 60)
+        }
+        #expect(result.rejects.count == 9)
     }
 }
 

@@ -37,9 +37,6 @@ struct XESReader {
     private var trace = XESTraceBuffer()
     private var nested = 0
     private var badValues = 0
-    private var activities = ByteNameTable()
-    private var resources = ByteNameTable()
-    private var lifecycles = ByteNameTable()
 
     init(path: String, options: ImportOptions, timestamps: TimestampReader) {
         self.path = path
@@ -51,9 +48,9 @@ struct XESReader {
 
     // MARK: Tags
 
-    /// Reads a start tag.
+    /// Reads a start tag; what the store needs of it goes to `batch`.
     mutating func start(
-        _ tokenizer: inout XMLTokenizer, selfClosing: Bool, session: IngestSession, rejects: inout RejectLog
+        _ tokenizer: inout XMLTokenizer, selfClosing: Bool, batch: inout XESBatch, rejects: inout RejectLog
     ) throws {
         let kind = XESImporter.kind(bytes: tokenizer.elementName)
         if !sawLog {
@@ -80,14 +77,15 @@ struct XESReader {
         case .extensionElement:
             let attributes = tokenizer.attributes
             func attr(_ n: String) -> String? { attributes.first { $0.name == n }?.value }
-            try session.setLogAttribute(
-                scope: "extension", name: attr("prefix") ?? attr("name") ?? "", value: attr("uri"))
+            batch.setLogAttribute(
+                scope: "extension", name: attr("prefix") ?? attr("name") ?? "", value: attr("uri"),
+                rejectsBefore: rejects.rejects.count)
         case .classifier:
-            try session.setLogAttribute(
+            batch.setLogAttribute(
                 scope: "classifier", name: Self.attribute("name", of: tokenizer) ?? "",
-                value: Self.attribute("keys", of: tokenizer))
+                value: Self.attribute("keys", of: tokenizer), rejectsBefore: rejects.rejects.count)
         case .string, .date, .int, .float, .boolean, .id, .list, .container:
-            try attribute(kind, &tokenizer, selfClosing: selfClosing, session: session)
+            try attribute(kind, &tokenizer, selfClosing: selfClosing, batch: &batch, rejectCount: rejects.rejects.count)
         case .log, .other:
             break
         }
@@ -96,12 +94,12 @@ struct XESReader {
         } else if kind == .event, let e = trace.finishEvent() {
             trace.append(e)
         } else if kind == .trace {
-            try flushTrace(session, &rejects)
+            flushTrace(&batch, &rejects)
         }
     }
 
     /// Reads an end tag.
-    mutating func end(_ kind: XESImporter.ElementKind, session: IngestSession, rejects: inout RejectLog) throws {
+    mutating func end(_ kind: XESImporter.ElementKind, batch: inout XESBatch, rejects: inout RejectLog) {
         owners.removeLast()
         switch kind {
         case .string, .date, .int, .float, .boolean, .id, .list, .container:
@@ -117,7 +115,7 @@ struct XESReader {
                 }
             }
         case .trace:
-            try flushTrace(session, &rejects)
+            flushTrace(&batch, &rejects)
         default:
             break
         }
@@ -143,7 +141,8 @@ struct XESReader {
 
     /// Reads an attribute element (`<string key=… value=…>` and the other types).
     private mutating func attribute(
-        _ kind: XESImporter.ElementKind, _ tokenizer: inout XMLTokenizer, selfClosing: Bool, session: IngestSession
+        _ kind: XESImporter.ElementKind, _ tokenizer: inout XMLTokenizer, selfClosing: Bool, batch: inout XESBatch,
+        rejectCount: Int
     ) throws {
         var key = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
         var text = key
@@ -156,7 +155,9 @@ struct XESReader {
             }
         }
         if Self.isValidUTF8(key) && Self.isValidUTF8(text) {
-            try attribute(kind, key: key, text: text, selfClosing: selfClosing, tokenizer: &tokenizer, session: session)
+            try attribute(
+                kind, key: key, text: text, selfClosing: selfClosing, tokenizer: &tokenizer, batch: &batch,
+                rejectCount: rejectCount)
             return
         }
         // Bytes that are not UTF-8 are read as the `String`s the text would make (U+FFFD for
@@ -166,14 +167,15 @@ struct XESReader {
         try repairedKey.withUnsafeBufferPointer { key in
             try repairedText.withUnsafeBufferPointer { text in
                 try attribute(
-                    kind, key: key, text: text, selfClosing: selfClosing, tokenizer: &tokenizer, session: session)
+                    kind, key: key, text: text, selfClosing: selfClosing, tokenizer: &tokenizer, batch: &batch,
+                    rejectCount: rejectCount)
             }
         }
     }
 
     private mutating func attribute(
         _ kind: XESImporter.ElementKind, key: UnsafeBufferPointer<UInt8>, text: UnsafeBufferPointer<UInt8>,
-        selfClosing: Bool, tokenizer: inout XMLTokenizer, session: IngestSession
+        selfClosing: Bool, tokenizer: inout XMLTokenizer, batch: inout XESBatch, rejectCount: Int
     ) throws {
         let isNested = !keyLengths.isEmpty
         if isNested {
@@ -225,7 +227,8 @@ struct XESReader {
             let name = isNested ? String(decoding: fullKey, as: UTF8.self) : String(decoding: key, as: UTF8.self)
             let scope: String
             if case .global(let index) = owner { scope = globalScopes[index] } else { scope = "log" }
-            try session.setLogAttribute(scope: scope, name: name, value: AttributeJSON.encode([("v", value)]))
+            batch.setLogAttribute(
+                scope: scope, name: name, value: AttributeJSON.encode([("v", value)]), rejectsBefore: rejectCount)
         case .other:
             fits = kind == .date ? date != nil : XESValueWriter.fits(kind, text)
         }
@@ -332,11 +335,18 @@ struct XESReader {
 
     // MARK: Traces
 
-    /// Stores the trace's events under its case, or rejects them when it has no case id.
-    private mutating func flushTrace(_ session: IngestSession, _ rejects: inout RejectLog) throws {
+    /// Hands the trace's valid events to the store writer in `batch` under its case, rejecting
+    /// those without activity or readable timestamp, or all of them when it has no case id.
+    ///
+    /// Every reject is decided here, on the parser's thread, in document order; the batch records
+    /// how many came before each trace and event, so that on a store error the rejects file holds
+    /// what a single thread would have written.
+    ///
+    /// - Complexity: O(bytes of the trace).
+    private mutating func flushTrace(_ batch: inout XESBatch, _ rejects: inout RejectLog) {
         defer { trace.reset() }
         let events = trace.events
-        guard let caseID = trace.string(trace.caseID), !caseID.isEmpty else {
+        guard !trace.caseID.isNone, trace.caseID.count > 0 else {
             for e in events {
                 rejects.rowsRead += 1
                 rejects.add(
@@ -346,18 +356,14 @@ struct XESReader {
             }
             return
         }
-        let object = try trace.object(caseID, type: options.caseType, in: session)
-        var caseHash = StableHash()
-        caseHash.combine(caseID)
+        let rejectsBefore = rejects.rejects.count
+        trace.withClosedCase { id, caseJSON, repeats in
+            batch.startTrace(caseID: id, caseJSON: caseJSON, repeatsCaseKey: repeats, rejectsBefore: rejectsBefore)
+        }
         let text = trace.text
         let json = trace.json
-        try text.withUnsafeBufferPointer { text in
-            try json.withUnsafeBufferPointer { json in
-                func bytes(_ span: XESTraceBuffer.Span) -> UnsafeBufferPointer<UInt8> {
-                    span.isNone
-                        ? UnsafeBufferPointer(start: nil, count: 0)
-                        : UnsafeBufferPointer(rebasing: text[span.start..<span.start + span.count])
-                }
+        text.withUnsafeBufferPointer { text in
+            json.withUnsafeBufferPointer { json in
                 for e in events {
                     rejects.rowsRead += 1
                     guard e.activity.count > 0 else {
@@ -368,34 +374,21 @@ struct XESReader {
                         continue
                     }
                     guard let time = e.time else {
+                        let value =
+                            e.timeText.isNone
+                            ? ""
+                            : String(
+                                decoding: UnsafeBufferPointer(
+                                    rebasing: text[e.timeText.start..<e.timeText.start + e.timeText.count]),
+                                as: UTF8.self)
                         rejects.add(
                             Reject(
                                 file: path, location: "line \(e.line)", field: "time:timestamp",
                                 reason: e.timeText.isNone ? "missing timestamp" : "unreadable timestamp",
-                                value: e.timeText.isNone ? "" : String(decoding: bytes(e.timeText), as: UTF8.self)))
+                                value: value))
                         continue
                     }
-                    let activity = bytes(e.activity)
-                    let attributes = UnsafeBufferPointer(rebasing: json[e.jsonStart..<e.jsonStart + e.jsonCount])
-                    var hash = caseHash
-                    hash.combine(bytes: activity)
-                    hash.combine(time)
-                    hash.combine(e.start ?? Int64.min)
-                    hash.combine(bytes: bytes(e.resource))
-                    hash.combine(bytes: bytes(e.lifecycle))
-                    hash.combine(bytes: attributes)
-                    let activityID = try activities.id(of: activity) { try session.activityID($0) }
-                    let resourceID =
-                        try e.resource.isNone ? nil : resources.id(of: bytes(e.resource)) { try session.resourceID($0) }
-                    let lifecycleID =
-                        try e.lifecycle.isNone
-                        ? nil : lifecycles.id(of: bytes(e.lifecycle)) { try session.lifecycleID($0) }
-                    let outcome = try session.addEvent(
-                        identity: hash.value, externalID: nil, activityID: activityID, time: time, startTime: e.start,
-                        lifecycleID: lifecycleID, resourceID: resourceID,
-                        attributes: attributes.isEmpty ? nil : attributes,
-                        allowRepeats: true)
-                    if case .added(let id) = outcome { try session.link(event: id, object: object.id) }
+                    batch.appendEvent(e, time: time, text: text, json: json, rejectsBefore: rejects.rejects.count)
                 }
             }
         }

@@ -5,8 +5,8 @@ import _WaybillSupport
 /// events (names, times and attribute JSON) until the trace's end tag says whose they are.
 ///
 /// Everything is kept in three byte arenas reused from trace to trace, so reading an event makes
-/// no `String` and no `AttributeValue`: ``flush(into:importer:rejects:)`` hashes, interns and
-/// stores the events straight from the bytes.
+/// no `String` and no `AttributeValue`: at the trace's end `XESReader` copies the valid events
+/// into an `XESBatch` for the store writer's thread.
 ///
 /// - Complexity: memory O(size of one trace).
 struct XESTraceBuffer {
@@ -162,27 +162,23 @@ struct XESTraceBuffer {
         current = e
     }
 
-    /// The case's object, created with the case attributes if new, merged into them if not: what
-    /// `session.object(_:type:attributes:)` does with the attributes as a list, without making the
-    /// list unless a key repeats or the object exists already.
+    /// Calls `body` with the case id's bytes, the case attributes' JSON closed (`{…}`; nil for no
+    /// case attributes) and whether a key repeats in it (the writer then merges them as a list, as
+    /// `IngestSession.object(_:type:attributes:)` does).
     ///
-    /// - Complexity: O(*a*²) key comparisons for *a* case attributes, plus the session's work.
-    mutating func object(_ caseID: String, type: String, in session: IngestSession) throws -> (id: Int64, isNew: Bool) {
-        if caseKeys.isEmpty { return try session.object(caseID, type: type, attributes: []) }
-        caseJSON.append(0x7D)  // closed for good: the next change is the trace's reset
-        let closed = caseJSON
-        let list = { try closed.withUnsafeBufferPointer { try AttributeJSON.decode(bytes: $0) } }
-        if hasRepeatedCaseKey() { return try session.object(caseID, type: type, attributes: try list()) }
-        let encoded = String(decoding: caseJSON, as: UTF8.self)
-        var decodeError: (any Error)?
-        let object = try session.object(caseID, type: type, newAttributeJSON: encoded) {
-            do { return try list() } catch {
-                decodeError = error
-                return []
-            }
+    /// - Complexity: O(*a*²) key comparisons for *a* case attributes.
+    mutating func withClosedCase<R>(
+        _ body: (_ caseID: UnsafeBufferPointer<UInt8>, _ json: UnsafeBufferPointer<UInt8>?, _ repeats: Bool) throws -> R
+    ) rethrows -> R {
+        var repeats = false
+        if !caseKeys.isEmpty {
+            caseJSON.append(0x7D)  // closed for good: the next change is the trace's reset
+            repeats = hasRepeatedCaseKey()
         }
-        if let decodeError { throw decodeError }
-        return object
+        return try withBytes(caseID) { id in
+            if caseKeys.isEmpty { return try body(id, nil, false) }
+            return try caseJSON.withUnsafeBufferPointer { try body(id, $0, repeats) }
+        }
     }
 
     private func hasRepeatedCaseKey() -> Bool {

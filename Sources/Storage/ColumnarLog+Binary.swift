@@ -162,7 +162,7 @@ extension ColumnarLog {
     ) -> ColumnarLog? {
         let cases = layout.cases
         guard columns.activities.count == layout.events, columns.timestamps.count == layout.events,
-            columns.starts.count == layout.events, columns.ids.count == layout.events,
+            columns.starts.count == columns.ids.count, columns.ids.isEmpty || columns.ids.count == layout.events,
             columns.offsets.count == cases + 1, cases <= tail.count
         else { return nil }
         var r = BinaryReader(bytes: tail)

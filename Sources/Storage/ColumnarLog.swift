@@ -15,9 +15,11 @@ public struct ColumnarLog: Sendable {
     public var activities: [Int32]
     /// Per event: completion timestamp.
     public var timestamps: [Microseconds]
-    /// Per event: start timestamp, or `Int64.min` when the event has none.
+    /// Per event: start timestamp, or `Int64.min` when the event has none. Empty, with
+    /// `eventIDs`, in a view loaded without event details (`hasEventDetails`).
     public var startTimestamps: [Microseconds]
-    /// Per event: the store's event id.
+    /// Per event: the store's event id. Empty, with `startTimestamps`, in a view loaded without
+    /// event details.
     public var eventIDs: [Int64]
     /// Case *c* spans `caseOffsets[c] ..< caseOffsets[c+1]`; `count == caseIDs.count + 1`.
     public var caseOffsets: [Int]
@@ -36,6 +38,10 @@ public struct ColumnarLog: Sendable {
     public var caseCount: Int { caseIDs.count }
     /// The number of events.
     public var eventCount: Int { activities.count }
+    /// Whether the log holds the start timestamps and event ids: false for a view loaded
+    /// without them (`EventStore.loadCaseView(objectType:attributes:eventDetails:)`), which is for
+    /// the stages that read neither (scoring, backtests), not for mining.
+    public var hasEventDetails: Bool { eventIDs.count == eventCount && startTimestamps.count == eventCount }
     /// True when any event has a start timestamp.
     public var hasStartTimestamps: Bool { startTimestamps.contains { $0 != Int64.min } }
 
@@ -71,7 +77,8 @@ public struct ColumnarLog: Sendable {
     /// - Complexity: O(*events*).
     public func checkInvariants() {
         precondition(caseOffsets.count == caseIDs.count + 1 && caseOffsets.first == 0 && caseOffsets.last == eventCount)
-        precondition(timestamps.count == eventCount && startTimestamps.count == eventCount && eventIDs.count == eventCount)
+        precondition(timestamps.count == eventCount)
+        precondition(hasEventDetails || (startTimestamps.isEmpty && eventIDs.isEmpty))
         for c in 0..<caseCount {
             precondition(caseOffsets[c] <= caseOffsets[c + 1])
             for i in events(ofCase: c).dropFirst() { precondition(timestamps[i - 1] <= timestamps[i]) }

@@ -15,14 +15,16 @@ extension EventStore {
     ///   - objectType: the type to flatten on; see `resolveCaseType`.
     ///   - attributes: the case attributes to load (nil: all of them); a stage that needs a few
     ///     (scoring, say) skips decoding the others, such as a customer id per order.
+    ///   - eventDetails: false leaves the start timestamps and event ids out (empty): for the
+    ///     stages that read neither (scoring, backtests), half the event columns' bytes.
     /// - Complexity: O(*E* + *L* log *k*) for *E* events, *L* links and the longest case length
     ///   *k*: one pass over the segments, a counting sort of the links by case, and a sort of
     ///   each case that is not already in order. From the cache: O(*E*) memory copies.
-    public func loadCaseView(objectType requested: String? = nil, attributes: Set<String>? = nil) throws
-        -> ColumnarLog
-    {
+    public func loadCaseView(
+        objectType requested: String? = nil, attributes: Set<String>? = nil, eventDetails: Bool = true
+    ) throws -> ColumnarLog {
         let caseType = try resolveCaseType(requested)
-        if let cached = try cachedCaseView(caseType, attributes: attributes) {
+        if let cached = try cachedCaseView(caseType, attributes: attributes, eventDetails: eventDetails) {
             #if DEBUG
             cached.checkInvariants()
             #endif
@@ -31,6 +33,7 @@ extension EventStore {
         var log = try buildCaseView(caseType)
         storeCaseView(log)
         if let attributes { log.caseAttributes = log.caseAttributes.filter { attributes.contains($0.key) } }
+        if !eventDetails { (log.startTimestamps, log.eventIDs) = ([], []) }
         return log
     }
 

@@ -21,7 +21,9 @@ extension EventStore {
     /// The cached case view of `caseType`, if there is a valid entry.
     ///
     /// - Complexity: O(bytes of the entry).
-    func cachedCaseView(_ caseType: String, attributes: Set<String>? = nil) throws -> ColumnarLog? {
+    func cachedCaseView(_ caseType: String, attributes: Set<String>? = nil, eventDetails: Bool = true) throws
+        -> ColumnarLog?
+    {
         let stamp = try caseViewStamp()
         let statement = try db.prepare(
             "SELECT stamp, rowid, length(data) FROM case_view_cache WHERE object_type = ? ORDER BY part")
@@ -62,7 +64,12 @@ extension EventStore {
         // read-only connection (a connection serves one thread at a time), which checks the
         // stamps of its parts first and leaves its half to the first connection if it cannot.
         let events = layout.events
-        let ranges = layout.columnRanges + [layout.tailAt..<total]
+        let details = eventDetails ? events : 0  // start timestamps and event ids, or none
+        var ranges = layout.columnRanges + [layout.tailAt..<total]
+        if !eventDetails {
+            ranges[2] = ranges[2].lowerBound..<ranges[2].lowerBound
+            ranges[3] = ranges[3].lowerBound..<ranges[3].lowerBound
+        }
         var timestamps: [Int64] = []
         var starts: [Int64] = []
         var ids: [Int64] = []
@@ -74,8 +81,8 @@ extension EventStore {
         }
         let activities = [Int32](unsafeUninitializedCapacity: events) { a, na in
             timestamps = [Int64](unsafeUninitializedCapacity: events) { t, nt in
-                starts = [Int64](unsafeUninitializedCapacity: events) { s, ns in
-                    ids = [Int64](unsafeUninitializedCapacity: events) { d, nd in
+                starts = [Int64](unsafeUninitializedCapacity: details) { s, ns in
+                    ids = [Int64](unsafeUninitializedCapacity: details) { d, nd in
                         offsets = [Int64](unsafeUninitializedCapacity: layout.cases + 1) { o, no in
                             tail = [UInt8](unsafeUninitializedCapacity: total - layout.tailAt) { tl, ntl in
                                 let targets = zip(ranges, [raw(a), raw(t), raw(s), raw(d), raw(o), raw(tl)]).map {
@@ -87,9 +94,9 @@ extension EventStore {
                             }
                             no = layout.cases + 1
                         }
-                        nd = events
+                        nd = details
                     }
-                    ns = events
+                    ns = details
                 }
                 nt = events
             }
@@ -183,13 +190,22 @@ private struct CacheEntry: @unchecked Sendable {
         return true
     }
 
-    /// `read(_:on:)` of the targets, which must be consecutive ranges, split at the middle byte
-    /// between this connection and a second one (when the second cannot, this one reads it all).
+    /// `read(_:on:)` of the targets, ranges in increasing order (gaps between them are not read),
+    /// split at the middle of the bytes they cover between this connection and a second one
+    /// (when the second cannot, this one reads it all).
     ///
     /// - Complexity: O(bytes), on two threads.
     func readInTwoHalves(_ targets: [(Range<Int>, UnsafeMutableRawPointer?)]) -> Bool {
         guard let first = targets.first?.0.lowerBound, let last = targets.last?.0.upperBound else { return true }
-        let middle = first + (last - first) / 2
+        var middle = last
+        var before = targets.reduce(0) { $0 + $1.0.count } / 2  // bytes for the first half
+        for (range, _) in targets {
+            if before <= range.count {
+                middle = range.lowerBound + before
+                break
+            }
+            before -= range.count
+        }
         func half(_ bounds: Range<Int>) -> [(Range<Int>, UnsafeMutableRawPointer?)] {
             targets.compactMap { range, place in
                 let clamped = range.clamped(to: bounds)

@@ -63,7 +63,8 @@ struct BacktestCommand: ParsableCommand {
             let started = clock.now
             let ws = try workspace.open()
             let risk = try RiskArtifacts.load(modelDirectory(model, in: ws))
-            let log = try ws.openStore(create: false).loadCaseView(objectType: risk.caseType, attributes: risk.caseAttributesUsed)
+            let log = try ws.openStore(create: false).loadCaseView(
+                objectType: risk.caseType, attributes: risk.caseAttributesUsed, eventDetails: false)
             let loaded = clock.now
             let point: Backtest.PredictionPoint =
                 prefixAt.map { .activity($0, fallbackHours: fallbackHours) } ?? .hoursAfterCreation(prefixHours!)

@@ -53,7 +53,8 @@ struct Score: ParsableCommand {
             let ws = try workspace.open()
             let risk = try RiskArtifacts.load(modelDirectory(model, in: ws))
             let at = try asOf.map { try CaseFilter.parseInstant($0, option: "--as-of") }
-            let log = try ws.openStore(create: false).loadCaseView(objectType: risk.caseType, attributes: risk.caseAttributesUsed)
+            let log = try ws.openStore(create: false).loadCaseView(
+                objectType: risk.caseType, attributes: risk.caseAttributesUsed, eventDetails: false)
             let list = try RiskList(model: risk, log: log, asOf: at)
             let path = try out.map { URL(fileURLWithPath: $0) } ?? ws.resolve("Reports/risk-list.\(format)")
             let data: Data

@@ -55,6 +55,26 @@ import _TestSupport
         #expect(try fresh.loadCaseView(attributes: []).caseAttributes.isEmpty)
     }
 
+    /// Without event details the view is the whole one less its start timestamps and event ids,
+    /// from the cache (read in two halves around the columns left out) and when built.
+    @Test func withoutEventDetailsTheViewLacksOnlyThem() throws {
+        let ws = try Workspace(path: Fixtures.temporaryDirectory("cache").path)
+        let store = try ws.openStore()
+        _ = try Ingestor(store: store, rejectsPath: ws.rejectsPath).ingest(
+            path: Fixtures.path("interval_event_log.csv"), options: ImportOptions())
+        let built = try store.loadCaseView(eventDetails: false)  // no cache yet: built, then cached
+        let whole = try store.loadCaseView()
+        let cached = try store.loadCaseView(eventDetails: false)
+        #expect(whole.hasEventDetails && whole.hasStartTimestamps)
+        var lean = whole
+        (lean.startTimestamps, lean.eventIDs) = ([], [])
+        for log in [built, cached] {
+            log.checkInvariants()
+            #expect(!log.hasEventDetails && !log.hasStartTimestamps && log.eventCount == whole.eventCount)
+            #expect(Self.same(log, lean))
+        }
+    }
+
     /// An entry split into many parts reads back whole (each part into its place in one buffer).
     @Test func anEntryInManyPartsReadsBackWhole() throws {
         let ws = try Workspace(path: Fixtures.temporaryDirectory("cache-parts").path)

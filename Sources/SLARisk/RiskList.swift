@@ -65,7 +65,7 @@ public struct RiskList: Sendable {
     /// by name through the model's schema.
     ///
     /// - Throws: `MiningError` when the model's SLA rule names what the log lacks.
-    /// - Complexity: O(*events* + open orders × (features + model cost) + open orders × log open orders).
+    /// - Complexity: O(*events* + open orders × (features + model cost)), the ranking linear (radix).
     public init(model: RiskModel, log: ColumnarLog, asOf: Microseconds? = nil) throws {
         try PrefixEncoder(schema: model.schema).checkFits(log)
         let outcomes = try SLAOutcomes(log: log, rule: model.slaRule, asOf: asOf)

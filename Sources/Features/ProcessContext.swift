@@ -66,30 +66,16 @@ public struct ProcessContext: Sendable {
     public init(log: ColumnarLog, outcomes: SLAOutcomes, cancellationActivities: [String], options: Options = Options())
     {
         self.options = options
-        func codes(_ name: String) -> ([Int32], Int)? { log.textCodes(name).map { ($0.codes, $0.levels.count) } }
+        let groups = Groups(log: log, cancellationActivities: cancellationActivities, options: options)
         let n = log.caseCount
-        let none = [Int32](repeating: -1, count: n)
-        let nodeCodes = codes(options.nodeAttribute)
-        let carrierCodes = codes(options.carrierAttribute)
-        let channelCodes = codes(options.channelAttribute)
-        node = nodeCodes?.0 ?? none
-        carrier = carrierCodes?.0 ?? none
-        channel = channelCodes?.0 ?? none
-        hasNode = nodeCodes != nil
-        hasCarrier = carrierCodes != nil
-        hasChannel = channelCodes != nil
+        (node, carrier, channel) = (groups.node, groups.carrier, groups.channel)
+        (hasNode, hasCarrier, hasChannel) = (groups.hasNode, groups.hasCarrier, groups.hasChannel)
 
         // Two independent halves on two threads: node and carrier times, channel allocations.
-        var cancels = [Bool](repeating: false, count: log.activityNames.count)
-        for name in cancellationActivities { if let a = log.activityNames.firstIndex(of: name) { cancels[a] = true } }
-        let cancel = cancels
-        let failed = log.activityNames.firstIndex(of: options.allocationFailedActivity).map(Int32.init)
-        let allocated = log.activityNames.firstIndex(of: options.allocatedActivity).map(Int32.init)
-        let hasAllocations = hasChannel && failed != nil && allocated != nil
+        let (cancel, failed, allocated) = (groups.cancel, groups.failed, groups.allocated)
+        let hasAllocations = groups.hasAllocations
         let (node, carrier, channel) = (self.node, self.carrier, self.channel)
-        let nodeLevels = nodeCodes?.1 ?? 0
-        let carrierLevels = carrierCodes?.1 ?? 0
-        let channelLevels = channelCodes?.1 ?? 0
+        let (nodeLevels, carrierLevels, channelLevels) = (groups.nodeLevels, groups.carrierLevels, groups.channelLevels)
         let nodeAndCarrier = { @Sendable in
             var starts = [[Microseconds]](repeating: [], count: nodeLevels)
             var ends = starts
@@ -161,31 +147,21 @@ public struct ProcessContext: Sendable {
         at instant: Microseconds
     ) {
         self.options = options
+        let groups = Groups(log: log, cancellationActivities: cancellationActivities, options: options)
         let n = log.caseCount
-        let none = [Int32](repeating: -1, count: n)
-        let nodeCodes = log.textCodes(options.nodeAttribute)
-        let carrierCodes = log.textCodes(options.carrierAttribute)
-        let channelCodes = log.textCodes(options.channelAttribute)
-        let (node, carrier, channel) = (
-            nodeCodes?.codes ?? none, carrierCodes?.codes ?? none, channelCodes?.codes ?? none
-        )
+        let (node, carrier, channel) = (groups.node, groups.carrier, groups.channel)
         (self.node, self.carrier, self.channel) = (node, carrier, channel)
-        hasNode = nodeCodes != nil
-        hasCarrier = carrierCodes != nil
-        hasChannel = channelCodes != nil
-        var cancel = [Bool](repeating: false, count: log.activityNames.count)
-        for name in cancellationActivities { if let a = log.activityNames.firstIndex(of: name) { cancel[a] = true } }
-        let failed = log.activityNames.firstIndex(of: options.allocationFailedActivity).map(Int32.init)
-        let allocated = log.activityNames.firstIndex(of: options.allocatedActivity).map(Int32.init)
-        hasAllocations = hasChannel && failed != nil && allocated != nil
+        (hasNode, hasCarrier, hasChannel) = (groups.hasNode, groups.hasCarrier, groups.hasChannel)
+        let (cancel, failed, allocated) = (groups.cancel, groups.failed, groups.allocated)
+        hasAllocations = groups.hasAllocations
         let recent = instant - Int64(options.recentHours * 3.6e9)
         let carrierFrom = instant - Int64(options.carrierWindowHours * 3.6e9)
         // Counts in the windows (from, instant], as the binary searches count them.
-        var inProgress = [Int](repeating: 0, count: nodeCodes?.levels.count ?? 0)
+        var inProgress = [Int](repeating: 0, count: groups.nodeLevels)
         var ended = inProgress
-        var finished = [Int](repeating: 0, count: carrierCodes?.levels.count ?? 0)
+        var finished = [Int](repeating: 0, count: groups.carrierLevels)
         var late = finished
-        var attempts = [Int](repeating: 0, count: channelCodes?.levels.count ?? 0)
+        var attempts = [Int](repeating: 0, count: groups.channelLevels)
         var failures = attempts
         for c in 0..<n {
             let range = log.events(ofCase: c)
@@ -223,6 +199,41 @@ public struct ProcessContext: Sendable {
             empty, empty, empty, empty, empty
         )
         carrierLateSums = []
+    }
+
+    /// What both kinds of context read from the log first: each case's node, carrier and channel
+    /// level codes (−1 none) and their level counts, the cancelling activities, and the
+    /// allocation activities' codes.
+    private struct Groups {
+        var node: [Int32], carrier: [Int32], channel: [Int32]
+        var nodeLevels: Int, carrierLevels: Int, channelLevels: Int
+        var hasNode: Bool, hasCarrier: Bool, hasChannel: Bool
+        /// Per activity code: whether it cancels a case.
+        var cancel: [Bool]
+        var failed: Int32?, allocated: Int32?
+
+        var hasAllocations: Bool { hasChannel && failed != nil && allocated != nil }
+
+        /// - Complexity: O(1) per attribute of a cached log, else O(*cases*); O(activities).
+        init(log: ColumnarLog, cancellationActivities: [String], options: Options) {
+            let none = [Int32](repeating: -1, count: log.caseCount)
+            let node = log.textCodes(options.nodeAttribute)
+            let carrier = log.textCodes(options.carrierAttribute)
+            let channel = log.textCodes(options.channelAttribute)
+            (self.node, self.carrier, self.channel) = (
+                node?.codes ?? none, carrier?.codes ?? none, channel?.codes ?? none
+            )
+            nodeLevels = node?.levels.count ?? 0
+            carrierLevels = carrier?.levels.count ?? 0
+            channelLevels = channel?.levels.count ?? 0
+            (hasNode, hasCarrier, hasChannel) = (node != nil, carrier != nil, channel != nil)
+            cancel = [Bool](repeating: false, count: log.activityNames.count)
+            for name in cancellationActivities {
+                if let a = log.activityNames.firstIndex(of: name) { cancel[a] = true }
+            }
+            failed = log.activityNames.firstIndex(of: options.allocationFailedActivity).map(Int32.init)
+            allocated = log.activityNames.firstIndex(of: options.allocatedActivity).map(Int32.init)
+        }
     }
 
     /// When case `c` ends: at its milestone or its first cancellation, whichever is first

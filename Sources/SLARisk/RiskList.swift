@@ -172,15 +172,26 @@ public struct RiskList: Sendable {
     /// log-odds contribution). Cells are escaped against spreadsheet formulas.
     public func csv() -> String { String(decoding: csvBytes(), as: UTF8.self) }
 
-    /// `csv()` as UTF-8 bytes, written from the columns without an entry or a `String` per row
-    /// (each activity, node, channel and carrier escaped once).
-    ///
-    /// Each row's line but its rank and decile is written first in row order, which walks the
-    /// cases and the feature matrix in storage order, each half of the rows on its own thread;
-    /// then the lines are copied into place in rank order, with their ranks, again in two halves.
+    /// `csv()` as UTF-8 bytes (`writeCSV` into one array).
     ///
     /// - Complexity: O(`count`).
     public func csvBytes() -> [UInt8] {
+        var out: [UInt8] = []
+        writeCSV { out.append(contentsOf: $0) }
+        return out
+    }
+
+    /// Hands `write` the list's CSV (as `csv()`) in pieces of about `chunkBytes`, in order: the
+    /// output is never held whole, so a caller writing to a file touches each byte once.
+    ///
+    /// Each row's line but its rank and decile is made first, from the columns, in row order,
+    /// which walks the cases and the feature matrix in storage order, each half of the rows on
+    /// its own thread (each activity, node, channel and carrier escaped once, no entry or
+    /// `String` per row). Then each piece is filled with the next ranks' lines, copied into place
+    /// with their ranks by two threads, and handed to `write`.
+    ///
+    /// - Complexity: O(`count`).
+    public func writeCSV(chunkBytes: Int = 1 << 22, _ write: (UnsafeRawBufferPointer) throws -> Void) rethrows {
         func escaped(_ texts: [String]) -> ByteTable {
             ByteTable(
                 texts.map { text in
@@ -200,22 +211,34 @@ public struct RiskList: Sendable {
         let header = Array(
             "case_id,risk,rank,decile,promised_at,hours_to_promise,last_activity,node,channel,carrier,reason_1,reason_2,reason_3\n"
                 .utf8)
-        // Where each rank's line starts in the output.
-        var offset = [Int](repeating: header.count, count: n + 1)
+        try header.withUnsafeBytes(write)
+        // Where each rank's line starts in the output after the header.
+        var offset = [Int](repeating: 0, count: n + 1)
+        var longest = 1
         for i in 0..<n {
             let r = Int(order[i])
-            let line = r < half ? first.length(r) : second.length(r - half)
-            offset[i + 1] = offset[i] + line + 3 + Self.digitCount(i + 1) + Self.digitCount(decile(i))
+            let body = r < half ? first.length(r) : second.length(r - half)
+            let line = body + 3 + Self.digitCount(i + 1) + Self.digitCount(decile(i))
+            offset[i + 1] = offset[i] + line
+            longest = max(longest, line)
         }
         let starts = offset
-        return [UInt8](unsafeUninitializedCapacity: offset[n]) { buffer, initialized in
-            let out = UnsafeSendableBytes(buffer.baseAddress!)
-            out.pointer.update(from: header, count: header.count)
-            Concurrently.map(n < 10_000 ? 1 : 2) { h in
-                let ranks = n < 10_000 ? 0..<n : (h == 0 ? 0..<half : half..<n)
+        let piece = UnsafeMutableRawBufferPointer.allocate(byteCount: max(chunkBytes, longest), alignment: 16)
+        defer { piece.deallocate() }
+        let out = UnsafeSendableBytes(piece.baseAddress!.assumingMemoryBound(to: UInt8.self))
+        var lo = 0
+        while lo < n {
+            // The ranks lo..<hi: as many as fit in the piece, at least one.
+            var hi = lo + 1
+            while hi < n && starts[hi + 1] - starts[lo] <= piece.count { hi += 1 }
+            let (from, to) = (lo, hi)
+            let middle = (from + to) / 2
+            let threads = to - from < 64 ? 1 : 2
+            _ = Concurrently.map(threads) { h in
+                let ranks = threads == 1 ? from..<to : (h == 0 ? from..<middle : middle..<to)
                 for i in ranks {
                     let r = Int(order[i])
-                    var at = out.pointer + starts[i]
+                    var at = out.pointer + (starts[i] - starts[from])
                     let (part, row) = r < half ? (first, r) : (second, r - half)
                     part.bytes.withUnsafeBufferPointer { bytes in
                         let start = part.start[row]
@@ -231,7 +254,8 @@ public struct RiskList: Sendable {
                     }
                 }
             }
-            initialized = offset[n]
+            try write(UnsafeRawBufferPointer(start: piece.baseAddress, count: starts[to] - starts[from]))
+            lo = hi
         }
     }
 
@@ -362,7 +386,7 @@ public struct RiskList: Sendable {
     }
 }
 
-/// The CSV buffer the two halves of the ranks write into, each at its own lines' offsets.
+/// The piece of CSV the two halves of its ranks write into, each at its own lines' offsets.
 private struct UnsafeSendableBytes: @unchecked Sendable {
     let pointer: UnsafeMutablePointer<UInt8>
     init(_ pointer: UnsafeMutablePointer<UInt8>) { self.pointer = pointer }

@@ -71,7 +71,7 @@ extension RiskModel {
                     contributions.withUnsafeBufferPointer { all in
                         let source = UnsafeSendableDoubles(all.baseAddress!)
                         // The rows in two halves on two threads.
-                        Concurrently.map(half == n ? 1 : 2) { h in
+                        _ = Concurrently.map(half == n ? 1 : 2) { h in
                             let rows = h == 0 ? 0..<half : half..<n
                             table.fill(
                                 rows: rows, from: source.pointer + rows.lowerBound * p, width: p, rowStride: p,

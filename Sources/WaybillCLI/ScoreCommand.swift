@@ -57,19 +57,14 @@ struct Score: ParsableCommand {
                 objectType: risk.caseType, attributes: risk.caseAttributesUsed, eventDetails: false)
             let list = try RiskList(model: risk, log: log, asOf: at)
             let path = try out.map { URL(fileURLWithPath: $0) } ?? ws.resolve("Reports/risk-list.\(format)")
-            let data: Data
             if format == "csv" {
-                data = Data(list.csvBytes())
+                try StreamedFile.write(to: path) { append in try list.writeCSV(append) }
             } else {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-                data = try encoder.encode(RiskListJSON(modelID: list.modelID, asOf: list.asOf, orders: list.entries))
-            }
-            do {
-                try FileManager.default.createDirectory(at: path.deletingLastPathComponent(), withIntermediateDirectories: true)
-                try data.write(to: path, options: .atomic)
-            } catch {
-                throw OutputError(path: path.path, reason: error.localizedDescription)
+                let data = try encoder.encode(
+                    RiskListJSON(modelID: list.modelID, asOf: list.asOf, orders: list.entries))
+                try StreamedFile.write(to: path) { append in try data.withUnsafeBytes(append) }
             }
             if workspace.json {
                 try printJSON(["model_id": list.modelID, "as_of": list.asOf, "orders": "\(list.count)", "output": path.path])

@@ -160,6 +160,15 @@ import _WaybillSupport
         #expect(list.count > 50)
         #expect(list.csv() == lines.joined(separator: "\n") + "\n")
         #expect(list.entry(0) == list.entries[0])
+        // In small pieces (down to one line each, when a line is longer than a piece), the same bytes.
+        let longest = lines.map(\.utf8.count).max()! + 1
+        for chunkBytes in [1, 97, longest, 4 * longest + 3] {
+            var pieces: [[UInt8]] = []
+            list.writeCSV(chunkBytes: chunkBytes) { pieces.append(Array($0)) }
+            #expect(pieces.joined().elementsEqual(list.csvBytes()), "pieces of \(chunkBytes) bytes")
+            #expect(pieces.dropFirst().allSatisfy { !$0.isEmpty && $0.count <= max(chunkBytes, longest) })
+            if chunkBytes == 1 { #expect(pieces.count == list.count + 1) }  // the header, then a line each
+        }
     }
 
     /// Scoring a log that holds only the attributes the model uses gives the same list.

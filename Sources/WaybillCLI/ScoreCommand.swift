@@ -76,6 +76,7 @@ struct Score: ParsableCommand {
                 }
                 print("Wrote \(path.path)")
             }
+            ProcessLifetime.keep(list)  // the log and matrix inside: freed by the exit, not one by one
         }
     }
 

@@ -192,19 +192,9 @@ public struct RiskList: Sendable {
     ///
     /// - Complexity: O(`count`).
     public func writeCSV(chunkBytes: Int = 1 << 22, _ write: (UnsafeRawBufferPointer) throws -> Void) rethrows {
-        func escaped(_ texts: [String]) -> ByteTable {
-            ByteTable(
-                texts.map { text in
-                    var out: [UInt8] = []
-                    CSVCell.append(text, to: &out)
-                    return out
-                })
-        }
         let cells = Cells(
-            activity: escaped(log.activityNames), node: escaped(node?.levels ?? []),
-            channel: escaped(channel?.levels ?? []), carrier: escaped(carrier?.levels ?? []),
-            feature: ByteTable(matrix.features.map { Array($0.name.utf8) }),
-            levels: matrix.features.map { $0.kind == .categorical ? $0.levels.map { Array($0.utf8) } : nil })
+            activities: log.activityNames, node: node?.levels ?? [], channel: channel?.levels ?? [],
+            carrier: carrier?.levels ?? [], features: matrix.features)
         let n = count
         let half = n / 2
         let (first, second) = Concurrently.both({ lines(0..<half, cells) }, { lines(half..<n, cells) })
@@ -240,18 +230,17 @@ public struct RiskList: Sendable {
                     let r = Int(order[i])
                     var at = out.pointer + (starts[i] - starts[from])
                     let (part, row) = r < half ? (first, r) : (second, r - half)
-                    part.bytes.withUnsafeBufferPointer { bytes in
-                        let start = part.start[row]
-                        let split = part.split[row]
-                        // `case_id,risk` `,rank,decile,` `promised_at,…\n`
-                        at.update(from: bytes.baseAddress! + start, count: split - start)
-                        at += split - start
-                        at = Self.write(i + 1, after: UInt8(ascii: ","), at: at)
-                        at = Self.write(decile(i), after: UInt8(ascii: ","), at: at)
-                        at.pointee = UInt8(ascii: ",")
-                        at += 1
-                        at.update(from: bytes.baseAddress! + split, count: part.start[row + 1] - split)
-                    }
+                    let bytes = part.base
+                    let start = part.start[row]
+                    let split = part.split[row]
+                    // `case_id,risk` `,rank,decile,` `promised_at,…\n`
+                    at.update(from: bytes + start, count: split - start)
+                    at += split - start
+                    at = Self.write(i + 1, after: UInt8(ascii: ","), at: at)
+                    at = Self.write(decile(i), after: UInt8(ascii: ","), at: at)
+                    at.pointee = UInt8(ascii: ",")
+                    at += 1
+                    at.update(from: bytes + split, count: part.start[row + 1] - split)
                 }
             }
             try write(UnsafeRawBufferPointer(start: piece.baseAddress, count: starts[to] - starts[from]))
@@ -259,27 +248,103 @@ public struct RiskList: Sendable {
         }
     }
 
-    /// The escaped cells of each activity and of each node, channel and carrier text, and each
-    /// feature's name (not escaped: it is part of a reason's cell).
+    /// The texts a line is made of, as bytes in one table: each activity, node, channel and
+    /// carrier escaped as a cell, each feature's name and each categorical level as they are
+    /// (parts of a reason's cell); and the most bytes a line can take but its case id.
     private struct Cells {
-        var activity: ByteTable
-        var node: ByteTable
-        var channel: ByteTable
-        var carrier: ByteTable
-        var feature: ByteTable
-        /// Per feature: a categorical one's level names.
-        var levels: [[[UInt8]]?]
+        var table = ByteTable()
+        let activity: Int
+        let node: Int
+        let channel: Int
+        let carrier: Int
+        let feature: Int
+        /// Per feature: where a categorical one's level names start in `table`, else −1; and
+        /// how many.
+        var levelBase: [Int] = []
+        var levelCount: [Int] = []
+        /// The most bytes of a line without its case id, its rank and its decile.
+        var lineBound = 0
+
+        init(
+            activities: [String], node: [String], channel: [String], carrier: [String],
+            features: [FeatureMatrix.Feature]
+        ) {
+            var table = ByteTable()
+            func escaped(_ texts: [String]) -> Int {
+                let base = table.count
+                for text in texts {
+                    var cell: [UInt8] = []
+                    CSVCell.append(text, to: &cell)
+                    table.append(cell)
+                }
+                return base
+            }
+            func longest(_ base: Int, _ count: Int) -> Int {
+                (base..<base + count).map { table.length($0) }.max() ?? 0
+            }
+            activity = escaped(activities)
+            self.node = escaped(node)
+            self.channel = escaped(channel)
+            self.carrier = escaped(carrier)
+            feature = table.count
+            for f in features { table.append(Array(f.name.utf8)) }
+            var longestLevel = 0
+            for f in features {
+                levelBase.append(f.kind == .categorical ? table.count : -1)
+                levelCount.append(f.kind == .categorical ? f.levels.count : 0)
+                if f.kind == .categorical {
+                    for level in f.levels {
+                        table.append(Array(level.utf8))
+                        longestLevel = max(longestLevel, level.utf8.count)
+                    }
+                }
+            }
+            let number = FixedDecimal.maximumFastBytes
+            // `feature=value (+contribution)`, escaped: at most twice as long, a quote before
+            // and a pair of quotes around.
+            let reason = longest(feature, features.count) + 1 + max(longestLevel, number, 7) + 3 + number + 1
+            lineBound =
+                1 + number + Timestamp.maximumBytes + 1 + number + 1 + longest(activity, activities.count)
+                + 3 + longest(self.node, node.count) + longest(self.channel, channel.count)
+                + longest(self.carrier, carrier.count) + 3 * (1 + 2 * reason + 4) + 1
+            self.table = table
+        }
     }
 
-    /// Some rows' CSV lines without rank and decile: row i's `case_id,risk` is
-    /// `bytes[start[i]..<split[i]]` and the rest of its line `bytes[split[i]..<start[i + 1]]`.
-    private struct Lines: Sendable {
-        var bytes: [UInt8] = []
+    /// Some rows' CSV lines without rank and decile, in one buffer: row i's `case_id,risk` is at
+    /// `start[i]..<split[i]` and the rest of its line at `split[i]..<start[i + 1]`.
+    private final class Lines: @unchecked Sendable {
+        /// The bytes: `count` written, room for `capacity`.
+        private(set) var base: UnsafeMutablePointer<UInt8>
+        private var capacity: Int
+        var count = 0
         var start: [Int] = [0]
         var split: [Int] = []
 
+        init(capacity: Int) {
+            self.capacity = max(capacity, 1)
+            base = .allocate(capacity: self.capacity)
+        }
+
+        deinit { base.deallocate() }
+
         /// Row i's bytes.
         func length(_ i: Int) -> Int { start[i + 1] - start[i] }
+
+        /// Where the next `n` bytes go, with room for them.
+        ///
+        /// - Complexity: O(1) amortised (the buffer doubles when full).
+        @inline(__always)
+        func reserve(_ n: Int) -> UnsafeMutablePointer<UInt8> {
+            if count + n > capacity {
+                capacity = max(2 * capacity, count + n)
+                let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+                grown.update(from: base, count: count)
+                base.deallocate()
+                base = grown
+            }
+            return base + count
+        }
     }
 
     /// The decimal digits of `v` ≥ 0.
@@ -307,82 +372,183 @@ public struct RiskList: Sendable {
         return at + count + 1
     }
 
-    /// Byte strings in one buffer (string i is `bytes[ends[i]..<ends[i + 1]]`), appended without
-    /// touching an array per string.
+    /// Byte strings in one buffer: string i is `bytes[ends[i]..<ends[i + 1]]`.
     private struct ByteTable {
         var bytes: [UInt8] = []
         var ends: [Int] = [0]
 
-        init(_ strings: [[UInt8]]) {
-            for string in strings {
-                bytes += string
-                ends.append(bytes.count)
-            }
-        }
+        var count: Int { ends.count - 1 }
+        func length(_ i: Int) -> Int { ends[i + 1] - ends[i] }
 
-        /// Appends string `i` to `out`.
-        @inline(__always)
-        func append(_ i: Int, to out: inout [UInt8]) {
-            bytes.withUnsafeBufferPointer {
-                out.append(contentsOf: UnsafeBufferPointer(rebasing: $0[ends[i]..<ends[i + 1]]))
-            }
+        mutating func append(_ string: [UInt8]) {
+            bytes += string
+            ends.append(bytes.count)
         }
-    }
-
-    /// Appends a comma and the escaped text of code `code` (none when negative).
-    @inline(__always)
-    private static func appendCell(_ code: Int32, _ cells: ByteTable, to out: inout [UInt8]) {
-        out.append(UInt8(ascii: ","))
-        if code >= 0 { cells.append(Int(code), to: &out) }
     }
 
     /// The lines of `rows` (in row order) without their rank and decile.
+    ///
+    /// Each line is written through a pointer, with room made once per line for the most its
+    /// cells can take; a line with a number the fast formatting leaves to the C library (see
+    /// `FixedDecimal.write`) is made again by `appendLine`.
+    ///
+    /// - Complexity: O(rows × line length).
     private func lines(_ rowRange: Range<Int>, _ cells: Cells) -> Lines {
-        var lines = Lines()
-        lines.bytes.reserveCapacity(200 * rowRange.count)
+        let lines = Lines(capacity: 200 * rowRange.count)
         lines.start.reserveCapacity(rowRange.count + 1)
         lines.split.reserveCapacity(rowRange.count)
-        let comma = UInt8(ascii: ",")
-        var cell: [UInt8] = []
-        let none = [Int32](repeating: -1, count: log.caseCount)
+        let none = [Int32](repeating: -1, count: node == nil || channel == nil || carrier == nil ? log.caseCount : 0)
         let (nodeCodes, channelCodes, carrierCodes) = (
             node?.codes ?? none, channel?.codes ?? none, carrier?.codes ?? none
         )
-        for r in rowRange {
-            let c = Int(rows.caseIndex[r])
-            CSVCell.append(log.caseIDs[c], to: &lines.bytes)
-            lines.bytes.append(comma)
-            FixedDecimal.append(risk[r], digits: 6, to: &lines.bytes)
-            lines.split.append(lines.bytes.count)
-            let promised = promise[c]
-            if promised != .min { Timestamp.append(promised, to: &lines.bytes) }
-            lines.bytes.append(comma)
-            if promised != .min {
-                FixedDecimal.append(Double(promised - asOfInstant) / 3.6e9, digits: 2, to: &lines.bytes)
+        cells.table.bytes.withUnsafeBufferPointer { tableBytes in
+            cells.table.ends.withUnsafeBufferPointer { tableEnds in
+                let text = tableBytes.baseAddress ?? UnsafePointer(bitPattern: 8)!
+                let ends = tableEnds.baseAddress!
+                @inline(__always)
+                func put(_ i: Int, at: UnsafeMutablePointer<UInt8>) -> UnsafeMutablePointer<UInt8> {
+                    at.update(from: text + ends[i], count: ends[i + 1] - ends[i])
+                    return at + (ends[i + 1] - ends[i])
+                }
+                @inline(__always)
+                func put(comma at: UnsafeMutablePointer<UInt8>) -> UnsafeMutablePointer<UInt8> {
+                    at.pointee = UInt8(ascii: ",")
+                    return at + 1
+                }
+                for r in rowRange {
+                    let c = Int(rows.caseIndex[r])
+                    var id = log.caseIDs[c]
+                    let begin = lines.reserve(cells.lineBound + 2 * id.utf8.count + 4)
+                    var at = begin
+                    var split = 0
+                    let written: Bool = id.withUTF8 { idBytes -> Bool in
+                        if CSVCell.isPlain(idBytes) {
+                            at.update(from: idBytes.baseAddress!, count: idBytes.count)
+                            at += idBytes.count
+                        } else {
+                            for byte in CSVCell.escape(String(decoding: idBytes, as: UTF8.self)).utf8 {
+                                at.pointee = byte
+                                at += 1
+                            }
+                        }
+                        at = put(comma: at)
+                        guard let n = FixedDecimal.write(risk[r], digits: 6, to: at) else { return false }
+                        at += n
+                        split = at - lines.base
+                        let promised = promise[c]
+                        if promised != .min { at += Timestamp.write(promised, to: at) }
+                        at = put(comma: at)
+                        if promised != .min {
+                            let hours = Double(promised - asOfInstant) / 3.6e9
+                            guard let n = FixedDecimal.write(hours, digits: 2, to: at) else { return false }
+                            at += n
+                        }
+                        at = put(comma: at)
+                        at = put(cells.activity + Int(log.activities[lastEvent(r)]), at: at)
+                        at = put(comma: at)
+                        if nodeCodes[c] >= 0 { at = put(cells.node + Int(nodeCodes[c]), at: at) }
+                        at = put(comma: at)
+                        if channelCodes[c] >= 0 { at = put(cells.channel + Int(channelCodes[c]), at: at) }
+                        at = put(comma: at)
+                        if carrierCodes[c] >= 0 { at = put(cells.carrier + Int(carrierCodes[c]), at: at) }
+                        for slot in r * reasons.slots..<(r * reasons.slots + 3) {
+                            at = put(comma: at)
+                            guard slot < (r + 1) * reasons.slots, reasons.columns[slot] >= 0 else { continue }
+                            // `feature=value (+contribution)`, then escaped in place when it must be.
+                            let j = Int(reasons.columns[slot])
+                            let cell = at
+                            at = put(cells.feature + j, at: at)
+                            at.pointee = UInt8(ascii: "=")
+                            at += 1
+                            let v = matrix[r, j]
+                            if let level = Int(exactly: v), level >= 0, level < cells.levelCount[j] {
+                                at = put(cells.levelBase[j] + level, at: at)
+                            } else {
+                                guard let n = RiskModel.writeNumber(v, to: at) else { return false }
+                                at += n
+                            }
+                            for byte in " (+".utf8 {
+                                at.pointee = byte
+                                at += 1
+                            }
+                            guard let n = FixedDecimal.write(reasons.contributions[slot], digits: 2, to: at) else {
+                                return false
+                            }
+                            at += n
+                            at.pointee = UInt8(ascii: ")")
+                            at += 1
+                            if !CSVCell.isPlain(UnsafeBufferPointer(start: cell, count: at - cell)) {
+                                let escaped = CSVCell.escape(
+                                    String(decoding: UnsafeBufferPointer(start: cell, count: at - cell), as: UTF8.self))
+                                at = cell
+                                for byte in escaped.utf8 {
+                                    at.pointee = byte
+                                    at += 1
+                                }
+                            }
+                        }
+                        at.pointee = UInt8(ascii: "\n")
+                        at += 1
+                        return true
+                    }
+                    if written {
+                        lines.count = at - lines.base
+                    } else {
+                        // A number for the C library: the line made by appends instead.
+                        var line: [UInt8] = []
+                        appendLine(r, split: &split, to: &line)
+                        split += lines.count
+                        lines.reserve(line.count).update(from: line, count: line.count)
+                        lines.count += line.count
+                    }
+                    lines.split.append(split)
+                    lines.start.append(lines.count)
+                }
             }
-            lines.bytes.append(comma)
-            cells.activity.append(Int(log.activities[lastEvent(r)]), to: &lines.bytes)
-            Self.appendCell(nodeCodes[c], cells.node, to: &lines.bytes)
-            Self.appendCell(channelCodes[c], cells.channel, to: &lines.bytes)
-            Self.appendCell(carrierCodes[c], cells.carrier, to: &lines.bytes)
-            for slot in r * reasons.slots..<(r * reasons.slots + 3) {
-                lines.bytes.append(comma)
-                guard slot < (r + 1) * reasons.slots, reasons.columns[slot] >= 0 else { continue }
-                // `feature=value (+contribution)`, made as bytes.
-                let j = Int(reasons.columns[slot])
-                cell.removeAll(keepingCapacity: true)
-                cells.feature.append(j, to: &cell)
-                cell.append(UInt8(ascii: "="))
-                RiskModel.appendDescription(matrix[r, j], levels: cells.levels[j], to: &cell)
-                cell.append(contentsOf: " (+".utf8)
-                FixedDecimal.append(reasons.contributions[slot], digits: 2, to: &cell)
-                cell.append(UInt8(ascii: ")"))
-                CSVCell.append(utf8: cell, to: &lines.bytes)
-            }
-            lines.bytes.append(UInt8(ascii: "\n"))
-            lines.start.append(lines.bytes.count)
         }
         return lines
+    }
+
+    /// Appends row `r`'s line without rank and decile to `out`, cell by cell from the entry's
+    /// texts, and sets `split` to where its risk ends: the slow way, for lines with a number the
+    /// C library formats.
+    ///
+    /// - Complexity: O(line length).
+    private func appendLine(_ r: Int, split: inout Int, to out: inout [UInt8]) {
+        let c = Int(rows.caseIndex[r])
+        func cell(_ text: String?) {
+            out.append(UInt8(ascii: ","))
+            if let text { CSVCell.append(text, to: &out) }
+        }
+        CSVCell.append(log.caseIDs[c], to: &out)
+        out.append(UInt8(ascii: ","))
+        FixedDecimal.append(risk[r], digits: 6, to: &out)
+        split = out.count
+        let promised = promise[c]
+        if promised != .min { Timestamp.append(promised, to: &out) }
+        out.append(UInt8(ascii: ","))
+        if promised != .min { FixedDecimal.append(Double(promised - asOfInstant) / 3.6e9, digits: 2, to: &out) }
+        cell(log.activityNames[Int(log.activities[lastEvent(r)])])
+        func text(_ codes: TextCodes?) -> String? {
+            guard let codes, codes.codes[c] >= 0 else { return nil }
+            return codes.levels[Int(codes.codes[c])]
+        }
+        cell(text(node))
+        cell(text(channel))
+        cell(text(carrier))
+        let kept = reasons.reasons(ofRow: r, in: matrix)
+        for k in 0..<3 {
+            guard k < kept.count else {
+                out.append(UInt8(ascii: ","))
+                continue
+            }
+            var reason = Array("\(kept[k].feature)=\(kept[k].value) (+".utf8)
+            FixedDecimal.append(kept[k].contribution, digits: 2, to: &reason)
+            reason.append(UInt8(ascii: ")"))
+            out.append(UInt8(ascii: ","))
+            CSVCell.append(utf8: reason, to: &out)
+        }
+        out.append(UInt8(ascii: "\n"))
     }
 }
 

@@ -147,13 +147,35 @@ extension RiskModel {
     /// name (from `levels`, a categorical feature's level names as bytes) for a level, else the
     /// number.
     static func appendDescription(_ v: Double, levels: [[UInt8]]?, to out: inout [UInt8]) {
-        if v.isNaN { return out.append(contentsOf: "missing".utf8) }
         if let levels, let i = Int(exactly: v), levels.indices.contains(i) { return out.append(contentsOf: levels[i]) }
-        if v == v.rounded() && abs(v) < 1e12 {
-            if v < 0 { out.append(UInt8(ascii: "-")) }
-            return FixedDecimal.appendDigits(Int(abs(v)), minimumWidth: 1, to: &out)
+        var buffer: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)  // FixedDecimal.maximumFastBytes
+        let written: Void? = withUnsafeMutableBytes(of: &buffer) { raw in
+            let start = raw.baseAddress!.assumingMemoryBound(to: UInt8.self)
+            return writeNumber(v, to: start).map { count in
+                out.append(contentsOf: UnsafeRawBufferPointer(start: start, count: count))
+            }
         }
-        FixedDecimal.append(v, digits: 2, to: &out)  // equals String(format: "%.2f", v)
+        if written == nil { FixedDecimal.append(v, digits: 2, to: &out) }  // equals String(format: "%.2f", v)
+    }
+
+    /// Writes value `v` that is not a level in words at `out`: `missing` for NaN, an integer's
+    /// digits, else the number with two decimals; returns the count of bytes (at most
+    /// `FixedDecimal.maximumFastBytes`), or nil, writing nothing, when the number needs the C
+    /// library (`FixedDecimal.write`).
+    ///
+    /// - Complexity: O(digits).
+    @inline(__always)
+    static func writeNumber(_ v: Double, to out: UnsafeMutablePointer<UInt8>) -> Int? {
+        if v.isNaN {
+            out.update(from: Array("missing".utf8), count: 7)
+            return 7
+        }
+        if v == v.rounded() && abs(v) < 1e12 {
+            if v < 0 { out.pointee = UInt8(ascii: "-") }
+            let sign = v < 0 ? 1 : 0
+            return sign + FixedDecimal.writeDigits(Int(abs(v)), minimumWidth: 1, to: out + sign)
+        }
+        return FixedDecimal.write(v, digits: 2, to: out)
     }
 }
 

@@ -44,9 +44,12 @@ public enum CSVCell {
         }
     }
 
-    /// Whether a cell's bytes need neither quoting nor neutralising.
+    /// Whether a cell's bytes need neither quoting nor neutralising: `escape` leaves them as
+    /// they are.
+    ///
+    /// - Complexity: O(*n*).
     @inline(__always)
-    private static func isPlain(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    public static func isPlain(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         if let c = bytes.first, c == 0x3D || c == 0x2B || c == 0x2D || c == 0x40 || c == 0x09 { return false }
         for c in bytes where c == 0x2C || c == 0x22 || c == 0x0A || c == 0x0D { return false }
         return true

@@ -13,23 +13,47 @@ public enum FixedDecimal {
     ///
     /// - Complexity: O(digits of x).
     public static func append(_ x: Double, digits: Int, to out: inout [UInt8]) {
+        var buffer: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)  // maximumFastBytes
+        let written: Void? = withUnsafeMutableBytes(of: &buffer) { raw in
+            let start = raw.baseAddress!.assumingMemoryBound(to: UInt8.self)
+            return write(x, digits: digits, to: start).map { count in
+                out.append(contentsOf: UnsafeRawBufferPointer(start: start, count: count))
+            }
+        }
+        if written == nil { out.append(contentsOf: String(format: "%.\(digits)f", x).utf8) }
+    }
+
+    /// The most bytes `write` writes.
+    public static let maximumFastBytes = 32
+
+    /// Writes `x` with `digits` decimals (0...9) at `out` as `%.{digits}f` does and returns the
+    /// count of bytes (at most `maximumFastBytes`), or writes nothing and returns nil when the
+    /// value needs the C library (near a rounding tie, too large, not finite): `append` then
+    /// uses `String(format:)`.
+    ///
+    /// - Complexity: O(digits of x).
+    @inline(__always)
+    public static func write(_ x: Double, digits: Int, to out: UnsafeMutablePointer<UInt8>) -> Int? {
         precondition((0...9).contains(digits), "0 to 9 decimals")
         var power = 1
         for _ in 0..<digits { power *= 10 }
         let magnitude = x.magnitude
         let scaled = magnitude * Double(power)
         let fraction = scaled - scaled.rounded(.down)
-        guard x.isFinite, scaled < 1e15, abs(fraction - 0.5) > 2 * scaled.ulp else {
-            out.append(contentsOf: String(format: "%.\(digits)f", x).utf8)
-            return
+        guard x.isFinite, scaled < 1e15, abs(fraction - 0.5) > 2 * scaled.ulp else { return nil }
+        var at = out
+        if x.sign == .minus {
+            at.pointee = UInt8(ascii: "-")
+            at += 1
         }
-        if x.sign == .minus { out.append(UInt8(ascii: "-")) }
         let rounded = Int(scaled.rounded())
-        appendDigits(rounded / power, minimumWidth: 1, to: &out)
+        at += writeDigits(rounded / power, minimumWidth: 1, to: at)
         if digits > 0 {
-            out.append(UInt8(ascii: "."))
-            appendDigits(rounded % power, minimumWidth: digits, to: &out)
+            at.pointee = UInt8(ascii: ".")
+            at += 1
+            at += writeDigits(rounded % power, minimumWidth: digits, to: at)
         }
+        return at - out
     }
 
     /// `x` with `digits` decimals as a `String`; the same text as `String(format: "%.Nf", x)`.
@@ -39,22 +63,34 @@ public enum FixedDecimal {
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    /// Appends the decimal digits of `v` ≥ 0, left-padded with zeros to `minimumWidth`.
+    /// Appends the decimal digits of `v` ≥ 0, left-padded with zeros to `minimumWidth` (≤ 20).
     public static func appendDigits(_ v: Int, minimumWidth: Int, to out: inout [UInt8]) {
         var buffer: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes: enough for any Int
         withUnsafeMutableBytes(of: &buffer) { raw in
-            var i = raw.count
-            var rest = v
-            repeat {
-                i -= 1
-                raw[i] = UInt8(ascii: "0") + UInt8(rest % 10)
-                rest /= 10
-            } while rest > 0
-            while raw.count - i < minimumWidth && i > 0 {
-                i -= 1
-                raw[i] = UInt8(ascii: "0")
-            }
-            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: raw[i...]))  // a contiguous copy
+            let start = raw.baseAddress!.assumingMemoryBound(to: UInt8.self)
+            let count = writeDigits(v, minimumWidth: minimumWidth, to: start)
+            out.append(contentsOf: UnsafeRawBufferPointer(start: start, count: count))  // a contiguous copy
         }
+    }
+
+    /// Writes the decimal digits of `v` ≥ 0, left-padded with zeros to `minimumWidth` (≤ 20), at
+    /// `out`; returns their count.
+    ///
+    /// - Complexity: O(digits).
+    @inline(__always)
+    public static func writeDigits(_ v: Int, minimumWidth: Int, to out: UnsafeMutablePointer<UInt8>) -> Int {
+        var count = 1
+        var rest = v / 10
+        while rest > 0 {
+            count += 1
+            rest /= 10
+        }
+        count = max(count, minimumWidth)
+        rest = v
+        for i in stride(from: count - 1, through: 0, by: -1) {
+            out[i] = UInt8(ascii: "0") + UInt8(rest % 10)
+            rest /= 10
+        }
+        return count
     }
 }

@@ -174,6 +174,25 @@ public enum Timestamp {
     ///
     /// - Complexity: O(1).
     public static func append(_ micros: Microseconds, alwaysMicroseconds: Bool = false, to out: inout [UInt8]) {
+        var buffer: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)  // maximumBytes
+        withUnsafeMutableBytes(of: &buffer) { raw in
+            let start = raw.baseAddress!.assumingMemoryBound(to: UInt8.self)
+            let count = write(micros, alwaysMicroseconds: alwaysMicroseconds, to: start)
+            out.append(contentsOf: UnsafeRawBufferPointer(start: start, count: count))
+        }
+    }
+
+    /// The most bytes `write` writes (a year of six digits and a sign, microseconds).
+    public static let maximumBytes = 32
+
+    /// Writes `format(micros, alwaysMicroseconds:)`'s bytes at `out`; returns their count (at
+    /// most `maximumBytes`).
+    ///
+    /// - Complexity: O(1).
+    @inline(__always)
+    public static func write(
+        _ micros: Microseconds, alwaysMicroseconds: Bool = false, to out: UnsafeMutablePointer<UInt8>
+    ) -> Int {
         var secs = micros / 1_000_000
         var frac = micros % 1_000_000
         if frac < 0 {
@@ -187,24 +206,32 @@ public enum Timestamp {
             days -= 1
         }
         let (y, m, d) = civilFromDays(Int(days))
-        let h = Int(rem / 3600), mi = Int(rem % 3600 / 60), s = Int(rem % 60)
+        let h = Int(rem / 3600)
+        let mi = Int(rem % 3600 / 60)
+        let s = Int(rem % 60)
+        var at = out
+        func put(_ byte: UInt8) {
+            at.pointee = byte
+            at += 1
+        }
         func pad(_ v: Int, _ width: Int) {
-            if v < 0 { out.append(UInt8(ascii: "-")) }
-            FixedDecimal.appendDigits(abs(v), minimumWidth: width, to: &out)
+            if v < 0 { put(UInt8(ascii: "-")) }
+            at += FixedDecimal.writeDigits(abs(v), minimumWidth: width, to: at)
         }
         pad(y, 4)
-        out.append(UInt8(ascii: "-"))
+        put(UInt8(ascii: "-"))
         pad(m, 2)
-        out.append(UInt8(ascii: "-"))
+        put(UInt8(ascii: "-"))
         pad(d, 2)
-        out.append(UInt8(ascii: "T"))
+        put(UInt8(ascii: "T"))
         pad(h, 2)
-        out.append(UInt8(ascii: ":"))
+        put(UInt8(ascii: ":"))
         pad(mi, 2)
-        out.append(UInt8(ascii: ":"))
+        put(UInt8(ascii: ":"))
         pad(s, 2)
-        out.append(UInt8(ascii: "."))
+        put(UInt8(ascii: "."))
         if !alwaysMicroseconds && frac % 1000 == 0 { pad(Int(frac / 1000), 3) } else { pad(Int(frac), 6) }
-        out.append(UInt8(ascii: "Z"))
+        put(UInt8(ascii: "Z"))
+        return at - out
     }
 }

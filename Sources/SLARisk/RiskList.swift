@@ -264,6 +264,8 @@ public struct RiskList: Sendable {
         var levelCount: [Int] = []
         /// The most bytes of a line without its case id, its rank and its decile.
         var lineBound = 0
+        /// Bytes a copy of a text may write past its end (it copies whole words).
+        static let overrun = 8
 
         init(
             activities: [String], node: [String], channel: [String], carrier: [String],
@@ -307,6 +309,7 @@ public struct RiskList: Sendable {
                 1 + number + Timestamp.maximumBytes + 1 + number + 1 + longest(activity, activities.count)
                 + 3 + longest(self.node, node.count) + longest(self.channel, channel.count)
                 + longest(self.carrier, carrier.count) + 3 * (1 + 2 * reason + 4) + 1
+            table.bytes += [UInt8](repeating: 0, count: Self.overrun)  // the last text's last word
             self.table = table
         }
     }
@@ -405,10 +408,20 @@ public struct RiskList: Sendable {
             cells.table.ends.withUnsafeBufferPointer { tableEnds in
                 let text = tableBytes.baseAddress ?? UnsafePointer(bitPattern: 8)!
                 let ends = tableEnds.baseAddress!
+                // Copies text i eight bytes at a time, its last word running past its end: the
+                // table has eight bytes of padding and the line room for `Cells.overrun` more.
+                // Most texts are a few bytes; a call to memmove each would cost more than the copy.
                 @inline(__always)
                 func put(_ i: Int, at: UnsafeMutablePointer<UInt8>) -> UnsafeMutablePointer<UInt8> {
-                    at.update(from: text + ends[i], count: ends[i + 1] - ends[i])
-                    return at + (ends[i + 1] - ends[i])
+                    let from = UnsafeRawPointer(text + ends[i])
+                    let count = ends[i + 1] - ends[i]
+                    var k = 0
+                    while k < count {
+                        UnsafeMutableRawPointer(at + k).storeBytes(
+                            of: from.loadUnaligned(fromByteOffset: k, as: UInt64.self), as: UInt64.self)
+                        k += 8
+                    }
+                    return at + count
                 }
                 @inline(__always)
                 func put(comma at: UnsafeMutablePointer<UInt8>) -> UnsafeMutablePointer<UInt8> {
@@ -418,7 +431,7 @@ public struct RiskList: Sendable {
                 for r in rowRange {
                     let c = Int(rows.caseIndex[r])
                     var id = log.caseIDs[c]
-                    let begin = lines.reserve(cells.lineBound + 2 * id.utf8.count + 4)
+                    let begin = lines.reserve(cells.lineBound + 2 * id.utf8.count + 4 + Cells.overrun)
                     var at = begin
                     var split = 0
                     let written: Bool = id.withUTF8 { idBytes -> Bool in

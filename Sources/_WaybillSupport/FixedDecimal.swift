@@ -31,8 +31,10 @@ public enum FixedDecimal {
     /// value needs the C library (near a rounding tie, too large, not finite): `append` then
     /// uses `String(format:)`.
     ///
+    /// Inlinable, so a caller's constant `digits` makes the scale a constant.
+    ///
     /// - Complexity: O(digits of x).
-    @inline(__always)
+    @inlinable
     public static func write(_ x: Double, digits: Int, to out: UnsafeMutablePointer<UInt8>) -> Int? {
         precondition((0...9).contains(digits), "0 to 9 decimals")
         var power = 1
@@ -77,7 +79,7 @@ public enum FixedDecimal {
     /// `out`; returns their count.
     ///
     /// - Complexity: O(digits).
-    @inline(__always)
+    @inlinable
     public static func writeDigits(_ v: Int, minimumWidth: Int, to out: UnsafeMutablePointer<UInt8>) -> Int {
         var count = 1
         var rest = v / 10

@@ -135,6 +135,7 @@ public enum Timestamp {
     /// The civil date of a day count since 1970-01-01 (Hinnant's `civil_from_days`).
     ///
     /// - Complexity: O(1).
+    @inlinable
     public static func civilFromDays(_ z0: Int) -> (year: Int, month: Int, day: Int) {
         let z = z0 + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
@@ -189,7 +190,7 @@ public enum Timestamp {
     /// most `maximumBytes`).
     ///
     /// - Complexity: O(1).
-    @inline(__always)
+    @inlinable
     public static func write(
         _ micros: Microseconds, alwaysMicroseconds: Bool = false, to out: UnsafeMutablePointer<UInt8>
     ) -> Int {

@@ -206,13 +206,17 @@ extension PrefixEncoder {
         var missing: [String] = []
         var wrongKind: [String] = []
         for a in schema.caseAttributes {
-            guard let column = log.caseAttributes[a.attribute] else {
+            let numeric: Bool
+            if let column = log.caseAttributes[a.attribute] {
+                guard let first = column.lazy.compactMap({ $0 }).first else { continue }
+                numeric = first.number != nil
+            } else if let coded = log.codedCaseAttributes[a.attribute] {
+                guard !coded.levels.isEmpty else { continue }
+                numeric = false  // texts only
+            } else {
                 missing.append(a.attribute)
                 continue
             }
-            let present = column.lazy.compactMap { $0 }
-            guard let first = present.first else { continue }
-            let numeric = first.number != nil
             if numeric != a.numeric { wrongKind.append("\(a.attribute) (\(a.numeric ? "a number" : "text") in training)") }
         }
         guard missing.isEmpty && wrongKind.isEmpty else {

@@ -150,7 +150,8 @@ extension ColumnarLog {
 
     /// The log from its head's layout, its event columns, and the bytes of its tail (case ids and
     /// attributes); nil if they do not fit together. Only the case attributes named in
-    /// `attributes` are decoded (nil: all).
+    /// `attributes` are decoded (nil: all); with `textsAsCodes`, a column of texts only goes to
+    /// `codedCaseAttributes`, not to `caseAttributes`.
     ///
     /// One quick pass finds where each attribute column starts (skipping the strings by their
     /// lengths); then the case ids and each wanted case attribute column are decoded as
@@ -158,7 +159,8 @@ extension ColumnarLog {
     ///
     /// - Complexity: O(*cases* × *attributes*), spread over the cores.
     static func fromBinary(
-        layout: BinaryLayout, columns: EventColumns, tail: UnsafeRawBufferPointer, attributes wanted: Set<String>? = nil
+        layout: BinaryLayout, columns: EventColumns, tail: UnsafeRawBufferPointer,
+        attributes wanted: Set<String>? = nil, textsAsCodes: Bool = false
     ) -> ColumnarLog? {
         let cases = layout.cases
         guard columns.activities.count == layout.events, columns.timestamps.count == layout.events,
@@ -178,7 +180,7 @@ extension ColumnarLog {
 
         enum Part: Sendable {
             case caseIDs([String])
-            case attribute([AttributeValue?], TextCodes?)
+            case attribute([AttributeValue?]?, TextCodes?)
         }
         let source = SendableBytes(bytes: tail)
         let sections = attributes
@@ -194,35 +196,47 @@ extension ColumnarLog {
                 return .caseIDs(caseIDs)
             }
             r.offset = sections[job - 1].at
-            return Self.attributeColumn(&r, cases: cases, strings: sections[job - 1].strings).map {
+            return Self.attributeColumn(
+                &r, cases: cases, strings: sections[job - 1].strings, codesOnly: textsAsCodes
+            ).map {
                 .attribute($0.column, $0.codes)
             }
         }
         guard case .caseIDs(let caseIDs)? = parts[0] else { return nil }
         var values: [String: [AttributeValue?]] = [:]
         var textCodes: [String: TextCodes] = [:]
+        var codesOnly: [String: TextCodes] = [:]
         for (k, attribute) in attributes.enumerated() {
             guard case .attribute(let column, let codes)? = parts[1 + k] else { return nil }
-            values[attribute.name] = column
-            textCodes[attribute.name] = codes
+            if let column {
+                values[attribute.name] = column
+                textCodes[attribute.name] = codes
+            } else {
+                codesOnly[attribute.name] = codes
+            }
         }
         return ColumnarLog(
             caseType: layout.caseType, activityNames: layout.activityNames, activities: columns.activities,
             timestamps: columns.timestamps, startTimestamps: columns.starts, eventIDs: columns.ids,
             caseOffsets: columns.offsets.map { Int($0) }, caseIDs: caseIDs, caseAttributes: values,
-            knownTextCodes: textCodes)
+            knownTextCodes: textCodes, codedCaseAttributes: codesOnly)
     }
 
     /// One case attribute column: tags, payloads and its string table, read from `r`; and, for a
     /// column of texts only, its `TextCodes`, which are the payloads themselves (`binary()` interns
     /// the texts in case order, so the table is in order of first appearance, which is checked).
+    /// With `codesOnly`, a column of texts only comes back as its codes alone (column nil).
     ///
     /// - Complexity: O(*cases* + strings).
-    private static func attributeColumn(_ r: inout BinaryReader, cases: Int, strings stringCount: Int)
-        -> (column: [AttributeValue?], codes: TextCodes?)?
-    {
-        guard let tags: [UInt8] = r.array(cases), let payload: [Int64] = r.array(cases), r.int() != nil else {
-            return nil
+    private static func attributeColumn(
+        _ r: inout BinaryReader, cases: Int, strings stringCount: Int, codesOnly: Bool
+    ) -> (column: [AttributeValue?]?, codes: TextCodes?)? {
+        // Tags and payloads read where they are in the tail, not copied out first.
+        guard let tagsAt = r.skip(cases), let payloadAt = r.skip(cases * 8), r.int() != nil else { return nil }
+        let raw = r.bytes
+        @inline(__always) func tag(_ c: Int) -> UInt8 { raw[tagsAt + c] }
+        @inline(__always) func payload(_ c: Int) -> Int64 {
+            Int64(littleEndian: raw.loadUnaligned(fromByteOffset: payloadAt + 8 * c, as: Int64.self))
         }
         var strings: [String] = []
         strings.reserveCapacity(stringCount)
@@ -230,27 +244,44 @@ extension ColumnarLog {
             guard let s = r.string() else { return nil }
             strings.append(s)
         }
-        var column = [AttributeValue?](repeating: nil, count: cases)
+        // The codes first: whether the column is texts only, in order of first appearance.
         var codes = [Int32](repeating: -1, count: cases)
         var textOnly = true
         var seen = 0  // texts met so far: the next new one must be strings[seen]
         for c in 0..<cases {
-            let p = payload[c]
-            switch tags[c] {
+            let p = payload(c)
+            switch tag(c) {
             case 0: break
             case 1, 6:
                 guard p >= 0 && Int(p) < strings.count else { return nil }
-                column[c] = tags[c] == 1 ? .string(strings[Int(p)]) : .id(strings[Int(p)])
                 if Int(p) == seen { seen += 1 } else if Int(p) > seen { textOnly = false }
                 codes[c] = Int32(p)
-            case 2: (column[c], textOnly) = (.int(p), false)
-            case 3: (column[c], textOnly) = (.double(Double(bitPattern: UInt64(bitPattern: p))), false)
-            case 4: (column[c], textOnly) = (.bool(p != 0), false)
-            case 5: (column[c], textOnly) = (.date(p), false)
+            case 2, 3, 4, 5: textOnly = false
             default: return nil
             }
         }
-        return (column, textOnly && seen == strings.count ? TextCodes(levels: strings, codes: codes) : nil)
+        let coded = textOnly && seen == strings.count ? TextCodes(levels: strings, codes: codes) : nil
+        if codesOnly, coded != nil { return (nil, coded) }
+        // Each value initialised once, not a column of nils overwritten.
+        let column = [AttributeValue?](unsafeUninitializedCapacity: cases) { buffer, initialized in
+            let values = buffer.baseAddress!
+            for c in 0..<cases {
+                let p = payload(c)
+                let value: AttributeValue? =
+                    switch tag(c) {
+                    case 1: .string(strings[Int(p)])
+                    case 6: .id(strings[Int(p)])
+                    case 2: .int(p)
+                    case 3: .double(Double(bitPattern: UInt64(bitPattern: p)))
+                    case 4: .bool(p != 0)
+                    case 5: .date(p)
+                    default: nil
+                    }
+                (values + c).initialize(to: value)
+            }
+            initialized = cases
+        }
+        return (column, coded)
     }
 }
 

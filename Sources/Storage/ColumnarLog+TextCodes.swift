@@ -15,11 +15,30 @@ extension ColumnarLog {
     /// A log read from the case-view cache has its text columns coded already; otherwise the
     /// codes are made here.
     ///
-    /// - Complexity: O(1) for a cached log's text column; else O(*cases*) string hashes.
+    /// - Complexity: O(1) for a cached log's text column or one held only as codes; else
+    ///   O(*cases*) string hashes.
     public func textCodes(_ name: String) -> TextCodes? {
         if let known = knownTextCodes[name] { return known }
-        guard let column = caseAttributes[name] else { return nil }
+        guard let column = caseAttributes[name] else { return codedCaseAttributes[name] }
         return Self.textCodes(of: column)
+    }
+
+    /// Moves each case attribute column of texts only (`.string` or `.id` values, or none) from
+    /// `caseAttributes` to `codedCaseAttributes`, as its codes: what a view loaded with
+    /// `textsAsCodes` holds.
+    ///
+    /// - Complexity: O(*cases* × attributes), string hashes for the moved columns.
+    public mutating func holdTextsAsCodes() {
+        for (name, column) in caseAttributes
+        where column.allSatisfy({ value in
+            switch value {
+            case nil, .string?, .id?: true
+            default: false
+            }
+        }) {
+            codedCaseAttributes[name] = Self.textCodes(of: column)
+            caseAttributes[name] = nil
+        }
     }
 
     /// Codes `column` by hashing each value's text: the reference `textCodes(_:)` equals.

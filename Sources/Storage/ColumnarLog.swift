@@ -33,6 +33,19 @@ public struct ColumnarLog: Sendable {
     /// its text columns dictionary-coded), by name; emptied whenever `caseAttributes` changes.
     /// See `textCodes(_:)`.
     var knownTextCodes: [String: TextCodes] = [:]
+    /// Text case attributes held only as codes, not in `caseAttributes`: a lean view's (see
+    /// `EventStore.loadCaseView(objectType:attributes:eventDetails:textsAsCodes:)`), for stages
+    /// that read texts only through `textCodes(_:)`, such as scoring. Kept when `caseAttributes`
+    /// changes; a name in both is read from `caseAttributes`.
+    public internal(set) var codedCaseAttributes: [String: TextCodes] = [:]
+
+    /// Whether the log has case attribute `name`, as values or only as codes.
+    public func hasCaseAttribute(_ name: String) -> Bool {
+        caseAttributes[name] != nil || codedCaseAttributes[name] != nil
+    }
+
+    /// The names of the case attributes, as values or only as codes, sorted.
+    public var caseAttributeNames: [String] { Set(caseAttributes.keys).union(codedCaseAttributes.keys).sorted() }
 
     /// The number of cases.
     public var caseCount: Int { caseIDs.count }
@@ -85,5 +98,8 @@ public struct ColumnarLog: Sendable {
         }
         for a in activities { precondition(a >= 0 && Int(a) < activityNames.count) }
         for column in caseAttributes.values { precondition(column.count == caseCount) }
+        for coded in codedCaseAttributes.values {
+            precondition(coded.codes.count == caseCount && coded.codes.allSatisfy { $0 < coded.levels.count })
+        }
     }
 }

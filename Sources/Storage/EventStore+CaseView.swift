@@ -17,14 +17,20 @@ extension EventStore {
     ///     (scoring, say) skips decoding the others, such as a customer id per order.
     ///   - eventDetails: false leaves the start timestamps and event ids out (empty): for the
     ///     stages that read neither (scoring, backtests), half the event columns' bytes.
+    ///   - textsAsCodes: true holds each case attribute of texts only as codes
+    ///     (`ColumnarLog.codedCaseAttributes`), not as a value per case: for the stages that read
+    ///     texts through `textCodes(_:)` only (scoring, backtests), a fraction of the memory.
     /// - Complexity: O(*E* + *L* log *k*) for *E* events, *L* links and the longest case length
     ///   *k*: one pass over the segments, a counting sort of the links by case, and a sort of
     ///   each case that is not already in order. From the cache: O(*E*) memory copies.
     public func loadCaseView(
-        objectType requested: String? = nil, attributes: Set<String>? = nil, eventDetails: Bool = true
+        objectType requested: String? = nil, attributes: Set<String>? = nil, eventDetails: Bool = true,
+        textsAsCodes: Bool = false
     ) throws -> ColumnarLog {
         let caseType = try resolveCaseType(requested)
-        if let cached = try cachedCaseView(caseType, attributes: attributes, eventDetails: eventDetails) {
+        if let cached = try cachedCaseView(
+            caseType, attributes: attributes, eventDetails: eventDetails, textsAsCodes: textsAsCodes)
+        {
             #if DEBUG
             cached.checkInvariants()
             #endif
@@ -34,6 +40,7 @@ extension EventStore {
         storeCaseView(log)
         if let attributes { log.caseAttributes = log.caseAttributes.filter { attributes.contains($0.key) } }
         if !eventDetails { (log.startTimestamps, log.eventIDs) = ([], []) }
+        if textsAsCodes { log.holdTextsAsCodes() }
         return log
     }
 

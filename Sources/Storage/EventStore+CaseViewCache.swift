@@ -21,9 +21,9 @@ extension EventStore {
     /// The cached case view of `caseType`, if there is a valid entry.
     ///
     /// - Complexity: O(bytes of the entry).
-    func cachedCaseView(_ caseType: String, attributes: Set<String>? = nil, eventDetails: Bool = true) throws
-        -> ColumnarLog?
-    {
+    func cachedCaseView(
+        _ caseType: String, attributes: Set<String>? = nil, eventDetails: Bool = true, textsAsCodes: Bool = false
+    ) throws -> ColumnarLog? {
         let stamp = try caseViewStamp()
         let statement = try db.prepare(
             "SELECT stamp, rowid, length(data) FROM case_view_cache WHERE object_type = ? ORDER BY part")
@@ -106,7 +106,8 @@ extension EventStore {
         let columns = ColumnarLog.EventColumns(
             activities: activities, timestamps: timestamps, starts: starts, ids: ids, offsets: offsets)
         return tail.withUnsafeBytes {
-            ColumnarLog.fromBinary(layout: layout, columns: columns, tail: $0, attributes: attributes)
+            ColumnarLog.fromBinary(
+                layout: layout, columns: columns, tail: $0, attributes: attributes, textsAsCodes: textsAsCodes)
         }
     }
 

@@ -64,7 +64,7 @@ struct BacktestCommand: ParsableCommand {
             let ws = try workspace.open()
             let risk = try RiskArtifacts.load(modelDirectory(model, in: ws))
             let log = try ws.openStore(create: false).loadCaseView(
-                objectType: risk.caseType, attributes: risk.caseAttributesUsed, eventDetails: false)
+                objectType: risk.caseType, attributes: risk.caseAttributesUsed, eventDetails: false, textsAsCodes: true)
             let loaded = clock.now
             let point: Backtest.PredictionPoint =
                 prefixAt.map { .activity($0, fallbackHours: fallbackHours) } ?? .hoursAfterCreation(prefixHours!)

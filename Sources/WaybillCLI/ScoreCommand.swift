@@ -54,7 +54,7 @@ struct Score: ParsableCommand {
             let risk = try RiskArtifacts.load(modelDirectory(model, in: ws))
             let at = try asOf.map { try CaseFilter.parseInstant($0, option: "--as-of") }
             let log = try ws.openStore(create: false).loadCaseView(
-                objectType: risk.caseType, attributes: risk.caseAttributesUsed, eventDetails: false)
+                objectType: risk.caseType, attributes: risk.caseAttributesUsed, eventDetails: false, textsAsCodes: true)
             let list = try RiskList(model: risk, log: log, asOf: at)
             let path = try out.map { URL(fileURLWithPath: $0) } ?? ws.resolve("Reports/risk-list.\(format)")
             if format == "csv" {

@@ -204,14 +204,27 @@ import _WaybillSupport
         }
     }
 
-    /// Scoring a log that holds only the attributes the model uses gives the same list.
+    /// Scoring a log that holds only the attributes the model uses gives the same list, and so
+    /// does one that also holds its texts only as codes (as `score` and `backtest` load it); the
+    /// backtest too.
     @Test func theAttributesUsedAreEnough() throws {
         let result = try RiskTrainer.train(try Self.dataset(), options: Self.options(.gradientBoostedTrees))
         let log = try SimulatedLog.make(orders: 1_500, seed: 7).log
         var projected = log
         projected.caseAttributes = log.caseAttributes.filter { result.model.caseAttributesUsed.contains($0.key) }
         #expect(projected.caseAttributes.count < log.caseAttributes.count)
-        #expect(try RiskList(model: result.model, log: projected).csv() == RiskList(model: result.model, log: log).csv())
+        var lean = projected
+        lean.holdTextsAsCodes()
+        #expect(["carrier", "channel", "node"].allSatisfy { lean.codedCaseAttributes[$0] != nil })
+        #expect(lean.caseAttributes["promised_at"] != nil && lean.caseAttributes["channel"] == nil)
+        let expected = try RiskList(model: result.model, log: log).csv()
+        #expect(try RiskList(model: result.model, log: projected).csv() == expected)
+        #expect(try RiskList(model: result.model, log: lean).csv() == expected)
+        let point = Backtest.PredictionPoint.activity("Picked", fallbackHours: 24)
+        let full = try Backtest(model: result.model, log: log, point: point)
+        let leanBacktest = try Backtest(model: result.model, log: lean, point: point)
+        #expect(leanBacktest.csv() == full.csv())
+        #expect(leanBacktest.metrics == full.metrics)
     }
 
     /// The radix ranking equals sorting by risk (highest first), then case id in UTF-8 order; with

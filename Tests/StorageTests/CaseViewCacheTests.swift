@@ -75,6 +75,44 @@ import _TestSupport
         }
     }
 
+    /// With texts as codes, each column of texts only (or of nothing) is held as the whole
+    /// view's codes and nothing else changes, from the cache and when built; columns of numbers,
+    /// dates or mixed values stay values.
+    @Test func textsAsCodesHoldTheTextColumnsAsTheirCodes() throws {
+        let ws = try Workspace(path: Fixtures.temporaryDirectory("cache-codes").path)
+        let store = try ws.openStore()
+        let csv = """
+            case_id,activity,timestamp,case:channel,case:value,case:mixed,case:none
+            A,x,2026-01-01T00:00:00Z,web,12.5,foo,
+            A,y,2026-01-01T01:00:00Z,web,12.5,foo,
+            B,x,2026-01-01T02:00:00Z,store,3,7,
+            C,x,2026-01-01T03:00:00Z,,,bar,
+            D,x,2026-01-01T04:00:00Z,"a,b",1,,
+
+            """
+        let path = ws.root.appendingPathComponent("mixed.csv")
+        try Data(csv.utf8).write(to: path)
+        _ = try Ingestor(store: store, rejectsPath: ws.rejectsPath).ingest(path: path.path, options: ImportOptions())
+        let built = try store.loadCaseView(eventDetails: false, textsAsCodes: true)  // no cache yet
+        let whole = try store.loadCaseView()
+        let cached = try store.loadCaseView(eventDetails: false, textsAsCodes: true)
+        let texts = whole.caseAttributes.keys.filter { name in
+            whole.caseAttributes[name]!.allSatisfy { $0 == nil || $0?.text != nil && $0?.number == nil }
+        }
+        #expect(Set(texts).isSuperset(of: ["channel"]) && !texts.contains("value") && !texts.contains("mixed"))
+        for log in [built, cached] {
+            log.checkInvariants()
+            #expect(Set(log.codedCaseAttributes.keys) == Set(texts))
+            for name in texts {
+                #expect(log.codedCaseAttributes[name] == whole.textCodes(name) && log.textCodes(name) == whole.textCodes(name))
+            }
+            #expect(log.caseAttributes == whole.caseAttributes.filter { !texts.contains($0.key) })
+            #expect(log.caseAttributeNames == whole.caseAttributes.keys.sorted())
+            #expect(log.hasCaseAttribute("channel") && log.hasCaseAttribute("value") && !log.hasCaseAttribute("nope"))
+            #expect(log.caseIDs == whole.caseIDs && log.timestamps == whole.timestamps)
+        }
+    }
+
     /// An entry split into many parts reads back whole (each part into its place in one buffer).
     @Test func anEntryInManyPartsReadsBackWhole() throws {
         let ws = try Workspace(path: Fixtures.temporaryDirectory("cache-parts").path)

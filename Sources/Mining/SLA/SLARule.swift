@@ -57,8 +57,8 @@ public struct SLARule: Sendable, Equatable {
     /// - Throws: `MiningError.unknownAttribute` or `.unknownActivity`, naming what the log has.
     /// - Complexity: O(activities + attributes).
     public func validate(against log: ColumnarLog) throws {
-        let attributes = log.caseAttributes.keys
-        if case .attribute(let name) = promise, log.caseAttributes[name] == nil {
+        let attributes = log.caseAttributeNames
+        if case .attribute(let name) = promise, !log.hasCaseAttribute(name) {
             throw MiningError(
                 .unknownAttribute,
                 "the SLA promise attribute '\(name)' is not a case attribute of '\(log.caseType)'; it has: "
@@ -69,7 +69,7 @@ public struct SLARule: Sendable, Equatable {
         case .attribute: usesChannel = !milestoneByChannel.isEmpty
         case .hoursAfterCreation(_, let byChannel): usesChannel = !milestoneByChannel.isEmpty || !byChannel.isEmpty
         }
-        if usesChannel, log.caseAttributes[channelAttribute] == nil {
+        if usesChannel, !log.hasCaseAttribute(channelAttribute) {
             throw MiningError(
                 .unknownAttribute,
                 "the SLA channel attribute '\(channelAttribute)' is not a case attribute of '\(log.caseType)'; it has: "

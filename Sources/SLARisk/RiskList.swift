@@ -398,127 +398,137 @@ public struct RiskList: Sendable {
     /// - Complexity: O(rows × line length).
     private func lines(_ rowRange: Range<Int>, _ cells: Cells) -> Lines {
         let lines = Lines(capacity: 200 * rowRange.count)
-        lines.start.reserveCapacity(rowRange.count + 1)
-        lines.split.reserveCapacity(rowRange.count)
+        var start = [0]  // the lines' offsets, kept here and handed over at the end
+        var splits: [Int] = []
+        start.reserveCapacity(rowRange.count + 1)
+        splits.reserveCapacity(rowRange.count)
+        let rowCount = matrix.rowCount
         let none = [Int32](repeating: -1, count: node == nil || channel == nil || carrier == nil ? log.caseCount : 0)
         let (nodeCodes, channelCodes, carrierCodes) = (
             node?.codes ?? none, channel?.codes ?? none, carrier?.codes ?? none
         )
-        cells.table.bytes.withUnsafeBufferPointer { tableBytes in
-            cells.table.ends.withUnsafeBufferPointer { tableEnds in
-                let text = tableBytes.baseAddress ?? UnsafePointer(bitPattern: 8)!
-                let ends = tableEnds.baseAddress!
-                // Copies text i eight bytes at a time, its last word running past its end: the
-                // table has eight bytes of padding and the line room for `Cells.overrun` more.
-                // Most texts are a few bytes; a call to memmove each would cost more than the copy.
-                @inline(__always)
-                func put(_ i: Int, at: UnsafeMutablePointer<UInt8>) -> UnsafeMutablePointer<UInt8> {
-                    let from = UnsafeRawPointer(text + ends[i])
-                    let count = ends[i + 1] - ends[i]
-                    var k = 0
-                    while k < count {
-                        UnsafeMutableRawPointer(at + k).storeBytes(
-                            of: from.loadUnaligned(fromByteOffset: k, as: UInt64.self), as: UInt64.self)
-                        k += 8
+        matrix.values.withUnsafeBufferPointer { matrixValues in
+            cells.table.bytes.withUnsafeBufferPointer { tableBytes in
+                cells.table.ends.withUnsafeBufferPointer { tableEnds in
+                    let values = matrixValues.baseAddress!
+                    let text = tableBytes.baseAddress ?? UnsafePointer(bitPattern: 8)!
+                    let ends = tableEnds.baseAddress!
+                    // Copies text i eight bytes at a time, its last word running past its end: the
+                    // table has eight bytes of padding and the line room for `Cells.overrun` more.
+                    // Most texts are a few bytes; a call to memmove each would cost more than the copy.
+                    @inline(__always)
+                    func put(_ i: Int, at: UnsafeMutablePointer<UInt8>) -> UnsafeMutablePointer<UInt8> {
+                        let from = UnsafeRawPointer(text + ends[i])
+                        let count = ends[i + 1] - ends[i]
+                        var k = 0
+                        while k < count {
+                            UnsafeMutableRawPointer(at + k).storeBytes(
+                                of: from.loadUnaligned(fromByteOffset: k, as: UInt64.self), as: UInt64.self)
+                            k += 8
+                        }
+                        return at + count
                     }
-                    return at + count
-                }
-                @inline(__always)
-                func put(comma at: UnsafeMutablePointer<UInt8>) -> UnsafeMutablePointer<UInt8> {
-                    at.pointee = UInt8(ascii: ",")
-                    return at + 1
-                }
-                for r in rowRange {
-                    let c = Int(rows.caseIndex[r])
-                    var id = log.caseIDs[c]
-                    let begin = lines.reserve(cells.lineBound + 2 * id.utf8.count + 4 + Cells.overrun)
-                    var at = begin
-                    var split = 0
-                    let written: Bool = id.withUTF8 { idBytes -> Bool in
-                        if CSVCell.isPlain(idBytes) {
-                            at.update(from: idBytes.baseAddress!, count: idBytes.count)
-                            at += idBytes.count
-                        } else {
-                            for byte in CSVCell.escape(String(decoding: idBytes, as: UTF8.self)).utf8 {
-                                at.pointee = byte
-                                at += 1
-                            }
-                        }
-                        at = put(comma: at)
-                        guard let n = FixedDecimal.write(risk[r], digits: 6, to: at) else { return false }
-                        at += n
-                        split = at - lines.base
-                        let promised = promise[c]
-                        if promised != .min { at += Timestamp.write(promised, to: at) }
-                        at = put(comma: at)
-                        if promised != .min {
-                            let hours = Double(promised - asOfInstant) / 3.6e9
-                            guard let n = FixedDecimal.write(hours, digits: 2, to: at) else { return false }
-                            at += n
-                        }
-                        at = put(comma: at)
-                        at = put(cells.activity + Int(log.activities[lastEvent(r)]), at: at)
-                        at = put(comma: at)
-                        if nodeCodes[c] >= 0 { at = put(cells.node + Int(nodeCodes[c]), at: at) }
-                        at = put(comma: at)
-                        if channelCodes[c] >= 0 { at = put(cells.channel + Int(channelCodes[c]), at: at) }
-                        at = put(comma: at)
-                        if carrierCodes[c] >= 0 { at = put(cells.carrier + Int(carrierCodes[c]), at: at) }
-                        for slot in r * reasons.slots..<(r * reasons.slots + 3) {
-                            at = put(comma: at)
-                            guard slot < (r + 1) * reasons.slots, reasons.columns[slot] >= 0 else { continue }
-                            // `feature=value (+contribution)`, then escaped in place when it must be.
-                            let j = Int(reasons.columns[slot])
-                            let cell = at
-                            at = put(cells.feature + j, at: at)
-                            at.pointee = UInt8(ascii: "=")
-                            at += 1
-                            let v = matrix[r, j]
-                            if let level = Int(exactly: v), level >= 0, level < cells.levelCount[j] {
-                                at = put(cells.levelBase[j] + level, at: at)
+                    @inline(__always)
+                    func put(comma at: UnsafeMutablePointer<UInt8>) -> UnsafeMutablePointer<UInt8> {
+                        at.pointee = UInt8(ascii: ",")
+                        return at + 1
+                    }
+                    for r in rowRange {
+                        let c = Int(rows.caseIndex[r])
+                        var id = log.caseIDs[c]
+                        let begin = lines.reserve(cells.lineBound + 2 * id.utf8.count + 4 + Cells.overrun)
+                        var at = begin
+                        var split = 0
+                        let written: Bool = id.withUTF8 { idBytes -> Bool in
+                            if CSVCell.isPlain(idBytes) {
+                                at.update(from: idBytes.baseAddress!, count: idBytes.count)
+                                at += idBytes.count
                             } else {
-                                guard let n = RiskModel.writeNumber(v, to: at) else { return false }
-                                at += n
-                            }
-                            for byte in " (+".utf8 {
-                                at.pointee = byte
-                                at += 1
-                            }
-                            guard let n = FixedDecimal.write(reasons.contributions[slot], digits: 2, to: at) else {
-                                return false
-                            }
-                            at += n
-                            at.pointee = UInt8(ascii: ")")
-                            at += 1
-                            if !CSVCell.isPlain(UnsafeBufferPointer(start: cell, count: at - cell)) {
-                                let escaped = CSVCell.escape(
-                                    String(decoding: UnsafeBufferPointer(start: cell, count: at - cell), as: UTF8.self))
-                                at = cell
-                                for byte in escaped.utf8 {
+                                for byte in CSVCell.escape(String(decoding: idBytes, as: UTF8.self)).utf8 {
                                     at.pointee = byte
                                     at += 1
                                 }
                             }
+                            at = put(comma: at)
+                            guard let n = FixedDecimal.write(risk[r], digits: 6, to: at) else { return false }
+                            at += n
+                            split = at - lines.base
+                            let promised = promise[c]
+                            if promised != .min { at += Timestamp.write(promised, to: at) }
+                            at = put(comma: at)
+                            if promised != .min {
+                                let hours = Double(promised - asOfInstant) / 3.6e9
+                                guard let n = FixedDecimal.write(hours, digits: 2, to: at) else { return false }
+                                at += n
+                            }
+                            at = put(comma: at)
+                            at = put(cells.activity + Int(log.activities[lastEvent(r)]), at: at)
+                            at = put(comma: at)
+                            if nodeCodes[c] >= 0 { at = put(cells.node + Int(nodeCodes[c]), at: at) }
+                            at = put(comma: at)
+                            if channelCodes[c] >= 0 { at = put(cells.channel + Int(channelCodes[c]), at: at) }
+                            at = put(comma: at)
+                            if carrierCodes[c] >= 0 { at = put(cells.carrier + Int(carrierCodes[c]), at: at) }
+                            for slot in r * reasons.slots..<(r * reasons.slots + 3) {
+                                at = put(comma: at)
+                                guard slot < (r + 1) * reasons.slots, reasons.columns[slot] >= 0 else { continue }
+                                // `feature=value (+contribution)`, then escaped in place when it must be.
+                                let j = Int(reasons.columns[slot])
+                                let cell = at
+                                at = put(cells.feature + j, at: at)
+                                at.pointee = UInt8(ascii: "=")
+                                at += 1
+                                let v = values[j * rowCount + r]
+                                if let level = Int(exactly: v), level >= 0, level < cells.levelCount[j] {
+                                    at = put(cells.levelBase[j] + level, at: at)
+                                } else {
+                                    guard let n = RiskModel.writeNumber(v, to: at) else { return false }
+                                    at += n
+                                }
+                                for byte in " (+".utf8 {
+                                    at.pointee = byte
+                                    at += 1
+                                }
+                                guard let n = FixedDecimal.write(reasons.contributions[slot], digits: 2, to: at) else {
+                                    return false
+                                }
+                                at += n
+                                at.pointee = UInt8(ascii: ")")
+                                at += 1
+                                if !CSVCell.isPlain(UnsafeBufferPointer(start: cell, count: at - cell)) {
+                                    let escaped = CSVCell.escape(
+                                        String(
+                                            decoding: UnsafeBufferPointer(start: cell, count: at - cell), as: UTF8.self)
+                                    )
+                                    at = cell
+                                    for byte in escaped.utf8 {
+                                        at.pointee = byte
+                                        at += 1
+                                    }
+                                }
+                            }
+                            at.pointee = UInt8(ascii: "\n")
+                            at += 1
+                            return true
                         }
-                        at.pointee = UInt8(ascii: "\n")
-                        at += 1
-                        return true
+                        if written {
+                            lines.count = at - lines.base
+                        } else {
+                            // A number for the C library: the line made by appends instead.
+                            var line: [UInt8] = []
+                            appendLine(r, split: &split, to: &line)
+                            split += lines.count
+                            lines.reserve(line.count).update(from: line, count: line.count)
+                            lines.count += line.count
+                        }
+                        splits.append(split)
+                        start.append(lines.count)
                     }
-                    if written {
-                        lines.count = at - lines.base
-                    } else {
-                        // A number for the C library: the line made by appends instead.
-                        var line: [UInt8] = []
-                        appendLine(r, split: &split, to: &line)
-                        split += lines.count
-                        lines.reserve(line.count).update(from: line, count: line.count)
-                        lines.count += line.count
-                    }
-                    lines.split.append(split)
-                    lines.start.append(lines.count)
                 }
             }
         }
+        lines.start = start
+        lines.split = splits
         return lines
     }
 

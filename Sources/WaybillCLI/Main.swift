@@ -27,12 +27,21 @@ enum Main {
     ///   alone were about 15 % of `waybill score`'s CPU on 1 M open orders (782,000 faults; 37,000
     ///   to 65,000 with huge pages; see docs/PERFORMANCE.md). Where the kernel has transparent
     ///   huge pages off, the setting changes nothing.
+    /// - `OPENBLAS_THREAD_TIMEOUT=4`: OpenBLAS's worker threads, started when the library loads,
+    ///   otherwise spin on `sched_yield` for about 2^28 cycles before they sleep, at start and
+    ///   after each call: a tenth of a second of a core taken from every command (a ten-core
+    ///   machine would not notice; two cores do). With 2^4 cycles they sleep at once, and a BLAS
+    ///   call wakes them (microseconds, against the milliseconds of the calls Waybill makes).
     static func restartWithLibraryTuning() {
         var restart = false
         if CommandLine.arguments.count > 1, blasCommands.contains(CommandLine.arguments[1]),
             getenv("OPENBLAS_CORETYPE") == nil, let core = BLASKernels.preferredCoreType()
         {
             setenv("OPENBLAS_CORETYPE", core, 1)
+            restart = true
+        }
+        if getenv("OPENBLAS_THREAD_TIMEOUT") == nil {
+            setenv("OPENBLAS_THREAD_TIMEOUT", "4", 1)
             restart = true
         }
         #if os(Linux)

@@ -78,21 +78,45 @@ public enum FixedDecimal {
     /// Writes the decimal digits of `v` ≥ 0, left-padded with zeros to `minimumWidth` (≤ 20), at
     /// `out`; returns their count.
     ///
+    /// The digits are made from the right into a scratch word, two at a time from a table of
+    /// "00"..."99" (one division per pair), then copied.
+    ///
     /// - Complexity: O(digits).
     @inlinable
     public static func writeDigits(_ v: Int, minimumWidth: Int, to out: UnsafeMutablePointer<UInt8>) -> Int {
-        var count = 1
-        var rest = v / 10
-        while rest > 0 {
-            count += 1
-            rest /= 10
+        var scratch: (UInt64, UInt64, UInt64) = (0x3030_3030_3030_3030, 0x3030_3030_3030_3030, 0x3030_3030_3030_3030)
+        return withUnsafeMutableBytes(of: &scratch) { raw in
+            let end = raw.count  // 24 ≥ 20 digits of any Int, pre-filled with "0"
+            var i = end
+            var rest = UInt64(v)
+            while rest >= 100 {
+                let pair = Int(rest % 100)
+                rest /= 100
+                i -= 2
+                raw[i] = pairDigits[2 * pair]
+                raw[i + 1] = pairDigits[2 * pair + 1]
+            }
+            if rest >= 10 {
+                i -= 2
+                raw[i] = pairDigits[2 * Int(rest)]
+                raw[i + 1] = pairDigits[2 * Int(rest) + 1]
+            } else {
+                i -= 1
+                raw[i] = UInt8(ascii: "0") + UInt8(rest)
+            }
+            let count = max(end - i, minimumWidth)
+            UnsafeMutableRawPointer(out).copyMemory(from: raw.baseAddress! + (end - count), byteCount: count)
+            return count
         }
-        count = max(count, minimumWidth)
-        rest = v
-        for i in stride(from: count - 1, through: 0, by: -1) {
-            out[i] = UInt8(ascii: "0") + UInt8(rest % 10)
-            rest /= 10
-        }
-        return count
+    }
+
+    /// "00", "01", … "99", as 200 bytes: a literal's, so nothing is initialised on first use.
+    @inlinable
+    static var pairDigits: UnsafePointer<UInt8> {
+        let digits: StaticString = """
+            0001020304050607080910111213141516171819202122232425262728293031323334353637383940414243444546474849\
+            5051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899
+            """
+        return digits.utf8Start
     }
 }

@@ -181,70 +181,42 @@ public struct RiskList: Sendable {
         return out
     }
 
-    /// Hands `write` the list's CSV (as `csv()`) in pieces of about `chunkBytes`, in order: the
-    /// output is never held whole, so a caller writing to a file touches each byte once.
+    /// Hands `write` the list's CSV (as `csv()`) in pieces, in order: the header, then
+    /// `ranksPerPiece` lines at a time (the last piece fewer). The output is never held whole, so
+    /// a caller writing to a file touches each byte once.
     ///
-    /// Each row's line but its rank and decile is made first, from the columns, in row order,
-    /// which walks the cases and the feature matrix in storage order, each half of the rows on
-    /// its own thread (each activity, node, channel and carrier escaped once, no entry or
-    /// `String` per row). Then each piece is filled with the next ranks' lines, copied into place
-    /// with their ranks by two threads, and handed to `write`.
+    /// Each line is written from the columns in rank order (each activity, node, channel and
+    /// carrier escaped once, no entry or `String` per row), two pieces at a time, each by its
+    /// own thread, then handed over in order. A line reads its row's data where they are, a few
+    /// scattered reads; making the lines in storage order and copying them into rank order
+    /// instead wrote and read the whole output once more.
     ///
     /// - Complexity: O(`count`).
-    public func writeCSV(chunkBytes: Int = 1 << 22, _ write: (UnsafeRawBufferPointer) throws -> Void) rethrows {
+    public func writeCSV(ranksPerPiece: Int = 16_384, _ write: (UnsafeRawBufferPointer) throws -> Void) rethrows {
+        precondition(ranksPerPiece >= 1, "a piece holds at least one line")
         let cells = Cells(
             activities: log.activityNames, node: node?.levels ?? [], channel: channel?.levels ?? [],
             carrier: carrier?.levels ?? [], features: matrix.features)
-        let n = count
-        let half = n / 2
-        let (first, second) = Concurrently.both({ lines(0..<half, cells) }, { lines(half..<n, cells) })
         let header = Array(
             "case_id,risk,rank,decile,promised_at,hours_to_promise,last_activity,node,channel,carrier,reason_1,reason_2,reason_3\n"
                 .utf8)
         try header.withUnsafeBytes(write)
-        // Where each rank's line starts in the output after the header.
-        var offset = [Int](repeating: 0, count: n + 1)
-        var longest = 1
-        for i in 0..<n {
-            let r = Int(order[i])
-            let body = r < half ? first.length(r) : second.length(r - half)
-            let line = body + 3 + Self.digitCount(i + 1) + Self.digitCount(decile(i))
-            offset[i + 1] = offset[i] + line
-            longest = max(longest, line)
-        }
-        let starts = offset
-        let piece = UnsafeMutableRawBufferPointer.allocate(byteCount: max(chunkBytes, longest), alignment: 16)
-        defer { piece.deallocate() }
-        let out = UnsafeSendableBytes(piece.baseAddress!.assumingMemoryBound(to: UInt8.self))
+        let n = count
+        let pieces = (Lines(capacity: 220 * min(ranksPerPiece, n)), Lines(capacity: 220 * min(ranksPerPiece, n)))
         var lo = 0
         while lo < n {
-            // The ranks lo..<hi: as many as fit in the piece, at least one.
-            var hi = lo + 1
-            while hi < n && starts[hi + 1] - starts[lo] <= piece.count { hi += 1 }
-            let (from, to) = (lo, hi)
-            let middle = (from + to) / 2
-            let threads = to - from < 64 ? 1 : 2
-            _ = Concurrently.map(threads) { h in
-                let ranks = threads == 1 ? from..<to : (h == 0 ? from..<middle : middle..<to)
-                for i in ranks {
-                    let r = Int(order[i])
-                    var at = out.pointer + (starts[i] - starts[from])
-                    let (part, row) = r < half ? (first, r) : (second, r - half)
-                    let bytes = part.base
-                    let start = part.start[row]
-                    let split = part.split[row]
-                    // `case_id,risk` `,rank,decile,` `promised_at,…\n`
-                    at.update(from: bytes + start, count: split - start)
-                    at += split - start
-                    at = Self.write(i + 1, after: UInt8(ascii: ","), at: at)
-                    at = Self.write(decile(i), after: UInt8(ascii: ","), at: at)
-                    at.pointee = UInt8(ascii: ",")
-                    at += 1
-                    at.update(from: bytes + split, count: part.start[row + 1] - split)
-                }
+            let middle = min(n, lo + ranksPerPiece)
+            let (first, second) = (lo..<middle, middle..<min(n, middle + ranksPerPiece))
+            pieces.0.count = 0
+            pieces.1.count = 0
+            if second.isEmpty {
+                lines(first, cells, into: pieces.0)
+            } else {
+                _ = Concurrently.both({ lines(first, cells, into: pieces.0) }, { lines(second, cells, into: pieces.1) })
             }
-            try write(UnsafeRawBufferPointer(start: piece.baseAddress, count: starts[to] - starts[from]))
-            lo = hi
+            try write(UnsafeRawBufferPointer(start: pieces.0.base, count: pieces.0.count))
+            if !second.isEmpty { try write(UnsafeRawBufferPointer(start: pieces.1.base, count: pieces.1.count)) }
+            lo = second.upperBound
         }
     }
 
@@ -314,15 +286,12 @@ public struct RiskList: Sendable {
         }
     }
 
-    /// Some rows' CSV lines without rank and decile, in one buffer: row i's `case_id,risk` is at
-    /// `start[i]..<split[i]` and the rest of its line at `split[i]..<start[i + 1]`.
+    /// Some ranks' CSV lines, in one growable buffer.
     private final class Lines: @unchecked Sendable {
         /// The bytes: `count` written, room for `capacity`.
         private(set) var base: UnsafeMutablePointer<UInt8>
         private var capacity: Int
         var count = 0
-        var start: [Int] = [0]
-        var split: [Int] = []
 
         init(capacity: Int) {
             self.capacity = max(capacity, 1)
@@ -330,9 +299,6 @@ public struct RiskList: Sendable {
         }
 
         deinit { base.deallocate() }
-
-        /// Row i's bytes.
-        func length(_ i: Int) -> Int { start[i + 1] - start[i] }
 
         /// Where the next `n` bytes go, with room for them.
         ///
@@ -349,6 +315,9 @@ public struct RiskList: Sendable {
             return base + count
         }
     }
+
+    /// The most bytes a rank or a decile takes, with its comma.
+    private static let rankBytes = 21
 
     /// The decimal digits of `v` ≥ 0.
     private static func digitCount(_ v: Int) -> Int {
@@ -389,19 +358,14 @@ public struct RiskList: Sendable {
         }
     }
 
-    /// The lines of `rows` (in row order) without their rank and decile.
+    /// Appends the lines of the ranks `ranks` to `lines`.
     ///
     /// Each line is written through a pointer, with room made once per line for the most its
     /// cells can take; a line with a number the fast formatting leaves to the C library (see
     /// `FixedDecimal.write`) is made again by `appendLine`.
     ///
-    /// - Complexity: O(rows × line length).
-    private func lines(_ rowRange: Range<Int>, _ cells: Cells) -> Lines {
-        let lines = Lines(capacity: 200 * rowRange.count)
-        var start = [0]  // the lines' offsets, kept here and handed over at the end
-        var splits: [Int] = []
-        start.reserveCapacity(rowRange.count + 1)
-        splits.reserveCapacity(rowRange.count)
+    /// - Complexity: O(ranks × line length).
+    private func lines(_ ranks: Range<Int>, _ cells: Cells, into lines: Lines) {
         let rowCount = matrix.rowCount
         let none = [Int32](repeating: -1, count: node == nil || channel == nil || carrier == nil ? log.caseCount : 0)
         let (nodeCodes, channelCodes, carrierCodes) = (
@@ -433,12 +397,13 @@ public struct RiskList: Sendable {
                         at.pointee = UInt8(ascii: ",")
                         return at + 1
                     }
-                    for r in rowRange {
+                    for i in ranks {
+                        let r = Int(order[i])
                         let c = Int(rows.caseIndex[r])
                         var id = log.caseIDs[c]
-                        let begin = lines.reserve(cells.lineBound + 2 * id.utf8.count + 4 + Cells.overrun)
+                        let begin = lines.reserve(
+                            cells.lineBound + 2 * id.utf8.count + 4 + 2 * Self.rankBytes + Cells.overrun)
                         var at = begin
-                        var split = 0
                         let written: Bool = id.withUTF8 { idBytes -> Bool in
                             if CSVCell.isPlain(idBytes) {
                                 at.update(from: idBytes.baseAddress!, count: idBytes.count)
@@ -452,7 +417,9 @@ public struct RiskList: Sendable {
                             at = put(comma: at)
                             guard let n = FixedDecimal.write(risk[r], digits: 6, to: at) else { return false }
                             at += n
-                            split = at - lines.base
+                            at = Self.write(i + 1, after: UInt8(ascii: ","), at: at)
+                            at = Self.write(decile(i), after: UInt8(ascii: ","), at: at)
+                            at = put(comma: at)
                             let promised = promise[c]
                             if promised != .min { at += Timestamp.write(promised, to: at) }
                             at = put(comma: at)
@@ -516,28 +483,21 @@ public struct RiskList: Sendable {
                         } else {
                             // A number for the C library: the line made by appends instead.
                             var line: [UInt8] = []
-                            appendLine(r, split: &split, to: &line)
-                            split += lines.count
+                            appendLine(r, rank: i, to: &line)
                             lines.reserve(line.count).update(from: line, count: line.count)
                             lines.count += line.count
                         }
-                        splits.append(split)
-                        start.append(lines.count)
                     }
                 }
             }
         }
-        lines.start = start
-        lines.split = splits
-        return lines
     }
 
-    /// Appends row `r`'s line without rank and decile to `out`, cell by cell from the entry's
-    /// texts, and sets `split` to where its risk ends: the slow way, for lines with a number the
-    /// C library formats.
+    /// Appends row `r`'s line, at rank index `rank`, to `out`, cell by cell from the entry's
+    /// texts: the slow way, for lines with a number the C library formats.
     ///
     /// - Complexity: O(line length).
-    private func appendLine(_ r: Int, split: inout Int, to out: inout [UInt8]) {
+    private func appendLine(_ r: Int, rank: Int, to out: inout [UInt8]) {
         let c = Int(rows.caseIndex[r])
         func cell(_ text: String?) {
             out.append(UInt8(ascii: ","))
@@ -546,7 +506,7 @@ public struct RiskList: Sendable {
         CSVCell.append(log.caseIDs[c], to: &out)
         out.append(UInt8(ascii: ","))
         FixedDecimal.append(risk[r], digits: 6, to: &out)
-        split = out.count
+        out.append(contentsOf: ",\(rank + 1),\(decile(rank)),".utf8)
         let promised = promise[c]
         if promised != .min { Timestamp.append(promised, to: &out) }
         out.append(UInt8(ascii: ","))
@@ -573,10 +533,4 @@ public struct RiskList: Sendable {
         }
         out.append(UInt8(ascii: "\n"))
     }
-}
-
-/// The piece of CSV the two halves of its ranks write into, each at its own lines' offsets.
-private struct UnsafeSendableBytes: @unchecked Sendable {
-    let pointer: UnsafeMutablePointer<UInt8>
-    init(_ pointer: UnsafeMutablePointer<UInt8>) { self.pointer = pointer }
 }

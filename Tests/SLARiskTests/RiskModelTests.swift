@@ -193,14 +193,17 @@ import _WaybillSupport
         #expect(list.count > 50)
         #expect(list.csv() == lines.joined(separator: "\n") + "\n")
         #expect(list.entry(0) == list.entries[0])
-        // In small pieces (down to one line each, when a line is longer than a piece), the same bytes.
-        let longest = lines.map(\.utf8.count).max()! + 1
-        for chunkBytes in [1, 97, longest, 4 * longest + 3] {
+        // In pieces of a few lines (down to one each), the same bytes: the header, then the lines.
+        for ranksPerPiece in [1, 7, list.count - 1, list.count, 16_384] {
             var pieces: [[UInt8]] = []
-            list.writeCSV(chunkBytes: chunkBytes) { pieces.append(Array($0)) }
-            #expect(pieces.joined().elementsEqual(list.csvBytes()), "pieces of \(chunkBytes) bytes")
-            #expect(pieces.dropFirst().allSatisfy { !$0.isEmpty && $0.count <= max(chunkBytes, longest) })
-            if chunkBytes == 1 { #expect(pieces.count == list.count + 1) }  // the header, then a line each
+            list.writeCSV(ranksPerPiece: ranksPerPiece) { pieces.append(Array($0)) }
+            #expect(pieces.joined().elementsEqual(list.csvBytes()), "pieces of \(ranksPerPiece) lines")
+            #expect(pieces.first == Array((lines[0] + "\n").utf8))
+            let expected = (list.count + ranksPerPiece - 1) / ranksPerPiece
+            #expect(pieces.count == 1 + expected, "pieces of \(ranksPerPiece) lines")
+            for (k, piece) in pieces.dropFirst().enumerated() {
+                #expect(piece.count { $0 == UInt8(ascii: "\n") } == min(ranksPerPiece, list.count - k * ranksPerPiece))
+            }
         }
     }
 

@@ -186,8 +186,9 @@ public struct RiskList: Sendable {
     /// a caller writing to a file touches each byte once.
     ///
     /// Each line is written from the columns in rank order (each activity, node, channel and
-    /// carrier escaped once, no entry or `String` per row), two pieces at a time, each by its
-    /// own thread, then handed over in order. A line reads its row's data where they are, a few
+    /// carrier escaped once, no entry or `String` per row), two pieces at a time, each by a
+    /// worker thread, while `write` (on the calling thread) takes the two before. A line reads
+    /// its row's data where they are, a few
     /// scattered reads; making the lines in storage order and copying them into rank order
     /// instead wrote and read the whole output once more.
     ///
@@ -202,21 +203,35 @@ public struct RiskList: Sendable {
                 .utf8)
         try header.withUnsafeBytes(write)
         let n = count
-        let pieces = (Lines(capacity: 220 * min(ranksPerPiece, n)), Lines(capacity: 220 * min(ranksPerPiece, n)))
-        var lo = 0
-        while lo < n {
+        // Two pairs of pieces: while the caller writes one pair, two workers fill the other.
+        let capacity = 220 * min(ranksPerPiece, n)
+        let pairs = (0..<2).map { _ in (Lines(capacity: capacity), Lines(capacity: capacity)) }
+        let group = DispatchGroup()
+        func fill(_ k: Int, from lo: Int) {
             let middle = min(n, lo + ranksPerPiece)
             let (first, second) = (lo..<middle, middle..<min(n, middle + ranksPerPiece))
-            pieces.0.count = 0
-            pieces.1.count = 0
-            if second.isEmpty {
-                lines(first, cells, into: pieces.0)
-            } else {
-                _ = Concurrently.both({ lines(first, cells, into: pieces.0) }, { lines(second, cells, into: pieces.1) })
+            let (a, b) = pairs[k]
+            a.count = 0
+            b.count = 0
+            DispatchQueue.global().async(group: group) { lines(first, cells, into: a) }
+            DispatchQueue.global().async(group: group) { lines(second, cells, into: b) }
+        }
+        var lo = 0
+        var k = 0
+        if n > 0 { fill(0, from: 0) }
+        while lo < n {
+            group.wait()
+            let next = min(n, lo + 2 * ranksPerPiece)
+            if next < n { fill(1 - k, from: next) }
+            for piece in [pairs[k].0, pairs[k].1] where piece.count > 0 {
+                do {
+                    try write(UnsafeRawBufferPointer(start: piece.base, count: piece.count))
+                } catch {
+                    group.wait()  // the workers use the pieces
+                    throw error
+                }
             }
-            try write(UnsafeRawBufferPointer(start: pieces.0.base, count: pieces.0.count))
-            if !second.isEmpty { try write(UnsafeRawBufferPointer(start: pieces.1.base, count: pieces.1.count)) }
-            lo = second.upperBound
+            (lo, k) = (next, 1 - k)
         }
     }
 

@@ -193,6 +193,16 @@ import _WaybillSupport
         #expect(list.count > 50)
         #expect(list.csv() == lines.joined(separator: "\n") + "\n")
         #expect(list.entry(0) == list.entries[0])
+        // A failing write stops the pieces (its error comes out; the workers are waited for).
+        struct Stop: Error {}
+        var calls = 0
+        #expect(throws: Stop.self) {
+            try list.writeCSV(ranksPerPiece: 3) { _ in
+                calls += 1
+                if calls == 4 { throw Stop() }
+            }
+        }
+        #expect(calls == 4)
         // In pieces of a few lines (down to one each), the same bytes: the header, then the lines.
         for ranksPerPiece in [1, 7, list.count - 1, list.count, 16_384] {
             var pieces: [[UInt8]] = []

@@ -467,23 +467,49 @@ struct QuantizedForest: Sendable {
     }
 
     /// Codes rows `lo..<hi` of the column-major `values` into column-major bytes (coded feature k
-    /// at `k × block`).
+    /// at `k × block`), each as `code(_:_:_:_:)` codes it.
+    ///
+    /// A numeric feature's binary searches run breadth-first: each halving step over all the
+    /// rows, then the next. The steps are the same for every row (the thresholds are padded to a
+    /// power of two), so the rows' loads are independent and overlap, where one search at a
+    /// time waits on each of its log₂(thresholds) loads in turn.
+    ///
+    /// - Complexity: O((hi − lo) × used features × log thresholds).
     private func codeRows(
         _ values: UnsafePointer<Double>, n: Int, lo: Int, hi: Int, into codes: UnsafeMutablePointer<UInt8>
     ) {
-        for (k, column) in columns.enumerated() {
-            let source = values + column * n
-            let coding = codings[k]
-            switch coding {
-            case .numeric(let thresholds, _):
-                thresholds.withUnsafeBufferPointer { t in
-                    for r in lo..<hi {
-                        codes[k * Self.block + r - lo] = Self.code(source[r], coding, t.baseAddress!, t.count)
+        let rows = hi - lo
+        withUnsafeTemporaryAllocation(of: Int32.self, capacity: max(rows, 1)) { scratch in
+            let base = scratch.baseAddress!
+            for (k, column) in columns.enumerated() {
+                let source = values + column * n + lo
+                let out = codes + k * Self.block
+                switch codings[k] {
+                case .numeric(let thresholds, let count):
+                    thresholds.withUnsafeBufferPointer { t in
+                        let t = t.baseAddress!
+                        // The lower bound: the number of thresholds below x, as `code` finds it.
+                        base.update(repeating: 0, count: rows)
+                        var length = thresholds.count
+                        while length > 1 {
+                            let half = length >> 1
+                            for r in 0..<rows {
+                                let b = Int(base[r])
+                                base[r] = Int32(truncatingIfNeeded: t[b + half - 1] < source[r] ? b + half : b)
+                            }
+                            length -= half
+                        }
+                        for r in 0..<rows {
+                            let x = source[r]
+                            let b = Int(base[r])
+                            let below = b + (t[b] < x ? 1 : 0)
+                            out[r] = x.isNaN ? 0 : UInt8(1 + min(below, count))
+                        }
                     }
+                case .categorical:
+                    let none = UnsafePointer<Double>(bitPattern: 8)!
+                    for r in 0..<rows { out[r] = Self.code(source[r], .categorical, none, 0) }
                 }
-            case .categorical:
-                let none = UnsafePointer<Double>(bitPattern: 8)!
-                for r in lo..<hi { codes[k * Self.block + r - lo] = Self.code(source[r], coding, none, 0) }
             }
         }
     }

@@ -69,16 +69,24 @@ public struct RiskList: Sendable {
     public init(model: RiskModel, log: ColumnarLog, asOf: Microseconds? = nil) throws {
         try PrefixEncoder(schema: model.schema).checkFits(log)
         let outcomes = try SLAOutcomes(log: log, rule: model.slaRule, asOf: asOf)
-        let rows = PrefixRows.open(log: log, outcomes: outcomes)
-        // Every open row stands at the scoring instant: the context at that instant is enough.
-        let context = ProcessContext(
-            log: log, outcomes: outcomes, cancellationActivities: model.slaRule.cancellationActivities,
-            options: model.schema.context, at: outcomes.asOf)
+        // The context (every open row stands at the scoring instant: the context at that instant
+        // is enough) on one thread; the open rows and their order by case id on the other.
+        let (context, (rows, byID)) = Concurrently.both(
+            {
+                ProcessContext(
+                    log: log, outcomes: outcomes, cancellationActivities: model.slaRule.cancellationActivities,
+                    options: model.schema.context, at: outcomes.asOf)
+            },
+            {
+                let rows = PrefixRows.open(log: log, outcomes: outcomes)
+                let (caseIDs, caseIndex) = (log.caseIDs, rows.caseIndex)  // not the whole log per call
+                return (rows, Self.caseIDOrder(count: rows.count) { caseIDs[Int(caseIndex[$0])] })
+            })
         let matrix = PrefixEncoder(schema: model.schema).encode(
             log: log, rows: rows, outcomes: outcomes, context: context)
         let (risk, reasons) = model.riskWithReasons(matrix)
-        let (caseIDs, caseIndex) = (log.caseIDs, rows.caseIndex)  // not the whole log per call
-        let order = Self.ranking(risk: risk) { caseIDs[Int(caseIndex[$0])] }
+        let (caseIDs, caseIndex) = (log.caseIDs, rows.caseIndex)
+        let order = Self.ranking(risk: risk, byID: byID) { caseIDs[Int(caseIndex[$0])] }
         modelID = model.modelID
         self.asOf = Timestamp.format(outcomes.asOf)
         self.log = log
@@ -104,9 +112,16 @@ public struct RiskList: Sendable {
     /// - Complexity: O(*n*) for the radix passes, plus comparison sorts of the rows tied on
     ///   risk and on their ids' first eight bytes.
     static func ranking(risk: [Double], caseID: (Int) -> String) -> [Int32] {
-        let n = risk.count
-        // The first eight UTF-8 bytes, big-endian (shorter ids padded with zeros), and the risk's
-        // bits, as keys whose signed order is the wanted order.
+        ranking(risk: risk, byID: caseIDOrder(count: risk.count, caseID: caseID), caseID: caseID)
+    }
+
+    /// The rows sorted by their ids' first eight UTF-8 bytes (stably), with each row's key: the
+    /// first half of `ranking`, which needs no risk, so it can run beside other work.
+    ///
+    /// - Complexity: O(*n*) (radix).
+    static func caseIDOrder(count n: Int, caseID: (Int) -> String) -> (order: [Int32], prefix: [Int64]) {
+        // The first eight UTF-8 bytes, big-endian (shorter ids padded with zeros), as keys whose
+        // signed order is the bytes' order.
         let prefix = (0..<n).map { r -> Int64 in
             var id = caseID(r)
             let key = id.withUTF8 { bytes in
@@ -116,15 +131,29 @@ public struct RiskList: Sendable {
             }
             return Int64(bitPattern: key ^ (1 << 63))
         }
+        var order = [Int32](0..<Int32(n))
+        var keys = prefix
+        RadixSort.sort(&keys, carrying: &order)
+        return (order, prefix)
+    }
+
+    /// `ranking(risk:caseID:)` from the rows' `caseIDOrder`.
+    ///
+    /// - Complexity: O(*n*) for the radix passes, plus comparison sorts of the rows tied on
+    ///   risk and on their ids' first eight bytes.
+    static func ranking(
+        risk: [Double], byID: (order: [Int32], prefix: [Int64]), caseID: (Int) -> String
+    ) -> [Int32] {
+        let n = risk.count
+        precondition(byID.order.count == n, "one id order entry per row")
         func descending(_ x: Double) -> Int64 {
             let bits = (x + 0).bitPattern  // -0 as +0: they compare equal
             let ascending = bits >> 63 == 1 ? ~bits : bits | (1 << 63)
             return Int64(bitPattern: ~ascending ^ (1 << 63))
         }
-        var order = [Int32](0..<Int32(n))
-        var keys = prefix
-        RadixSort.sort(&keys, carrying: &order)
-        keys = order.map { descending(risk[Int($0)]) }
+        var order = byID.order
+        let prefix = byID.prefix
+        var keys = order.map { descending(risk[Int($0)]) }
         RadixSort.sort(&keys, carrying: &order)
         // Rows tied on both keys: compared in full.
         var lo = 0

@@ -36,7 +36,8 @@ public struct ColumnarLog: Sendable {
     /// Text case attributes held only as codes, not in `caseAttributes`: a lean view's (see
     /// `EventStore.loadCaseView(objectType:attributes:eventDetails:textsAsCodes:)`), for stages
     /// that read texts only through `textCodes(_:)`, such as scoring. Kept when `caseAttributes`
-    /// changes; a name in both is read from `caseAttributes`.
+    /// changes; a name in both is read from `caseAttributes`. `binary()` (the case-view cache)
+    /// writes `caseAttributes` only: the cache is made from the full view, never a lean one.
     public internal(set) var codedCaseAttributes: [String: TextCodes] = [:]
 
     /// Whether the log has case attribute `name`, as values or only as codes.

@@ -217,9 +217,9 @@ public struct RiskList: Sendable {
     /// Each line is written from the columns in rank order (each activity, node, channel and
     /// carrier escaped once, no entry or `String` per row), two pieces at a time, each by a
     /// worker thread, while `write` (on the calling thread) takes the two before. A line reads
-    /// its row's data where they are, a few
-    /// scattered reads; making the lines in storage order and copying them into rank order
-    /// instead wrote and read the whole output once more.
+    /// its row's data where they are, a few scattered reads; making the lines in storage order
+    /// and copying them into rank order wrote and read the whole output once more (and making
+    /// each piece's lines in storage order, then copying them, was no faster).
     ///
     /// - Complexity: O(`count`).
     public func writeCSV(ranksPerPiece: Int = 16_384, _ write: (UnsafeRawBufferPointer) throws -> Void) rethrows {
@@ -411,10 +411,9 @@ public struct RiskList: Sendable {
     /// - Complexity: O(ranks × line length).
     private func lines(_ ranks: Range<Int>, _ cells: Cells, into lines: Lines) {
         let rowCount = matrix.rowCount
-        let none = [Int32](repeating: -1, count: node == nil || channel == nil || carrier == nil ? log.caseCount : 0)
-        let (nodeCodes, channelCodes, carrierCodes) = (
-            node?.codes ?? none, channel?.codes ?? none, carrier?.codes ?? none
-        )
+        // A column the log lacks is empty: no case has a value there (code −1).
+        let (nodeCodes, channelCodes, carrierCodes) = (node?.codes ?? [], channel?.codes ?? [], carrier?.codes ?? [])
+        @inline(__always) func code(_ codes: [Int32], _ c: Int) -> Int32 { c < codes.count ? codes[c] : -1 }
         matrix.values.withUnsafeBufferPointer { matrixValues in
             cells.table.bytes.withUnsafeBufferPointer { tableBytes in
                 cells.table.ends.withUnsafeBufferPointer { tableEnds in
@@ -475,11 +474,14 @@ public struct RiskList: Sendable {
                             at = put(comma: at)
                             at = put(cells.activity + Int(log.activities[lastEvent(r)]), at: at)
                             at = put(comma: at)
-                            if nodeCodes[c] >= 0 { at = put(cells.node + Int(nodeCodes[c]), at: at) }
+                            let nodeCode = code(nodeCodes, c)
+                            if nodeCode >= 0 { at = put(cells.node + Int(nodeCode), at: at) }
                             at = put(comma: at)
-                            if channelCodes[c] >= 0 { at = put(cells.channel + Int(channelCodes[c]), at: at) }
+                            let channelCode = code(channelCodes, c)
+                            if channelCode >= 0 { at = put(cells.channel + Int(channelCode), at: at) }
                             at = put(comma: at)
-                            if carrierCodes[c] >= 0 { at = put(cells.carrier + Int(carrierCodes[c]), at: at) }
+                            let carrierCode = code(carrierCodes, c)
+                            if carrierCode >= 0 { at = put(cells.carrier + Int(carrierCode), at: at) }
                             for slot in r * reasons.slots..<(r * reasons.slots + 3) {
                                 at = put(comma: at)
                                 guard slot < (r + 1) * reasons.slots, reasons.columns[slot] >= 0 else { continue }

@@ -277,7 +277,23 @@ struct QuantizedForest: Sendable {
                         let delta = deltaBuffer.baseAddress ?? UnsafePointer(bitPattern: 8)!
                         visitLeafGroups(codes: codes, rows: rows) { leaf, members in
                             if let scores { for r in members { scores[Int(r)] += value[leaf] } }
-                            for k in start[leaf]..<start[leaf + 1] {
+                            // Two steps of the path per pass over the rows: each row's index is
+                            // loaded once for both. A (row, column) still gets its changes in
+                            // path order, so the sums are the one-step loop's bit for bit.
+                            var k = start[leaf]
+                            let end = start[leaf + 1]
+                            while k + 1 < end {
+                                let first = target + Int(feature[k]) * columnStride
+                                let second = target + Int(feature[k + 1]) * columnStride
+                                let (change1, change2) = (delta[k], delta[k + 1])
+                                for r in members {
+                                    let at = Int(r) * rowStride
+                                    first[at] += change1
+                                    second[at] += change2
+                                }
+                                k += 2
+                            }
+                            if k < end {
                                 let column = target + Int(feature[k]) * columnStride
                                 let change = delta[k]
                                 for r in members { column[Int(r) * rowStride] += change }

@@ -277,12 +277,27 @@ struct QuantizedForest: Sendable {
                         let delta = deltaBuffer.baseAddress ?? UnsafePointer(bitPattern: 8)!
                         visitLeafGroups(codes: codes, rows: rows) { leaf, members in
                             if let scores { for r in members { scores[Int(r)] += value[leaf] } }
-                            // Two steps of the path per pass over the rows: each row's index is
-                            // loaded once for both. A (row, column) still gets its changes in
-                            // path order, so the sums are the one-step loop's bit for bit.
+                            // Four, then two steps of the path per pass over the rows: each
+                            // row's index is loaded once for them. A (row, column) still gets its
+                            // changes in path order, so the sums are the one-step loop's bit for bit.
                             var k = start[leaf]
                             let end = start[leaf + 1]
-                            while k + 1 < end {
+                            while k + 3 < end {
+                                let c0 = target + Int(feature[k]) * columnStride
+                                let c1 = target + Int(feature[k + 1]) * columnStride
+                                let c2 = target + Int(feature[k + 2]) * columnStride
+                                let c3 = target + Int(feature[k + 3]) * columnStride
+                                let (d0, d1, d2, d3) = (delta[k], delta[k + 1], delta[k + 2], delta[k + 3])
+                                for r in members {
+                                    let at = Int(r) * rowStride
+                                    c0[at] += d0
+                                    c1[at] += d1
+                                    c2[at] += d2
+                                    c3[at] += d3
+                                }
+                                k += 4
+                            }
+                            if k + 1 < end {
                                 let first = target + Int(feature[k]) * columnStride
                                 let second = target + Int(feature[k + 1]) * columnStride
                                 let (change1, change2) = (delta[k], delta[k + 1])

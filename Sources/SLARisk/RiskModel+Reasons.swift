@@ -122,14 +122,25 @@ extension RiskModel {
     /// - Complexity: O(*n* × `count`).
     static func largestPositive(_ values: UnsafeBufferPointer<Double>, count: Int, into top: inout [Int]) {
         top.removeAll(keepingCapacity: true)
-        for j in values.indices where values[j] > 0 {
-            // After every kept offset with a larger value, or an equal one (a smaller offset).
-            var at = top.count
-            while at > 0 && values[top[at - 1]] < values[j] { at -= 1 }
-            if at < count {
-                top.insert(j, at: at)
-                if top.count > count { top.removeLast() }
+        guard count > 0 else { return }
+        // The kept offsets in a scratch buffer, shifted by hand (an `Array.insert` per kept value
+        // cost more than the scan).
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: count) { kept in
+            var n = 0
+            for j in values.indices where values[j] > 0 {
+                // After every kept offset with a larger value, or an equal one (a smaller offset).
+                var at = n
+                while at > 0 && values[kept[at - 1]] < values[j] { at -= 1 }
+                guard at < count else { continue }
+                var m = min(n, count - 1)
+                while m > at {
+                    kept[m] = kept[m - 1]
+                    m -= 1
+                }
+                kept[at] = j
+                n = min(n + 1, count)
             }
+            top.append(contentsOf: UnsafeBufferPointer(rebasing: kept[0..<n]))
         }
     }
 
@@ -167,8 +178,9 @@ extension RiskModel {
     @inline(__always)
     static func writeNumber(_ v: Double, to out: UnsafeMutablePointer<UInt8>) -> Int? {
         if v.isNaN {
-            out.update(from: Array("missing".utf8), count: 7)
-            return 7
+            let missing: StaticString = "missing"
+            out.update(from: missing.utf8Start, count: missing.utf8CodeUnitCount)
+            return missing.utf8CodeUnitCount
         }
         if v == v.rounded() && abs(v) < 1e12 {
             if v < 0 { out.pointee = UInt8(ascii: "-") }

@@ -363,29 +363,12 @@ public struct RiskList: Sendable {
     /// The most bytes a rank or a decile takes, with its comma.
     private static let rankBytes = 21
 
-    /// The decimal digits of `v` ≥ 0.
-    private static func digitCount(_ v: Int) -> Int {
-        var count = 1
-        var rest = v / 10
-        while rest > 0 {
-            count += 1
-            rest /= 10
-        }
-        return count
-    }
-
     /// Writes `separator` and the decimal digits of `v` ≥ 0 at `at`; returns the byte after them.
     private static func write(_ v: Int, after separator: UInt8, at: UnsafeMutablePointer<UInt8>)
         -> UnsafeMutablePointer<UInt8>
     {
         at.pointee = separator
-        let count = digitCount(v)
-        var rest = v
-        for k in stride(from: count, to: 0, by: -1) {
-            at[k] = UInt8(ascii: "0") + UInt8(rest % 10)
-            rest /= 10
-        }
-        return at + count + 1
+        return at + 1 + FixedDecimal.writeDigits(v, minimumWidth: 1, to: at + 1)
     }
 
     /// Byte strings in one buffer: string i is `bytes[ends[i]..<ends[i + 1]]`.

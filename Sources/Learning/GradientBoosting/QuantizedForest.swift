@@ -179,28 +179,15 @@ struct QuantizedForest: Sendable {
         self.pathDelta = pathDelta
     }
 
-    /// The byte code of `x` under `coding`.
+    /// The byte code of `x` for a categorical feature: level L (an integer 0…253) as L + 1,
+    /// missing as 0, any other number as 255. (Numeric features are coded in `codeRows`.)
     ///
-    /// - Complexity: O(log thresholds), without branches on the data for a numeric feature.
+    /// - Complexity: O(1).
     @inline(__always)
-    static func code(_ x: Double, _ coding: Coding, _ thresholds: UnsafePointer<Double>, _ size: Int) -> UInt8 {
+    static func categoricalCode(_ x: Double) -> UInt8 {
         if x.isNaN { return 0 }
-        switch coding {
-        case .numeric(_, let count):
-            // Branch-free lower bound over the padded thresholds: the number of t < x.
-            var base = 0
-            var length = size
-            while length > 1 {
-                let half = length >> 1
-                base = thresholds[base + half - 1] < x ? base + half : base
-                length -= half
-            }
-            let below = base + (thresholds[base] < x ? 1 : 0)
-            return UInt8(1 + min(below, count))
-        case .categorical:
-            guard x >= 0 && x <= 253, let level = Int(exactly: x) else { return 255 }
-            return UInt8(level + 1)
-        }
+        guard x >= 0 && x <= 253, let level = Int(exactly: x) else { return 255 }
+        return UInt8(level + 1)
     }
 
     /// Adds the trees' values to `scores[row × stride]` for every row of `matrix`.
@@ -498,7 +485,8 @@ struct QuantizedForest: Sendable {
     }
 
     /// Codes rows `lo..<hi` of the column-major `values` into column-major bytes (coded feature k
-    /// at `k × block`), each as `code(_:_:_:_:)` codes it.
+    /// at `k × block`), as the type's comment defines the codes: a numeric value x as
+    /// 1 + #{thresholds < x} (0 when missing), a categorical one by `categoricalCode`.
     ///
     /// A numeric feature's binary searches run breadth-first: each halving step over all the
     /// rows, then the next. The steps are the same for every row (the thresholds are padded to a
@@ -519,7 +507,7 @@ struct QuantizedForest: Sendable {
                 case .numeric(let thresholds, let count):
                     thresholds.withUnsafeBufferPointer { t in
                         let t = t.baseAddress!
-                        // The lower bound: the number of thresholds below x, as `code` finds it.
+                        // The lower bound: the number of thresholds below x.
                         base.update(repeating: 0, count: rows)
                         var length = thresholds.count
                         while length > 1 {
@@ -538,8 +526,7 @@ struct QuantizedForest: Sendable {
                         }
                     }
                 case .categorical:
-                    let none = UnsafePointer<Double>(bitPattern: 8)!
-                    for r in 0..<rows { out[r] = Self.code(source[r], .categorical, none, 0) }
+                    for r in 0..<rows { out[r] = Self.categoricalCode(source[r]) }
                 }
             }
         }

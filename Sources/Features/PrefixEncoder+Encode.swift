@@ -19,24 +19,17 @@ extension PrefixEncoder {
         let schema = self.schema
         let p = schema.features.count
         let n = rows.count
-        // Case attribute columns as numbers or level codes, per case, the attributes split between
-        // two threads; a categorical one looks each distinct text up once (`textCodes`).
-        let attributes = schema.caseAttributes
-        @Sendable func attributeColumn(_ a: FeatureSchema.CaseAttribute) -> [Double] {
-            let missing = { [Double](repeating: .nan, count: log.caseCount) }
-            if a.numeric { return log.caseAttributes[a.attribute].map { $0.map { $0?.number ?? .nan } } ?? missing() }
-            guard let coded = log.textCodes(a.attribute) else { return missing() }
+        // Case attributes as numbers or level codes, looked up per row: a column per case would
+        // be computed (and its memory touched) for every case of the log, most of them not among
+        // the rows when scoring open orders. A categorical one maps each distinct text once
+        // (`textCodes`).
+        let attributes = schema.caseAttributes.map { a -> AttributeLookup in
+            if a.numeric { return log.caseAttributes[a.attribute].map(AttributeLookup.numeric) ?? .missing }
+            guard let coded = log.textCodes(a.attribute) else { return .missing }
             var index: [String: Double] = [:]
             for (i, level) in a.levels.enumerated() { index[level] = Double(i) }
             let other = index[FeatureSchema.otherLevel] ?? .nan
-            let value = coded.levels.map { index[$0] ?? other }
-            return coded.codes.map { $0 < 0 ? .nan : value[Int($0)] }
-        }
-        let (evenColumns, oddColumns) = Concurrently.both(
-            { stride(from: 0, to: attributes.count, by: 2).map { attributeColumn(attributes[$0]) } },
-            { stride(from: 1, to: attributes.count, by: 2).map { attributeColumn(attributes[$0]) } })
-        let attributeColumns: [[Double]] = attributes.indices.map { j in
-            j % 2 == 0 ? evenColumns[j / 2] : oddColumns[j / 2]
+            return .coded(codes: coded.codes, value: coded.levels.map { index[$0] ?? other })
         }
         // Log activity code -> counted slot, timed slot, last-activity level.
         let names = log.activityNames
@@ -103,7 +96,7 @@ extension PrefixEncoder {
                     let start = log.timestamps[range.lowerBound]
                     let last = range.lowerBound + k - 1
                     func set(_ column: Int, _ value: Double) { out.pointer[column * n + r] = value }
-                    for j in 0..<a0 { set(j, attributeColumns[j][c]) }
+                    for j in 0..<a0 { set(j, attributes[j].value(ofCase: c)) }
                     set(timeBase, Double(t - start) / 3.6e9)
                     let promise = outcomes.promise[c]
                     set(timeBase + 1, promise == .min ? .nan : Double(promise - t) / 3.6e9)
@@ -132,6 +125,28 @@ extension PrefixEncoder {
             initialized = n * p
         }
         return FeatureMatrix(features: schema.features, rowCount: n, values: values)
+    }
+}
+
+/// How `encode` reads a case attribute's feature value.
+private enum AttributeLookup: Sendable {
+    /// The values as numbers (a non-number is missing).
+    case numeric([AttributeValue?])
+    /// Per case a text's code (−1: none), and per code the feature's level index.
+    case coded(codes: [Int32], value: [Double])
+    /// The log lacks the attribute.
+    case missing
+
+    /// The feature value of case `c`: a number, a level index, or NaN when missing.
+    ///
+    /// - Complexity: O(1).
+    @inline(__always)
+    func value(ofCase c: Int) -> Double {
+        switch self {
+        case .numeric(let values): values[c]?.number ?? .nan
+        case .coded(let codes, let value): codes[c] < 0 ? .nan : value[Int(codes[c])]
+        case .missing: .nan
+        }
     }
 }
 

@@ -423,10 +423,34 @@ public struct RiskList: Sendable {
                         at.pointee = UInt8(ascii: ",")
                         return at + 1
                     }
-                    for i in ranks {
-                        let r = Int(order[i])
-                        let c = Int(rows.caseIndex[r])
-                        var id = log.caseIDs[c]
+                    // The piece's row data first, one field per loop in rank order: rows by rank
+                    // are scattered over the log, and loops that only load let the processor
+                    // overlap those cache misses, where the line writing between them would not.
+                    let rowOf = ranks.map { Int(order[$0]) }
+                    let caseOf = rowOf.map { Int(rows.caseIndex[$0]) }
+                    let ids = caseOf.map { log.caseIDs[$0] }
+                    let riskOf = rowOf.map { risk[$0] }
+                    let promiseOf = caseOf.map { promise[$0] }
+                    let lastActivity = (0..<ranks.count).map { k in  // `lastEvent`, from the gathered case
+                        log.activities[log.caseOffsets[caseOf[k]] + Int(rows.eventCount[rowOf[k]]) - 1]
+                    }
+                    let nodeOf = caseOf.map { code(nodeCodes, $0) }
+                    let channelOf = caseOf.map { code(channelCodes, $0) }
+                    let carrierOf = caseOf.map { code(carrierCodes, $0) }
+                    let slots = reasons.slots
+                    let shown = min(slots, 3)
+                    let reasonColumn = (0..<ranks.count * shown).map { q in
+                        reasons.columns[rowOf[q / shown] * slots + q % shown]
+                    }
+                    let reasonContribution = (0..<ranks.count * shown).map { q in
+                        reasons.contributions[rowOf[q / shown] * slots + q % shown]
+                    }
+                    let reasonValue = (0..<ranks.count * shown).map { q in
+                        reasonColumn[q] >= 0 ? values[Int(reasonColumn[q]) * rowCount + rowOf[q / shown]] : 0
+                    }
+                    for (k, i) in ranks.enumerated() {
+                        let r = rowOf[k]
+                        var id = ids[k]
                         let begin = lines.reserve(
                             cells.lineBound + 2 * id.utf8.count + 4 + 2 * Self.rankBytes + Cells.overrun)
                         var at = begin
@@ -441,12 +465,12 @@ public struct RiskList: Sendable {
                                 }
                             }
                             at = put(comma: at)
-                            guard let n = FixedDecimal.write(risk[r], digits: 6, to: at) else { return false }
+                            guard let n = FixedDecimal.write(riskOf[k], digits: 6, to: at) else { return false }
                             at += n
                             at = Self.write(i + 1, after: UInt8(ascii: ","), at: at)
                             at = Self.write(decile(i), after: UInt8(ascii: ","), at: at)
                             at = put(comma: at)
-                            let promised = promise[c]
+                            let promised = promiseOf[k]
                             if promised != .min { at += Timestamp.write(promised, to: at) }
                             at = put(comma: at)
                             if promised != .min {
@@ -455,26 +479,24 @@ public struct RiskList: Sendable {
                                 at += n
                             }
                             at = put(comma: at)
-                            at = put(cells.activity + Int(log.activities[lastEvent(r)]), at: at)
+                            at = put(cells.activity + Int(lastActivity[k]), at: at)
                             at = put(comma: at)
-                            let nodeCode = code(nodeCodes, c)
-                            if nodeCode >= 0 { at = put(cells.node + Int(nodeCode), at: at) }
+                            if nodeOf[k] >= 0 { at = put(cells.node + Int(nodeOf[k]), at: at) }
                             at = put(comma: at)
-                            let channelCode = code(channelCodes, c)
-                            if channelCode >= 0 { at = put(cells.channel + Int(channelCode), at: at) }
+                            if channelOf[k] >= 0 { at = put(cells.channel + Int(channelOf[k]), at: at) }
                             at = put(comma: at)
-                            let carrierCode = code(carrierCodes, c)
-                            if carrierCode >= 0 { at = put(cells.carrier + Int(carrierCode), at: at) }
-                            for slot in r * reasons.slots..<(r * reasons.slots + 3) {
+                            if carrierOf[k] >= 0 { at = put(cells.carrier + Int(carrierOf[k]), at: at) }
+                            for s in 0..<3 {
                                 at = put(comma: at)
-                                guard slot < (r + 1) * reasons.slots, reasons.columns[slot] >= 0 else { continue }
+                                let q = k * shown + s
+                                guard s < shown, reasonColumn[q] >= 0 else { continue }
                                 // `feature=value (+contribution)`, then escaped in place when it must be.
-                                let j = Int(reasons.columns[slot])
+                                let j = Int(reasonColumn[q])
                                 let cell = at
                                 at = put(cells.feature + j, at: at)
                                 at.pointee = UInt8(ascii: "=")
                                 at += 1
-                                let v = values[j * rowCount + r]
+                                let v = reasonValue[q]
                                 if let level = Int(exactly: v), level >= 0, level < cells.levelCount[j] {
                                     at = put(cells.levelBase[j] + level, at: at)
                                 } else {
@@ -485,7 +507,7 @@ public struct RiskList: Sendable {
                                     at.pointee = byte
                                     at += 1
                                 }
-                                guard let n = FixedDecimal.write(reasons.contributions[slot], digits: 2, to: at) else {
+                                guard let n = FixedDecimal.write(reasonContribution[q], digits: 2, to: at) else {
                                     return false
                                 }
                                 at += n

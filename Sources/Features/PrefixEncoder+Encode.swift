@@ -24,7 +24,10 @@ extension PrefixEncoder {
         // the rows when scoring open orders. A categorical one maps each distinct text once
         // (`textCodes`).
         let attributes = schema.caseAttributes.map { a -> AttributeLookup in
-            if a.numeric { return log.caseAttributes[a.attribute].map(AttributeLookup.numeric) ?? .missing }
+            if a.numeric {
+                return log.caseAttributeColumn(a.attribute).map { .numeric($0.numbers(ofCases: rows.caseIndex)) }
+                    ?? .missing
+            }
             guard let coded = log.textCodes(a.attribute) else { return .missing }
             var index: [String: Double] = [:]
             for (i, level) in a.levels.enumerated() { index[level] = Double(i) }
@@ -96,7 +99,7 @@ extension PrefixEncoder {
                     let start = log.timestamps[range.lowerBound]
                     let last = range.lowerBound + k - 1
                     func set(_ column: Int, _ value: Double) { out.pointer[column * n + r] = value }
-                    for j in 0..<a0 { set(j, attributes[j].value(ofCase: c)) }
+                    for j in 0..<a0 { set(j, attributes[j].value(row: r, case: c)) }
                     set(timeBase, Double(t - start) / 3.6e9)
                     let promise = outcomes.promise[c]
                     set(timeBase + 1, promise == .min ? .nan : Double(promise - t) / 3.6e9)
@@ -130,20 +133,20 @@ extension PrefixEncoder {
 
 /// How `encode` reads a case attribute's feature value.
 private enum AttributeLookup: Sendable {
-    /// The values as numbers (a non-number is missing).
-    case numeric([AttributeValue?])
+    /// Per row, its case's value as a number (NaN: none, or not a number).
+    case numeric([Double])
     /// Per case a text's code (−1: none), and per code the feature's level index.
     case coded(codes: [Int32], value: [Double])
     /// The log lacks the attribute.
     case missing
 
-    /// The feature value of case `c`: a number, a level index, or NaN when missing.
+    /// The feature value of row `r`, of case `c`: a number, a level index, or NaN when missing.
     ///
     /// - Complexity: O(1).
     @inline(__always)
-    func value(ofCase c: Int) -> Double {
+    func value(row r: Int, case c: Int) -> Double {
         switch self {
-        case .numeric(let values): values[c]?.number ?? .nan
+        case .numeric(let values): values[r]
         case .coded(let codes, let value): codes[c] < 0 ? .nan : value[Int(codes[c])]
         case .missing: .nan
         }

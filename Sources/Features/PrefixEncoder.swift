@@ -207,8 +207,8 @@ extension PrefixEncoder {
         var wrongKind: [String] = []
         for a in schema.caseAttributes {
             let numeric: Bool
-            if let column = log.caseAttributes[a.attribute] {
-                guard let first = column.lazy.compactMap({ $0 }).first else { continue }
+            if let column = log.caseAttributeColumn(a.attribute) {
+                guard let first = column.firstValue else { continue }
                 numeric = first.number != nil
             } else if let coded = log.codedCaseAttributes[a.attribute] {
                 guard !coded.levels.isEmpty else { continue }

@@ -26,15 +26,17 @@ extension ColumnarLog {
             for i in events(ofCase: c) where keepEvent?[i] ?? true {
                 out.activities.append(activities[i])
                 out.timestamps.append(timestamps[i])
-                out.startTimestamps.append(startTimestamps[i])
-                out.eventIDs.append(eventIDs[i])
+                if hasEventDetails {
+                    out.startTimestamps.append(startTimestamps[i])
+                    out.eventIDs.append(eventIDs[i])
+                }
             }
             guard out.activities.count > out.caseOffsets.last! else { continue }
             out.caseOffsets.append(out.activities.count)
             out.caseIDs.append(caseIDs[c])
             keptCases.append(c)
         }
-        out.caseAttributes = caseAttributes.mapValues { column in keptCases.map { column[$0] } }
+        out.keepCaseAttributes(ofCases: keptCases)
         #if DEBUG
             out.checkInvariants()
         #endif

@@ -151,7 +151,8 @@ extension ColumnarLog {
     /// The log from its head's layout, its event columns, and the bytes of its tail (case ids and
     /// attributes); nil if they do not fit together. Only the case attributes named in
     /// `attributes` are decoded (nil: all); with `textsAsCodes`, a column of texts only goes to
-    /// `codedCaseAttributes`, not to `caseAttributes`.
+    /// `codedCaseAttributes`, not to `caseAttributes`, and when `tailArray` (the tail's bytes as
+    /// an array) is given the other columns go to `packedCaseAttributes`, read in place there.
     ///
     /// One quick pass finds where each attribute column starts (skipping the strings by their
     /// lengths); then the case ids and each wanted case attribute column are decoded as
@@ -160,7 +161,7 @@ extension ColumnarLog {
     /// - Complexity: O(*cases* × *attributes*), spread over the cores.
     static func fromBinary(
         layout: BinaryLayout, columns: EventColumns, tail: UnsafeRawBufferPointer,
-        attributes wanted: Set<String>? = nil, textsAsCodes: Bool = false
+        attributes wanted: Set<String>? = nil, textsAsCodes: Bool = false, packedFrom tailArray: [UInt8]? = nil
     ) -> ColumnarLog? {
         let cases = layout.cases
         guard columns.activities.count == layout.events, columns.timestamps.count == layout.events,
@@ -181,7 +182,9 @@ extension ColumnarLog {
         enum Part: Sendable {
             case caseIDs([String])
             case attribute([AttributeValue?]?, TextCodes?)
+            case packed(tagsAt: Int, payloadAt: Int, strings: [String])
         }
+        let packing = textsAsCodes && tailArray?.count == tail.count
         let source = SendableBytes(bytes: tail)
         let sections = attributes
         let parts = Concurrently.map(1 + attributes.count) { job -> Part? in
@@ -197,40 +200,58 @@ extension ColumnarLog {
             }
             r.offset = sections[job - 1].at
             return Self.attributeColumn(
-                &r, cases: cases, strings: sections[job - 1].strings, codesOnly: textsAsCodes
+                &r, cases: cases, strings: sections[job - 1].strings, codesOnly: textsAsCodes, packing: packing
             ).map {
-                .attribute($0.column, $0.codes)
+                switch $0 {
+                case .values(let column, let codes): .attribute(column, codes)
+                case .packed(let tagsAt, let payloadAt, let strings):
+                    .packed(tagsAt: tagsAt, payloadAt: payloadAt, strings: strings)
+                }
             }
         }
         guard case .caseIDs(let caseIDs)? = parts[0] else { return nil }
         var values: [String: [AttributeValue?]] = [:]
         var textCodes: [String: TextCodes] = [:]
         var codesOnly: [String: TextCodes] = [:]
+        var packed: [String: PackedAttributeColumn] = [:]
         for (k, attribute) in attributes.enumerated() {
-            guard case .attribute(let column, let codes)? = parts[1 + k] else { return nil }
-            if let column {
+            switch parts[1 + k] {
+            case .attribute(let column?, let codes)?:
                 values[attribute.name] = column
                 textCodes[attribute.name] = codes
-            } else {
+            case .attribute(nil, let codes)?:
                 codesOnly[attribute.name] = codes
+            case .packed(let tagsAt, let payloadAt, let strings)?:
+                packed[attribute.name] = PackedAttributeColumn(
+                    bytes: tailArray!, tagsAt: tagsAt, payloadAt: payloadAt, strings: strings, count: cases)
+            default: return nil
             }
         }
         return ColumnarLog(
             caseType: layout.caseType, activityNames: layout.activityNames, activities: columns.activities,
             timestamps: columns.timestamps, startTimestamps: columns.starts, eventIDs: columns.ids,
             caseOffsets: columns.offsets.map { Int($0) }, caseIDs: caseIDs, caseAttributes: values,
-            knownTextCodes: textCodes, codedCaseAttributes: codesOnly)
+            knownTextCodes: textCodes, codedCaseAttributes: codesOnly, packedCaseAttributes: packed)
+    }
+
+    /// One case attribute column as `attributeColumn` reads it.
+    private enum Column {
+        /// Its values, and its codes when it holds texts only.
+        case values([AttributeValue?]?, TextCodes?)
+        /// Not texts only, to be read in place: where its tags and payloads are, and its texts.
+        case packed(tagsAt: Int, payloadAt: Int, strings: [String])
     }
 
     /// One case attribute column: tags, payloads and its string table, read from `r`; and, for a
     /// column of texts only, its `TextCodes`, which are the payloads themselves (`binary()` interns
     /// the texts in case order, so the table is in order of first appearance, which is checked).
-    /// With `codesOnly`, a column of texts only comes back as its codes alone (column nil).
+    /// With `codesOnly`, a column of texts only comes back as its codes alone (no values); with
+    /// `packing`, any other column comes back as where it is (`.packed`), its values not made.
     ///
     /// - Complexity: O(*cases* + strings).
     private static func attributeColumn(
-        _ r: inout BinaryReader, cases: Int, strings stringCount: Int, codesOnly: Bool
-    ) -> (column: [AttributeValue?]?, codes: TextCodes?)? {
+        _ r: inout BinaryReader, cases: Int, strings stringCount: Int, codesOnly: Bool, packing: Bool
+    ) -> Column? {
         // Tags and payloads read where they are in the tail, not copied out first.
         guard let tagsAt = r.skip(cases), let payloadAt = r.skip(cases * 8), r.int() != nil else { return nil }
         let raw = r.bytes
@@ -244,8 +265,7 @@ extension ColumnarLog {
             guard let s = r.string() else { return nil }
             strings.append(s)
         }
-        // The codes first: whether the column is texts only, in order of first appearance.
-        var codes = [Int32](repeating: -1, count: cases)
+        // Whether the column is texts only, in order of first appearance, and valid.
         var textOnly = true
         var seen = 0  // texts met so far: the next new one must be strings[seen]
         for c in 0..<cases {
@@ -255,33 +275,26 @@ extension ColumnarLog {
             case 1, 6:
                 guard p >= 0 && Int(p) < strings.count else { return nil }
                 if Int(p) == seen { seen += 1 } else if Int(p) > seen { textOnly = false }
-                codes[c] = Int32(p)
             case 2, 3, 4, 5: textOnly = false
             default: return nil
             }
         }
-        let coded = textOnly && seen == strings.count ? TextCodes(levels: strings, codes: codes) : nil
-        if codesOnly, coded != nil { return (nil, coded) }
+        textOnly = textOnly && seen == strings.count
+        if !textOnly && packing { return .packed(tagsAt: tagsAt, payloadAt: payloadAt, strings: strings) }
+        let coded =
+            textOnly
+            ? TextCodes(levels: strings, codes: (0..<cases).map { tag($0) == 0 ? -1 : Int32(payload($0)) }) : nil
+        if codesOnly, coded != nil { return .values(nil, coded) }
         // Each value initialised once, not a column of nils overwritten.
         let column = [AttributeValue?](unsafeUninitializedCapacity: cases) { buffer, initialized in
             let values = buffer.baseAddress!
             for c in 0..<cases {
-                let p = payload(c)
-                let value: AttributeValue? =
-                    switch tag(c) {
-                    case 1: .string(strings[Int(p)])
-                    case 6: .id(strings[Int(p)])
-                    case 2: .int(p)
-                    case 3: .double(Double(bitPattern: UInt64(bitPattern: p)))
-                    case 4: .bool(p != 0)
-                    case 5: .date(p)
-                    default: nil
-                    }
+                let value = PackedAttributeColumn.value(tag: tag(c), payload: payload(c), strings: strings)
                 (values + c).initialize(to: value)
             }
             initialized = cases
         }
-        return (column, coded)
+        return .values(column, coded)
     }
 }
 

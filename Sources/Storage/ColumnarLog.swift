@@ -39,14 +39,60 @@ public struct ColumnarLog: Sendable {
     /// changes; a name in both is read from `caseAttributes`. `binary()` (the case-view cache)
     /// writes `caseAttributes` only: the cache is made from the full view, never a lean one.
     public internal(set) var codedCaseAttributes: [String: TextCodes] = [:]
+    /// Case attributes of numbers, instants or mixed values held packed, not in `caseAttributes`:
+    /// a lean view's, read from the case-view cache in place (see `PackedAttributeColumn`).
+    /// Read them through `caseAttributeColumn(_:)`. Kept when `caseAttributes` changes; a name in
+    /// both is read from `caseAttributes`; `binary()` ignores them, as `codedCaseAttributes`.
+    public internal(set) var packedCaseAttributes: [String: PackedAttributeColumn] = [:]
 
-    /// Whether the log has case attribute `name`, as values or only as codes.
+    /// Whether the log has case attribute `name`, as values, packed, or only as codes.
     public func hasCaseAttribute(_ name: String) -> Bool {
-        caseAttributes[name] != nil || codedCaseAttributes[name] != nil
+        caseAttributes[name] != nil || packedCaseAttributes[name] != nil || codedCaseAttributes[name] != nil
     }
 
-    /// The names of the case attributes, as values or only as codes, sorted.
-    public var caseAttributeNames: [String] { Set(caseAttributes.keys).union(codedCaseAttributes.keys).sorted() }
+    /// The names of the case attributes, as values, packed, or only as codes, sorted.
+    public var caseAttributeNames: [String] {
+        Set(caseAttributes.keys).union(packedCaseAttributes.keys).union(codedCaseAttributes.keys).sorted()
+    }
+
+    /// Case attribute `name`'s values, held as values or packed; nil when the log lacks it or
+    /// holds it only as codes (`textCodes(_:)` reads those).
+    ///
+    /// - Complexity: O(1).
+    public func caseAttributeColumn(_ name: String) -> CaseAttributeColumn? {
+        if let values = caseAttributes[name] { return .values(values) }
+        return packedCaseAttributes[name].map(CaseAttributeColumn.packed)
+    }
+
+    /// Keeps only the case attribute values of the cases `kept` (indices into the current
+    /// cases), in that order: for a log whose cases were just cut down to those. Values and
+    /// packed columns come out as values, columns held as codes as codes (levels as they first
+    /// appear among the kept cases, as `textCodes(_:)` gives them).
+    ///
+    /// - Complexity: O(`kept.count` × attributes).
+    public mutating func keepCaseAttributes(ofCases kept: [Int]) {
+        var values = caseAttributes.mapValues { column in kept.map { column[$0] } }
+        for (name, column) in packedCaseAttributes where values[name] == nil {
+            values[name] = kept.map { column[$0] }
+        }
+        caseAttributes = values
+        packedCaseAttributes = [:]
+        // Codes renumbered so the levels stay those present, in order of first appearance.
+        codedCaseAttributes = codedCaseAttributes.mapValues { coded in
+            var renumbered = [Int32](repeating: -1, count: coded.levels.count)
+            var levels: [String] = []
+            let codes = kept.map { c -> Int32 in
+                let old = Int(coded.codes[c])
+                guard old >= 0 else { return -1 }
+                if renumbered[old] < 0 {
+                    renumbered[old] = Int32(levels.count)
+                    levels.append(coded.levels[old])
+                }
+                return renumbered[old]
+            }
+            return TextCodes(levels: levels, codes: codes)
+        }
+    }
 
     /// The number of cases.
     public var caseCount: Int { caseIDs.count }
@@ -99,6 +145,7 @@ public struct ColumnarLog: Sendable {
         }
         for a in activities { precondition(a >= 0 && Int(a) < activityNames.count) }
         for column in caseAttributes.values { precondition(column.count == caseCount) }
+        for column in packedCaseAttributes.values { precondition(column.count == caseCount) }
         for coded in codedCaseAttributes.values {
             precondition(coded.codes.count == caseCount && coded.codes.allSatisfy { $0 < coded.levels.count })
         }

@@ -107,7 +107,8 @@ extension EventStore {
             activities: activities, timestamps: timestamps, starts: starts, ids: ids, offsets: offsets)
         return tail.withUnsafeBytes {
             ColumnarLog.fromBinary(
-                layout: layout, columns: columns, tail: $0, attributes: attributes, textsAsCodes: textsAsCodes)
+                layout: layout, columns: columns, tail: $0, attributes: attributes, textsAsCodes: textsAsCodes,
+                packedFrom: tail)
         }
     }
 

@@ -77,7 +77,8 @@ import _TestSupport
 
     /// With texts as codes, each column of texts only (or of nothing) is held as the whole
     /// view's codes and nothing else changes, from the cache and when built; columns of numbers,
-    /// dates or mixed values stay values.
+    /// dates or mixed values keep their values: packed (read in place) from the cache, as values
+    /// when built. Cutting such a view down to some cases keeps their values and codes.
     @Test func textsAsCodesHoldTheTextColumnsAsTheirCodes() throws {
         let ws = try Workspace(path: Fixtures.temporaryDirectory("cache-codes").path)
         let store = try ws.openStore()
@@ -106,11 +107,31 @@ import _TestSupport
             for name in texts {
                 #expect(log.codedCaseAttributes[name] == whole.textCodes(name) && log.textCodes(name) == whole.textCodes(name))
             }
-            #expect(log.caseAttributes == whole.caseAttributes.filter { !texts.contains($0.key) })
+            let others = whole.caseAttributes.filter { !texts.contains($0.key) }
+            #expect(Set(log.caseAttributes.keys).union(log.packedCaseAttributes.keys) == Set(others.keys))
+            for (name, values) in others {
+                let column = try #require(log.caseAttributeColumn(name))
+                #expect(column.count == values.count && (0..<column.count).map { column[$0] } == values)
+                #expect(column.firstValue == values.lazy.compactMap { $0 }.first)
+                let cases = (0..<Int32(values.count)).reversed().map { $0 }
+                let numbers = column.numbers(ofCases: cases).map(\.bitPattern)
+                #expect(numbers == cases.map { (values[Int($0)]?.number ?? .nan).bitPattern })
+            }
             #expect(log.caseAttributeNames == whole.caseAttributes.keys.sorted())
             #expect(log.hasCaseAttribute("channel") && log.hasCaseAttribute("value") && !log.hasCaseAttribute("nope"))
             #expect(log.caseIDs == whole.caseIDs && log.timestamps == whole.timestamps)
+            // Cases 3, 0 and 2 kept, in that order: values and codes as the whole view's.
+            var cut = log
+            cut.keepCaseAttributes(ofCases: [3, 0, 2])
+            var wholeCut = whole
+            wholeCut.keepCaseAttributes(ofCases: [3, 0, 2])
+            #expect(cut.packedCaseAttributes.isEmpty)
+            #expect(cut.caseAttributes == others.mapValues { v in [v[3], v[0], v[2]] })
+            #expect(wholeCut.caseAttributes == whole.caseAttributes.mapValues { v in [v[3], v[0], v[2]] })
+            for name in texts { #expect(cut.codedCaseAttributes[name] == wholeCut.textCodes(name)) }
         }
+        #expect(cached.caseAttributes.isEmpty && Set(cached.packedCaseAttributes.keys) == ["value", "mixed"])
+        #expect(built.packedCaseAttributes.isEmpty)
     }
 
     /// An entry split into many parts reads back whole (each part into its place in one buffer).

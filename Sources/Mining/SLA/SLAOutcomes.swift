@@ -69,8 +69,8 @@ public struct SLAOutcomes: Sendable {
         let isCancellation = cancels
         // Per case, its channel's text as a code (one lookup per distinct channel, not per case).
         let channels = log.textCodes(rule.channelAttribute)
-        let promiseColumn: [AttributeValue?]? =
-            if case .attribute(let name) = rule.promise { log.caseAttributes[name] } else { nil }
+        let promiseColumn: CaseAttributeColumn? =
+            if case .attribute(let name) = rule.promise { log.caseAttributeColumn(name) } else { nil }
         let channelMilestone = (channels?.levels ?? []).map { rule.milestoneByChannel[$0].map { codes[$0]! } }
         let channelHours: [Double?]? =
             if case .hoursAfterCreation(let fallback, let byChannel) = rule.promise {

@@ -78,36 +78,33 @@ public enum FixedDecimal {
     /// Writes the decimal digits of `v` ≥ 0, left-padded with zeros to `minimumWidth` (≤ 20), at
     /// `out`; returns their count.
     ///
-    /// The digits are made from the right into a scratch word, two at a time from a table of
-    /// "00"..."99" (one division per pair), then copied.
+    /// The digits are counted first, then written in place from the right, two at a time from a
+    /// table of "00"..."99" (one division per pair; the padding zeros come out as pairs of the
+    /// exhausted value). No scratch buffer and no copy: a call to `memmove` per number cost more
+    /// than the digits.
     ///
     /// - Complexity: O(digits).
     @inlinable
     public static func writeDigits(_ v: Int, minimumWidth: Int, to out: UnsafeMutablePointer<UInt8>) -> Int {
-        var scratch: (UInt64, UInt64, UInt64) = (0x3030_3030_3030_3030, 0x3030_3030_3030_3030, 0x3030_3030_3030_3030)
-        return withUnsafeMutableBytes(of: &scratch) { raw in
-            let end = raw.count  // 24 ≥ 20 digits of any Int, pre-filled with "0"
-            var i = end
-            var rest = UInt64(v)
-            while rest >= 100 {
-                let pair = Int(rest % 100)
-                rest /= 100
-                i -= 2
-                raw[i] = pairDigits[2 * pair]
-                raw[i + 1] = pairDigits[2 * pair + 1]
-            }
-            if rest >= 10 {
-                i -= 2
-                raw[i] = pairDigits[2 * Int(rest)]
-                raw[i + 1] = pairDigits[2 * Int(rest) + 1]
-            } else {
-                i -= 1
-                raw[i] = UInt8(ascii: "0") + UInt8(rest)
-            }
-            let count = max(end - i, minimumWidth)
-            UnsafeMutableRawPointer(out).copyMemory(from: raw.baseAddress! + (end - count), byteCount: count)
-            return count
+        var rest = UInt64(v)
+        var digits = 1
+        var t = rest
+        while t >= 100 {
+            t /= 100
+            digits += 2
         }
+        if t >= 10 { digits += 1 }
+        let count = max(digits, minimumWidth)
+        var i = count
+        while i >= 2 {
+            let pair = Int(rest % 100)
+            rest /= 100
+            i -= 2
+            out[i] = pairDigits[2 * pair]
+            out[i + 1] = pairDigits[2 * pair + 1]
+        }
+        if i == 1 { out[0] = UInt8(ascii: "0") + UInt8(rest % 10) }
+        return count
     }
 
     /// "00", "01", … "99", as 200 bytes: a literal's, so nothing is initialised on first use.

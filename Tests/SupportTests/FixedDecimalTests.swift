@@ -25,6 +25,33 @@ import _WaybillSupport
         }
     }
 
+    /// `writeDigits` against `String(v)` padded with zeros, at every width from 0 to 20, on
+    /// every digit count (powers of ten and their neighbours), random values and `Int.max`; the
+    /// bytes after the count are left alone.
+    @Test func digitsMatchStringPadded() {
+        var rng = SplitMix(seed: 5)
+        var values = [0, 1, 9, 10, 11, 99, 100, 101, 999, Int.max, Int.max - 1]
+        var power = 1
+        for _ in 0..<18 {
+            power *= 10
+            values += [power - 1, power, power + 1]
+        }
+        for _ in 0..<2_000 { values.append(Int(rng.next() >> UInt64(1 + rng.next() % 63))) }
+        var buffer = [UInt8](repeating: 0, count: 24)
+        for v in values {
+            let text = String(v)
+            for width in 0...20 {
+                let expected = String(repeating: "0", count: max(0, width - text.count)) + text
+                buffer.withUnsafeMutableBufferPointer { b in
+                    b.update(repeating: UInt8(ascii: "#"))
+                    let n = FixedDecimal.writeDigits(v, minimumWidth: width, to: b.baseAddress!)
+                    #expect(String(decoding: b[0..<n], as: UTF8.self) == expected)
+                    #expect(b[n...].allSatisfy { $0 == UInt8(ascii: "#") })
+                }
+            }
+        }
+    }
+
     /// The reference: Foundation's Gregorian calendar in UTC for the date and time, the
     /// fraction by arithmetic (milliseconds unless a microsecond is set or asked for).
     static func referenceFormat(_ micros: Int64, alwaysMicroseconds: Bool) -> String {

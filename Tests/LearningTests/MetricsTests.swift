@@ -92,6 +92,26 @@ import _TestSupport
         }
     }
 
+    /// A segment whose rows all weigh zero is left out of its breakdown (it has no metrics), the
+    /// others are as before; all rows weighing zero is still an error.
+    @Test func weightlessSegmentsAreLeftOut() throws {
+        let scores = [0.1, 0.9, 0.4, 0.7, 0.3, 0.8]
+        let labels = [false, true, false, true, true, false]
+        let keys = ["web", "web", "b2b", "b2b", "store", "store"]
+        let weights = [1, 2, 0, 0, 1, 1.5]
+        let report = try MetricsReport(
+            scores: scores, labels: labels, weights: weights, segmentations: [(name: "channel", keys: keys)])
+        #expect(report.breakdowns[0].segments.map(\.key) == ["store", "web"])
+        let web = try BinaryMetrics(scores: [0.1, 0.9], labels: [false, true], weights: [1, 2])
+        #expect(report.breakdowns[0].segments[1].metrics == web)
+        #expect(report.overall == (try BinaryMetrics(scores: scores, labels: labels, weights: weights)))
+        #expect(throws: LearningError.self) {
+            try MetricsReport(
+                scores: scores, labels: labels, weights: scores.map { _ in 0 },
+                segmentations: [(name: "channel", keys: keys)])
+        }
+    }
+
     /// ROC-AUC as the probability that a positive outscores a negative (a tie counts half),
     /// by all pairs, weighted.
     @Test(arguments: [1, 2, 3, 4, 5]) func aucEqualsThePairwiseDefinition(seed: UInt64) throws {

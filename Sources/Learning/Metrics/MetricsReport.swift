@@ -14,7 +14,8 @@ public struct MetricsReport: Sendable, Codable, Equatable {
     public struct Breakdown: Sendable, Codable, Equatable {
         /// What the keys are (`channel`, `node`).
         public var name: String
-        /// The segments, sorted by key (byte order).
+        /// The segments, sorted by key (byte order); a segment whose rows all weigh zero has no
+        /// metrics to give and is left out.
         public var segments: [Segment]
     }
 
@@ -55,7 +56,8 @@ public struct MetricsReport: Sendable, Codable, Equatable {
     /// Computes the overall metrics and each breakdown's, a segment's rows kept in input order.
     ///
     /// - Parameter segmentations: per breakdown, its name and one key per row.
-    /// - Throws: what `BinaryMetrics.init` throws, for the whole set or a segment.
+    /// - Throws: what `BinaryMetrics.init` throws, for the whole set or a segment (a segment
+    ///   whose rows all weigh zero is left out, not an error).
     /// - Complexity: O(n log n + b · n) for b breakdowns of n rows (one ranking, filtered per segment).
     public init(
         scores: [Double], labels: [Bool], weights: [Double]? = nil,
@@ -97,8 +99,12 @@ public struct MetricsReport: Sendable, Codable, Equatable {
             }
             for i in order { ordersOf[Int(segmentation.codes[i])].append(local[i]) }
             let levels = segmentation.levels
-            let present = levels.indices.filter { !rowsOf[$0].isEmpty }
-                .sorted { levels[$0].utf8.lexicographicallyPrecedes(levels[$1].utf8) }
+            // Segments with rows of some weight: one whose rows all weigh zero has no metrics
+            // (the whole set's zero weight is an error, thrown by the overall job).
+            let present = levels.indices.filter { s in
+                !rowsOf[s].isEmpty && (weights.map { w in rowsOf[s].contains { w[$0] != 0 } } ?? true)
+            }
+            .sorted { levels[$0].utf8.lexicographicallyPrecedes(levels[$1].utf8) }
             let segments = try present.map { s in
                 let rows = rowsOf[s]
                 let metrics = try BinaryMetrics(

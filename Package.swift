@@ -101,7 +101,7 @@ let package = Package(
             swiftSettings: swiftSettings),
         .testTarget(name: "LearningTests", dependencies: ["Learning", "_TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "ConfigurationTests", dependencies: ["Configuration", "Mining"], swiftSettings: swiftSettings),
+            name: "ConfigurationTests", dependencies: ["Configuration", "Mining", "SLARisk"], swiftSettings: swiftSettings),
         .testTarget(
             name: "FeaturesTests", dependencies: ["Features", "Learning", "Mining", "Storage", "Simulation", "Ingestion", "_TestSupport"],
             swiftSettings: swiftSettings),

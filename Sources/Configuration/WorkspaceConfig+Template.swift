@@ -31,5 +31,24 @@ extension WorkspaceConfig {
           # Activities that end an order as cancelled.
           cancellation_activities: [Order Cancelled]
 
+        # Training (`waybill train sla`): the hyperparameters. Flags given to the command override
+        # them; uncommented as they stand, they are the defaults.
+        # training:
+        #   algorithm: gbt              # or logistic
+        #   seed: 42
+        #   logistic:
+        #     c: 1                      # inverse L2 strength (scikit-learn's C)
+        #   trees:
+        #     rounds: 300               # early stopping on the validation window may stop sooner
+        #     leaves: 31
+        #     max_depth: 0              # 0: no limit
+        #     learning_rate: 0.05
+        #     min_data_in_leaf: 20
+        #     lambda_l2: 1
+        #     feature_fraction: 0.9     # of the features, drawn per tree
+        #     bagging_fraction: 0.8     # of the rows, drawn every bagging_frequency rounds
+        #     bagging_frequency: 1
+        #     early_stopping_rounds: 30 # 0: never stop early
+
         """
 }

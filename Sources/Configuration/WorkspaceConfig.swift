@@ -14,10 +14,15 @@ public struct WorkspaceConfig: Sendable, Equatable {
     public var caseType: String?
     /// How orders are labelled met or missed.
     public var sla: SLARule
+    /// Hyperparameters of `waybill train sla` (none set: the command's defaults).
+    public var training: TrainingSettings
 
-    public init(caseType: String? = nil, sla: SLARule = .retailDefault) {
+    public init(
+        caseType: String? = nil, sla: SLARule = .retailDefault, training: TrainingSettings = TrainingSettings()
+    ) {
         self.caseType = caseType
         self.sla = sla
+        self.training = training
     }
 
     /// Reads `path`; a file that does not exist gives the defaults.
@@ -44,7 +49,7 @@ public struct WorkspaceConfig: Sendable, Equatable {
         var config = WorkspaceConfig()
         guard let root else { return config }
         let top = try Section(root, path: "", file: file)
-        try top.allow(["case_type", "sla"])
+        try top.allow(["case_type", "sla", "training"])
         config.caseType = try top.string("case_type")
         if let slaNode = top.node("sla") {
             let sla = try Section(slaNode, path: "sla", file: file)
@@ -76,7 +81,46 @@ public struct WorkspaceConfig: Sendable, Equatable {
             rule.cancellationActivities = try sla.strings("cancellation_activities") ?? rule.cancellationActivities
             config.sla = rule
         }
+        if let trainingNode = top.node("training") {
+            config.training = try parseTraining(trainingNode, file: file)
+        }
         return config
+    }
+
+    /// The `training` section.
+    ///
+    /// - Throws: `ConfigurationError` naming the key and the allowed range.
+    static func parseTraining(_ node: Node, file: String) throws -> TrainingSettings {
+        let section = try Section(node, path: "training", file: file)
+        try section.allow(TrainingSettings.keys)
+        var t = TrainingSettings()
+        if let algorithm = try section.string("algorithm") {
+            guard ["gbt", "logistic"].contains(algorithm) else {
+                throw ConfigurationError("expected gbt or logistic", file: file, key: "training.algorithm")
+            }
+            t.algorithm = algorithm
+        }
+        t.seed = try section.integer("seed", atLeast: 0).map { UInt64($0) }
+        if let logisticNode = section.node("logistic") {
+            let logistic = try Section(logisticNode, path: "training.logistic", file: file)
+            try logistic.allow(TrainingSettings.logisticKeys)
+            t.inverseRegularization = try logistic.number("c", greaterThan: 0)
+        }
+        if let treesNode = section.node("trees") {
+            let trees = try Section(treesNode, path: "training.trees", file: file)
+            try trees.allow(TrainingSettings.treeKeys)
+            t.rounds = try trees.integer("rounds", atLeast: 1)
+            t.leaves = try trees.integer("leaves", atLeast: 2)
+            t.maxDepth = try trees.integer("max_depth", atLeast: 0)
+            t.learningRate = try trees.number("learning_rate", greaterThan: 0)
+            t.minDataInLeaf = try trees.integer("min_data_in_leaf", atLeast: 1)
+            t.lambdaL2 = try trees.number("lambda_l2", atLeast: 0)
+            t.featureFraction = try trees.fraction("feature_fraction")
+            t.baggingFraction = try trees.fraction("bagging_fraction")
+            t.baggingFrequency = try trees.integer("bagging_frequency", atLeast: 0)
+            t.earlyStoppingRounds = try trees.integer("early_stopping_rounds", atLeast: 0)
+        }
+        return t
     }
 }
 
@@ -134,6 +178,37 @@ private struct Section {
             }
             return text
         }
+    }
+
+    /// An integer ≥ `minimum`.
+    func integer(_ key: String, atLeast minimum: Int) throws -> Int? {
+        guard let node = node(key) else { return nil }
+        guard let text = node.scalar?.string, let value = Int(text), value >= minimum else {
+            throw ConfigurationError("expected a whole number of at least \(minimum)", file: file, key: qualified(key))
+        }
+        return value
+    }
+
+    /// A finite number above `bound` (or at least `atLeast`).
+    func number(_ key: String, greaterThan bound: Double? = nil, atLeast minimum: Double? = nil) throws -> Double? {
+        guard let node = node(key) else { return nil }
+        func show(_ v: Double) -> String { v == v.rounded() ? String(Int(v)) : String(v) }
+        let range = bound.map { "above \(show($0))" } ?? "of at least \(show(minimum ?? 0))"
+        guard let text = node.scalar?.string, let value = Double(text), value.isFinite,
+            bound.map({ value > $0 }) ?? true, minimum.map({ value >= $0 }) ?? true
+        else {
+            throw ConfigurationError("expected a number \(range)", file: file, key: qualified(key))
+        }
+        return value
+    }
+
+    /// A number in (0, 1].
+    func fraction(_ key: String) throws -> Double? {
+        guard let node = node(key) else { return nil }
+        guard let text = node.scalar?.string, let value = Double(text), value > 0, value <= 1 else {
+            throw ConfigurationError("expected a fraction in (0, 1]", file: file, key: qualified(key))
+        }
+        return value
     }
 
     func positiveNumber(_ key: String) throws -> Double? {

@@ -39,6 +39,33 @@ import _TestSupport
         #expect(changes.contains("\nbottleneck_wait_hours,"))
     }
 
+    /// `waybill.yaml`'s `training` section sets the hyperparameters; a flag overrides it.
+    @Test func trainingSettingsComeFromTheConfigUnlessFlagged() throws {
+        let ws = Self.workspace
+        let config = ws + "/waybill.yaml"
+        try Data("training:\n  trees: {rounds: 3, leaves: 4, early_stopping_rounds: 0}\n".utf8)
+            .write(to: URL(fileURLWithPath: config))
+        defer { try? FileManager.default.removeItem(atPath: config) }
+        func trees(_ id: String) throws -> [[String: Any]] {
+            let data = try Data(contentsOf: URL(fileURLWithPath: ws + "/Models/\(id)/model.json"))
+            let model = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+            let forest = try #require(model["trees"] as? [String: Any])
+            return try #require(forest["trees"] as? [[String: Any]])
+        }
+        func leaves(_ tree: [String: Any]) -> Int { (tree["children_left"] as? [Int] ?? []).filter { $0 < 0 }.count }
+        let fromFile = try CLI.run("train", "sla", "--workspace", ws, "--id", "m-config")
+        #expect(fromFile.status == 0, "\(fromFile.stderr)")
+        let filed = try trees("m-config")
+        #expect(filed.count == 3 && filed.allSatisfy { leaves($0) <= 4 })
+        let flagged = try CLI.run("train", "sla", "--workspace", ws, "--id", "m-flag", "--rounds", "2")
+        #expect(flagged.status == 0, "\(flagged.stderr)")
+        let overridden = try trees("m-flag")
+        #expect(overridden.count == 2 && overridden.allSatisfy { leaves($0) <= 4 })
+        try Data("training:\n  trees: {leaves: 1}\n".utf8).write(to: URL(fileURLWithPath: config))
+        let bad = try CLI.run("train", "sla", "--workspace", ws)
+        #expect(bad.status == 3 && bad.stderr.contains("training.trees.leaves"), "\(bad.stderr)")
+    }
+
     @Test func badRulesAreNamed() throws {
         let unknown = try CLI.run("mine", "--workspace", Self.workspace, "--milestone", "Delivred", "--out",
             Fixtures.temporaryDirectory("cli-sla-bad").path)

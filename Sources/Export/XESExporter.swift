@@ -52,9 +52,13 @@ public struct XESExporter {
                 text += attribute("concept:name", .string(log.activityNames[Int(log.activities[i])]), indent: "\t\t\t")
                 text += attribute("time:timestamp", .date(log.timestamps[i]), indent: "\t\t\t")
                 if log.startTimestamps[i] != Int64.min { text += attribute("start_timestamp", .date(log.startTimestamps[i]), indent: "\t\t\t") }
-                if let r = events.resource[id] { text += attribute("org:resource", .string(r), indent: "\t\t\t") }
-                if let l = events.lifecycle[id] { text += attribute("lifecycle:transition", .string(l), indent: "\t\t\t") }
-                for (k, v) in events.attributes[id] ?? [] { text += attribute(k, v, indent: "\t\t\t") }
+                if let row = events.row(of: id) {
+                    if let r = events.resource[row] { text += attribute("org:resource", .string(r), indent: "\t\t\t") }
+                    if let l = events.lifecycle[row] {
+                        text += attribute("lifecycle:transition", .string(l), indent: "\t\t\t")
+                    }
+                    for (k, v) in events.attributes[row] ?? [] { text += attribute(k, v, indent: "\t\t\t") }
+                }
                 text += "\t\t</event>\n"
             }
             text += "\t</trace>\n"

@@ -17,6 +17,30 @@ import _WaybillSupport
         #expect(try store.importRecords().count == 1)
     }
 
+    /// The exporters' event lookup finds every event's row from its id, over two imports (ids
+    /// with or without a gap between them) and with an id the store lacks.
+    @Test func storedEventsFindEachRow() throws {
+        let (store, _, ws) = try importFixture("receipt.csv")
+        _ = try Ingestor(store: store, rejectsPath: ws.rejectsPath).ingest(
+            path: Fixtures.path("running-example.csv"), options: ImportOptions())
+        let table = try store.eventTable()
+        let events = try StoredEvents(store: store)
+        #expect(table.ids.count == 8_577 + 42)
+        #expect(table.ids.indices.allSatisfy { events.row(of: table.ids[$0]) == $0 })
+        #expect(events.row(of: table.ids.last! + 1) == nil && events.row(of: table.ids[0] - 1) == nil)
+        #expect(table.ids.indices.allSatisfy { events.resource[$0] == table.resource[$0] })
+        // The search for ids with gaps, against the position in the array.
+        let gappy: [Int64] = [3, 4, 9, 10, 11, 40, 41, 100]
+        for id in Int64(0)...101 {
+            #expect(StoredEvents.row(of: id, in: gappy, dense: false) == gappy.firstIndex(of: id))
+        }
+        let dense: [Int64] = [7, 8, 9, 10]
+        for id in Int64(5)...12 {
+            #expect(StoredEvents.row(of: id, in: dense, dense: true) == dense.firstIndex(of: id))
+        }
+        #expect(StoredEvents.row(of: 1, in: [], dense: true) == nil)
+    }
+
     /// The same content under another path is hashed while it is read and found to be an
     /// earlier import's only then: the import rolls back and reports it as already imported.
     @Test func sameContentUnderAnotherPathAddsNothing() throws {
@@ -147,9 +171,12 @@ import _WaybillSupport
         var attributes: [String: [String]] = [:]
         for c in 0..<log.caseCount {
             cases[log.caseIDs[c]] = log.events(ofCase: c).map { i in
-                let id = log.eventIDs[i]
-                let attrs = (events.attributes[id] ?? []).map { "\($0.key)=\($0.value.text)" }.sorted().joined(separator: ";")
-                return "\(log.activityNames[Int(log.activities[i])])|\(log.timestamps[i])|\(log.startTimestamps[i])|\(events.resource[id] ?? "")|\(events.lifecycle[id] ?? "")|\(attrs)"
+                let row = events.row(of: log.eventIDs[i])
+                let attrs = (row.flatMap { events.attributes[$0] } ?? []).map { "\($0.key)=\($0.value.text)" }.sorted()
+                    .joined(separator: ";")
+                let resource = row.flatMap { events.resource[$0] } ?? ""
+                let lifecycle = row.flatMap { events.lifecycle[$0] } ?? ""
+                return "\(log.activityNames[Int(log.activities[i])])|\(log.timestamps[i])|\(log.startTimestamps[i])|\(resource)|\(lifecycle)|\(attrs)"
             }
             attributes[log.caseIDs[c]] = log.caseAttributes.keys.sorted().compactMap { k in log.caseAttributes[k]![c].map { "\(k)=\($0.text)" } }
         }

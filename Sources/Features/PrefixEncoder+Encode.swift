@@ -19,14 +19,17 @@ extension PrefixEncoder {
         let schema = self.schema
         let p = schema.features.count
         let n = rows.count
-        // Case attributes as numbers or level codes, looked up per row: a column per case would
-        // be computed (and its memory touched) for every case of the log, most of them not among
-        // the rows when scoring open orders. A categorical one maps each distinct text once
-        // (`textCodes`).
+        // Case attributes as numbers or level codes, looked up per row: a feature column per case
+        // would be computed (and its memory touched) for every case of the log, most of them not
+        // among the rows when scoring open orders. A categorical one maps each distinct text once
+        // (`textCodes`) and reads the case's code per row.
         let attributes = schema.caseAttributes.map { a -> AttributeLookup in
             if a.numeric {
-                return log.caseAttributeColumn(a.attribute).map { .numeric($0.numbers(ofCases: rows.caseIndex)) }
-                    ?? .missing
+                guard let column = log.caseAttributeColumn(a.attribute) else { return .missing }
+                // Per row when there are fewer rows than cases (scoring open orders), else per
+                // case (training rows: many prefixes per case).
+                if n < log.caseCount { return .numericByRow(column.numbers(ofCases: rows.caseIndex)) }
+                return .numericByCase(column.numbers(ofCases: (0..<Int32(log.caseCount)).map { $0 }))
             }
             guard let coded = log.textCodes(a.attribute) else { return .missing }
             var index: [String: Double] = [:]
@@ -134,7 +137,9 @@ extension PrefixEncoder {
 /// How `encode` reads a case attribute's feature value.
 private enum AttributeLookup: Sendable {
     /// Per row, its case's value as a number (NaN: none, or not a number).
-    case numeric([Double])
+    case numericByRow([Double])
+    /// The same per case.
+    case numericByCase([Double])
     /// Per case a text's code (−1: none), and per code the feature's level index.
     case coded(codes: [Int32], value: [Double])
     /// The log lacks the attribute.
@@ -146,7 +151,8 @@ private enum AttributeLookup: Sendable {
     @inline(__always)
     func value(row r: Int, case c: Int) -> Double {
         switch self {
-        case .numeric(let values): values[r]
+        case .numericByRow(let values): values[r]
+        case .numericByCase(let values): values[c]
         case .coded(let codes, let value): codes[c] < 0 ? .nan : value[Int(codes[c])]
         case .missing: .nan
         }

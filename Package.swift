@@ -38,6 +38,9 @@ let package = Package(
 
         // MARK: - Implementation details
 
+        // The CSV record scanner's vector loop (see Sources/CByteScan/scan.c for why it is C).
+        .target(name: "CByteScan"),
+
         .target(
             name: "_WaybillSupport",
             dependencies: ["CZlib", .product(name: "Crypto", package: "swift-crypto")],
@@ -48,7 +51,7 @@ let package = Package(
         .target(name: "Storage", dependencies: ["CSQLite", "_WaybillSupport"], swiftSettings: swiftSettings),
         .target(
             name: "Ingestion",
-            dependencies: ["Storage", "_WaybillSupport", .product(name: "Yams", package: "Yams")],
+            dependencies: ["Storage", "_WaybillSupport", "CByteScan", .product(name: "Yams", package: "Yams")],
             swiftSettings: swiftSettings),
         .target(name: "Export", dependencies: ["Storage", "_WaybillSupport"], swiftSettings: swiftSettings),
         .target(name: "Simulation", dependencies: ["Storage", "_WaybillSupport"], swiftSettings: swiftSettings),

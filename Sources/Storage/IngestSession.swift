@@ -165,6 +165,64 @@ public final class IngestSession {
         return object
     }
 
+    /// The id of an object the caller has not asked this session for before (an importer that
+    /// interns its ids itself, as the CSV importer does its case ids), from bytes: a new object is
+    /// inserted straight from them, with the attribute JSON `newAttributeJSON`; an object an
+    /// earlier import stored gets `attributes()` merged, as `object(_:type:newAttributeJSON:attributes:)`
+    /// does.
+    ///
+    /// The session does not remember the object: asking for it again, here or through
+    /// `object(_:type:)`, would try to insert it twice, which the store's unique index refuses.
+    ///
+    /// - Complexity: one insert for an object of a type the store held none of before the
+    ///   session; otherwise as `object(_:type:newAttributeJSON:attributes:)`.
+    public func newObject(
+        _ externalID: UnsafeBufferPointer<UInt8>, type: String, newAttributeJSON: UnsafeBufferPointer<UInt8>?,
+        attributes: () -> AttributeList
+    ) throws -> Int64 {
+        let typeID = try objectType(type)
+        // Bytes that are not ASCII take the `String` path, which replaces invalid UTF-8 the way
+        // every other path into the store does.
+        guard try !typeHadObjects(typeID), IngestSession.isASCII(externalID), IngestSession.isASCII(newAttributeJSON) else {
+            return try object(
+                String(decoding: externalID, as: UTF8.self), type: type,
+                newAttributeJSON: newAttributeJSON.map { String(decoding: $0, as: UTF8.self) }, attributes: attributes
+            ).id
+        }
+        insertObject.bind(typeID, at: 1)
+        insertObject.bindText(bytes: externalID, at: 2)
+        insertObject.bind(importID, at: 3)
+        insertObject.bindText(bytes: newAttributeJSON, at: 4)
+        defer {
+            // The bytes are the caller's: no binding may outlive the call.
+            insertObject.bindText(bytes: nil, at: 2)
+            insertObject.bindText(bytes: nil, at: 4)
+        }
+        try insertObject.run()
+        objectsAdded += 1
+        return db.lastInsertRowID
+    }
+
+    /// True when every byte is ASCII (nil counts as ASCII).
+    ///
+    /// - Complexity: O(*n*), eight bytes a step.
+    @inline(__always)
+    static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>?) -> Bool {
+        guard let bytes, let base = bytes.baseAddress else { return true }
+        let raw = UnsafeRawPointer(base)
+        var i = 0
+        var high: UInt64 = 0
+        while i &+ 8 <= bytes.count {
+            high |= raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            i &+= 8
+        }
+        while i < bytes.count {
+            high |= UInt64(base[i])
+            i &+= 1
+        }
+        return high & 0x8080_8080_8080_8080 == 0
+    }
+
     /// The id of the object `externalID` of type `type`, created with the attribute JSON
     /// `newAttributes` if new.
     ///

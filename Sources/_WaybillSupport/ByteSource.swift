@@ -74,8 +74,29 @@ public final class ByteSource {
             return data
         }
         var out = [UInt8](repeating: 0, count: chunkSize)
+        let produced = try out.withUnsafeMutableBytes { try read(into: $0) }
+        if produced == 0 { return nil }
+        out.removeSubrange(produced...)
+        return out
+    }
+
+    /// Fills `buffer` with the next (decompressed) bytes of the file, reading straight into it:
+    /// the way to stream a file without a chunk array and a copy per chunk. Returns the number of
+    /// bytes written, fewer than the buffer holds only at the end of the file, and 0 after it.
+    ///
+    /// - Throws: `ReadError` for an I/O error or a corrupt or truncated gzip stream.
+    /// - Complexity: O(*n*) in the bytes read.
+    public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        if finished || buffer.isEmpty { return 0 }
+        if !isGzip {
+            let filled = try readRaw(into: buffer)
+            if filled < buffer.count { finished = true }
+            return filled
+        }
+        let capacity = buffer.count
+        let output = buffer.baseAddress!.assumingMemoryBound(to: UInt8.self)
         var produced = 0
-        while produced < chunkSize {
+        while produced < capacity {
             if inputOffset >= pendingInput.count {
                 pendingInput = try readRaw()
                 inputOffset = 0
@@ -84,16 +105,14 @@ public final class ByteSource {
                 }
             }
             let rc: Int32 = pendingInput.withUnsafeMutableBufferPointer { input in
-                out.withUnsafeMutableBufferPointer { output in
-                    stream.next_in = input.baseAddress! + inputOffset
-                    stream.avail_in = UInt32(input.count - inputOffset)
-                    stream.next_out = output.baseAddress! + produced
-                    stream.avail_out = UInt32(chunkSize - produced)
-                    let rc = inflate(&stream, Z_NO_FLUSH)
-                    inputOffset = input.count - Int(stream.avail_in)
-                    produced = chunkSize - Int(stream.avail_out)
-                    return rc
-                }
+                stream.next_in = input.baseAddress! + inputOffset
+                stream.avail_in = UInt32(input.count - inputOffset)
+                stream.next_out = output + produced
+                stream.avail_out = UInt32(capacity - produced)
+                let rc = inflate(&stream, Z_NO_FLUSH)
+                inputOffset = input.count - Int(stream.avail_in)
+                produced = capacity - Int(stream.avail_out)
+                return rc
             }
             if rc == Z_STREAM_END {
                 // Concatenated gzip members are valid gzip: continue with the next member if any.
@@ -109,9 +128,7 @@ public final class ByteSource {
                 throw ReadError(path: path, reason: "corrupt gzip data (\(message))")
             }
         }
-        out.removeSubrange(produced...)
-        if produced == 0 && finished { return nil }
-        return out
+        return produced
     }
 
     private func peekEOF() throws -> Bool {
@@ -128,11 +145,18 @@ public final class ByteSource {
     /// reused (copy-on-write makes a fresh one if a caller kept it). A fresh zeroed 4 MiB array
     /// per chunk cost the kernel's page clearing and faults on every chunk of the file.
     private func readRaw() throws -> [UInt8] {
-        let fd = handle.fileDescriptor
         if rawChunk.count != chunkSize { rawChunk = [UInt8](repeating: 0, count: chunkSize) }
+        let filled = try rawChunk.withUnsafeMutableBytes { try readRaw(into: $0) }
+        if filled == chunkSize { return rawChunk }
+        return Array(rawChunk[0..<filled])
+    }
+
+    /// Fills `buffer` from the file with read(2), fewer bytes only at its end.
+    private func readRaw(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        let fd = handle.fileDescriptor
         var filled = 0
-        while filled < chunkSize {
-            let n = rawChunk.withUnsafeMutableBytes { read(fd, $0.baseAddress! + filled, chunkSize - filled) }
+        while filled < buffer.count {
+            let n = Foundation.read(fd, buffer.baseAddress! + filled, buffer.count - filled)
             if n < 0 {
                 if errno == EINTR { continue }
                 throw ReadError(path: path, reason: "read failed: \(String(cString: strerror(errno)))")
@@ -141,8 +165,7 @@ public final class ByteSource {
             filled += n
         }
         bytesRead += filled
-        if filled == chunkSize { return rawChunk }
-        return Array(rawChunk[0..<filled])
+        return filled
     }
 
     /// The array `readRaw` reads into (see there).

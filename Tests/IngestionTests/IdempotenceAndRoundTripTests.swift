@@ -100,16 +100,16 @@ import _WaybillSupport
         return records
     }
 
-    static func read(_ text: String, chunk: Int) throws -> [[String]] {
+    static func read(_ text: String, delimiter: UInt8 = 0x2C, chunk: Int) throws -> [[String]] {
         var bytes = Array(text.utf8)[...]
-        var reader = try CSVReader(path: "t.csv", delimiter: 0x2C) {
+        let reader = try CSVReader(path: "t.csv", delimiter: delimiter) {
             guard !bytes.isEmpty else { return nil }
             let piece = Array(bytes.prefix(chunk))
             bytes = bytes.dropFirst(chunk)
             return piece
         }
         var out: [[String]] = []
-        while try reader.next() { out.append(reader.cells.indices.map { reader.string($0) }) }
+        while try reader.next() { out.append((0..<reader.cellCount).map { reader.string($0) }) }
         return out
     }
 
@@ -200,5 +200,29 @@ import _WaybillSupport
             #expect(report.rejects == 0, "\(format)")
             #expect(try Self.snapshot(again) == original, "\(name) via \(format)")
         }
+    }
+}
+
+/// The vector scan of quote-free records (`wb_csv_scan_plain`) against the reference split, at
+/// the edges it has: records of more cells than its first bound array holds, CRLF split across
+/// reads, cells of 15 to 17 bytes around its 16-byte step, and other delimiters.
+@Suite struct CSVPlainScanTests {
+    @Test(arguments: [5, 16, 17, 4096])
+    func wideRowsAndStepEdges(chunk: Int) throws {
+        var random = SplitMix(seed: UInt64(chunk) &* 31)
+        let pieces = ["", "x", String(repeating: "a", count: 15), String(repeating: "b", count: 16), String(repeating: "c", count: 17), "\"quoted, cell\""]
+        for width in [1, 2, 63, 64, 65, 200] {
+            var text = ""
+            for _ in 0..<4 {
+                let cells = (0..<width).map { _ in pieces[Int(random.next() % UInt64(pieces.count))] }
+                text += cells.joined(separator: ",") + (random.next() % 3 == 0 ? "\r\n" : "\n")
+            }
+            #expect(try CSVReaderTests.read(text, chunk: chunk) == CSVReaderTests.reference(text), "width \(width)")
+        }
+    }
+
+    @Test func semicolonAndTabDelimiters() throws {
+        #expect(try CSVReaderTests.read("a;b,c;\nd;e;f\n", delimiter: 0x3B, chunk: 3) == [["a", "b,c", ""], ["d", "e", "f"]])
+        #expect(try CSVReaderTests.read("a\tb c\t\nd\te\tf", delimiter: 0x09, chunk: 4096) == [["a", "b c", ""], ["d", "e", "f"]])
     }
 }

@@ -46,17 +46,17 @@ public struct CSVImporter: LogImporter {
         do { source = try ByteSource(path: path) } catch { throw IngestionError(.unreadable, file: path, "\(error)") }
         let progress = Progress(label: "reading \(path)", total: source.fileSize)
         defer { progress.finish() }
-        var reader: CSVReader
+        let reader: CSVReader
         do {
-            reader = try CSVReader(path: path, delimiter: options.delimiter, source: source.next)
+            reader = try CSVReader(path: path, delimiter: options.delimiter, source: source)
         } catch let error as ByteSource.ReadError {
             throw IngestionError(.unreadable, file: path, error.reason)
         }
-        guard try readRecord(&reader, source) else {
+        guard try readRecord(reader, source) else {
             throw IngestionError(.wrongFormat, file: path, "is empty: a CSV event log needs a header line")
         }
         var header: [String] = []
-        for k in reader.cells.indices {
+        for k in 0..<reader.cellCount {
             let name = reader.string(k).trimmingSpaces
             header.append(name.isEmpty ? "column\(k + 1)" : name)
         }
@@ -96,24 +96,24 @@ public struct CSVImporter: LogImporter {
                 resource: resourceColumn ?? -1, lifecycle: lifecycleColumn ?? -1),
             attributeColumns: attributeColumns, caseType: options.caseType,
             timestamps: try TimestampReader(format: options.timestampFormat, timeZone: options.timeZone), session: session)
-        while try readRecord(&reader, source) {
+        while try readRecord(reader, source) {
             if reader.line & 0x3FFF == 0 { progress.update(source.bytesRead) }
             if reader.isBlank { continue }
             rejects.rowsRead += 1
-            guard reader.cells.count == header.count else {
+            guard reader.cellCount == header.count else {
                 rejects.add(Reject(
                     file: path, location: "line \(reader.line)", field: "",
-                    reason: "has \(reader.cells.count) cells, the header has \(header.count)"))
+                    reason: "has \(reader.cellCount) cells, the header has \(header.count)"))
                 continue
             }
             let line = reader.line
             // A row is read in one pass over its cells' bytes; a reject is returned, not thrown.
-            let outcome = try reader.withRecord { try writer.write($0, line: line) }
+            let outcome = try writer.write(reader.record, line: line)
             if let outcome { rejects.add(outcome) }
         }
     }
 
-    private func readRecord(_ reader: inout CSVReader, _ source: ByteSource) throws -> Bool {
+    private func readRecord(_ reader: CSVReader, _ source: ByteSource) throws -> Bool {
         do { return try reader.next() } catch let error as ByteSource.ReadError {
             throw IngestionError(.unreadable, file: path, error.reason)
         }

@@ -1,3 +1,4 @@
+import CByteScan
 import _WaybillSupport
 
 /// A streaming RFC 4180 reader over a chunked byte source.
@@ -5,37 +6,97 @@ import _WaybillSupport
 /// Hand-written rather than taken from CSV.swift or SwiftCSV: those build a `String` per cell
 /// and per row and hold whole files, while ingest must read tens of millions of rows in bounded
 /// memory and needs each record's starting line for rejects. Cells are exposed as byte ranges
-/// into the read buffer; only quoted cells containing `""` are copied to unescape them.
+/// into the read buffer; only a record with a quoted cell is copied (unescaped) to a side buffer.
 ///
-/// Quoted cells may contain delimiters, quotes (doubled) and line breaks; records end at LF or
-/// CRLF; a UTF-8 byte-order mark is skipped; the last record may lack a line break.
-struct CSVReader {
-    private let source: () throws -> [UInt8]?
-    private var buffer: [UInt8] = []
-    private var position = 0
-    private var exhausted = false
+/// The file is read straight into the reader's own buffer, with no chunk arrays in between.
+/// Records without a quoted cell, nearly all of a real log, are scanned by `wb_csv_scan_plain`
+/// (C, sixteen bytes a step with vector masks); the others by the general scanner here.
+///
+/// Quoted cells may contain delimiters, quotes (doubled) and line breaks; records end at LF,
+/// CRLF or a bare CR; a UTF-8 byte-order mark is skipped; the last record may lack a line break.
+///
+/// A class, so that it owns its buffers; the hot stored properties skip dynamic exclusivity
+/// checks (a reader is used by one thread, and no method holds an access across a call that
+/// could reach the same property).
+final class CSVReader {
+    /// Fills a buffer from the input and returns the bytes written: 0 at the end.
+    private let input: (UnsafeMutableRawBufferPointer) throws -> Int
+    /// The read buffer: `base[0..<count]` holds input, `base[position...]` is not yet read.
+    @exclusivity(unchecked) private var base: UnsafeMutablePointer<UInt8>
+    @exclusivity(unchecked) private var capacity: Int
+    @exclusivity(unchecked) private var count = 0
+    @exclusivity(unchecked) private var position = 0
+    @exclusivity(unchecked) private var exhausted = false
     private(set) var delimiter: UInt8
-    /// False for a delimiter that is itself a quote or a line break, which `scanPlainRecord`
-    /// would misread.
-    private var plainScanAllowed: Bool { delimiter != 0x22 && delimiter != 0x0A && delimiter != 0x0D }
+    /// False for a delimiter that is itself a quote or a line break, which the plain scan would
+    /// misread.
+    private let plainScanAllowed: Bool
     /// The 1-based line on which the current record starts.
-    private(set) var line = 0
-    private var nextLine = 1
-    /// Cell boundaries of the current record: start, end, and whether it needs unescaping.
-    private(set) var cells: [(start: Int, end: Int, escaped: Bool)] = []
-    private var scratch: [UInt8] = []
+    @exclusivity(unchecked) private(set) var line = 0
+    @exclusivity(unchecked) private var nextLine = 1
+    /// The current record: its bytes' base and its cell bounds (see `CSVRecord`).
+    @exclusivity(unchecked) private var recordBase: UnsafePointer<UInt8>
+    @exclusivity(unchecked) private var bounds: UnsafeMutablePointer<UInt32>
+    @exclusivity(unchecked) private var boundsCapacity: Int
+    /// The number of cells of the current record.
+    @exclusivity(unchecked) private(set) var cellCount = 0
+    /// The general scanner's cells (start, end, whether `""` must be unescaped), and the side
+    /// buffer a record with a quoted cell is copied to.
+    private var cells: [(start: Int, end: Int, escaped: Bool)] = []
+    private var scratch = JSONBytes()
     let path: String
 
-    init(path: String, delimiter: UInt8?, source: @escaping () throws -> [UInt8]?) throws {
+    /// A reader over a chunked source (the chunks are copied into the reader's buffer).
+    convenience init(path: String, delimiter: UInt8?, source: @escaping () throws -> [UInt8]?) throws {
+        var pending: [UInt8] = []
+        var offset = 0
+        try self.init(path: path, delimiter: delimiter) { buffer in
+            var written = 0
+            while written < buffer.count {
+                if offset == pending.count {
+                    guard let chunk = try source(), !chunk.isEmpty else { break }
+                    pending = chunk
+                    offset = 0
+                }
+                let n = min(buffer.count - written, pending.count - offset)
+                pending.withUnsafeBytes { buffer.baseAddress!.advanced(by: written).copyMemory(from: $0.baseAddress! + offset, byteCount: n) }
+                offset += n
+                written += n
+            }
+            return written
+        }
+    }
+
+    /// A reader over a byte source, read straight into the reader's buffer.
+    convenience init(path: String, delimiter: UInt8?, source: ByteSource) throws {
+        try self.init(path: path, delimiter: delimiter) { try source.read(into: $0) }
+    }
+
+    /// A reader over a filling function: `input(buffer)` writes the next bytes into `buffer`
+    /// and returns how many, 0 only at the end.
+    init(path: String, delimiter: UInt8?, input: @escaping (UnsafeMutableRawBufferPointer) throws -> Int) throws {
         self.path = path
-        self.source = source
+        self.input = input
+        capacity = 1 << 22
+        base = .allocate(capacity: capacity)
+        boundsCapacity = 64
+        bounds = .allocate(capacity: boundsCapacity)
+        recordBase = UnsafePointer(base)
         self.delimiter = delimiter ?? 0x2C
+        plainScanAllowed = delimiter != 0x22 && delimiter != 0x0A && delimiter != 0x0D
         try fill()
-        if buffer.starts(with: [0xEF, 0xBB, 0xBF]) { position = 3 }
-        if let nul = buffer.prefix(65_536).firstIndex(of: 0) {
+        let head = UnsafeBufferPointer(start: base, count: count)
+        if head.starts(with: [0xEF, 0xBB, 0xBF]) { position = 3 }
+        if let nul = head.prefix(65_536).firstIndex(of: 0) {
             throw IngestionError(.wrongFormat, file: path, location: "byte \(nul)", "contains binary data (a NUL byte); this is not a CSV text file")
         }
         if delimiter == nil { self.delimiter = sniffDelimiter() }
+    }
+
+    deinit {
+        base.deallocate()
+        bounds.deallocate()
+        scratch.deallocate()
     }
 
     /// Picks `,`, `;` or tab: whichever occurs most often outside quotes on the first line.
@@ -43,8 +104,8 @@ struct CSVReader {
         var counts: [UInt8: Int] = [0x2C: 0, 0x3B: 0, 0x09: 0]
         var inQuotes = false
         var i = position
-        while i < buffer.count {
-            let b = buffer[i]
+        while i < count {
+            let b = base[i]
             if b == 0x22 { inQuotes.toggle() } else if !inQuotes {
                 if b == 0x0A { break }
                 if counts[b] != nil { counts[b]! += 1 }
@@ -54,48 +115,96 @@ struct CSVReader {
         return counts.max { $0.value != $1.value ? $0.value < $1.value : $0.key < $1.key }!.key
     }
 
-    private mutating func fill() throws {
+    /// Moves the unread bytes to the buffer's front (doubling the buffer when they fill it, for a
+    /// record longer than the buffer) and reads more input behind them.
+    ///
+    /// - Complexity: O(*n*) in the bytes read, plus the unread bytes moved.
+    private func fill() throws {
         guard !exhausted else { return }
-        if let chunk = try source(), !chunk.isEmpty {
-            if position > 0 && position >= buffer.count / 2 {
-                buffer.removeSubrange(0..<position)
-                for k in cells.indices {
-                    cells[k].start -= position
-                    cells[k].end -= position
-                }
-                position = 0
-            }
-            buffer.append(contentsOf: chunk)
-        } else {
-            exhausted = true
+        if position > 0 {
+            let unread = count - position
+            if unread > 0 { base.update(from: base + position, count: unread) }
+            count = unread
+            position = 0
         }
+        if count == capacity {
+            let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity * 2)
+            bigger.update(from: base, count: count)
+            base.deallocate()
+            base = bigger
+            capacity *= 2
+        }
+        let n = try input(UnsafeMutableRawBufferPointer(start: base + count, count: capacity - count))
+        if n == 0 { exhausted = true }
+        count += n
     }
 
-    /// Reads the next record into `cells`; false at the end of the input.
+    /// Reads the next record; false at the end of the input.
     ///
-    /// - Throws: `IngestionError.malformed` for a quote left open at the end of the file.
+    /// - Throws: `IngestionError.malformed` for a quote left open at the end of the file; the
+    ///   input's errors.
     /// - Complexity: O(*n*) in the record's length.
-    mutating func next() throws -> Bool {
+    func next() throws -> Bool {
         while true {
-            if position >= buffer.count {
+            if position >= count {
                 if exhausted { return false }
                 try fill()
                 continue
             }
-            let start = position
-            if let end = try scanRecord(from: start) {
+            if plainScanAllowed {
+                var cells = 0
+                let end = wb_csv_scan_plain(base, position, count, delimiter, bounds, boundsCapacity - 1, &cells)
+                if end >= 0 {
+                    position = end
+                    cellCount = cells
+                    recordBase = UnsafePointer(base)
+                    line = nextLine
+                    nextLine += 1
+                    return true
+                }
+                if end == WB_CSV_INCOMPLETE && !exhausted {
+                    try fill()
+                    continue
+                }
+            }
+            if let end = scanRecord(from: position) {
                 position = end
+                copyGeneralRecord()
                 return true
             }
             // The record runs past the buffer: read more and scan it again from its start.
             if exhausted {
                 throw IngestionError(.malformed, file: path, location: "line \(nextLine)", "a quoted field is never closed (missing \")")
             }
-            let before = position
-            position = start
             try fill()
-            _ = before
         }
+    }
+
+    /// Copies the general scanner's cells, unescaped, one after another into the side buffer,
+    /// each followed by one byte (standing for its delimiter), and sets the bounds over them.
+    private func copyGeneralRecord() {
+        if cells.count + 1 > boundsCapacity {
+            bounds.deallocate()
+            boundsCapacity = max(boundsCapacity * 2, cells.count + 1)
+            bounds = .allocate(capacity: boundsCapacity)
+        }
+        scratch.removeAll()
+        bounds[0] = 0
+        for (k, cell) in cells.enumerated() {
+            if cell.escaped {
+                var i = cell.start
+                while i < cell.end {
+                    scratch.append(base[i])
+                    i += base[i] == 0x22 ? 2 : 1
+                }
+            } else {
+                scratch.append(contentsOf: UnsafeBufferPointer(start: base + cell.start, count: cell.end - cell.start))
+            }
+            scratch.append(delimiter)
+            bounds[k + 1] = UInt32(scratch.count)
+        }
+        cellCount = cells.count
+        recordBase = scratch.bytes.baseAddress ?? UnsafePointer(base)
     }
 
     static let lfLanes: UInt64 = 0x0A0A_0A0A_0A0A_0A0A
@@ -108,171 +217,110 @@ struct CSVReader {
         (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080
     }
 
-    static let quoteLanes: UInt64 = 0x2222_2222_2222_2222
-
-    /// 0x80 in exactly the lanes of `x` that are zero bytes (no borrow between lanes, unlike
-    /// `zeroLanes`), so every flagged lane of a word can be used.
-    @inline(__always)
-    static func exactZeroLanes(_ x: UInt64) -> UInt64 {
-        ~(((x & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x7F7F_7F7F_7F7F_7F7F) | x | 0x7F7F_7F7F_7F7F_7F7F)
-    }
-
-    /// Scans a record that has no quoted cell in one pass over its words: each 8-byte word gives a
-    /// mask of its delimiters, line breaks and quotes, and every flagged byte ends a cell (or the
-    /// record), so a cell costs a bit step rather than a scan of its own. Returns nil, with
-    /// nothing changed but `cells`, when it meets a quote at a cell's start or gets within 8 bytes
-    /// of the buffer's end: `scanRecord` then reads the record from its start.
-    ///
-    /// - Complexity: O(*n*) in the record's length.
-    @inline(__always)
-    private mutating func scanPlainRecord(from start: Int) -> Int? {
-        let count = buffer.count
-        let delimiter = self.delimiter
-        let delimiterLanes = UInt64(delimiter) &* 0x0101_0101_0101_0101
+    /// Scans one record starting at `start`; returns the index after its line break, or nil if the
+    /// buffer ends first (and more input may follow).
+    private func scanRecord(from start: Int) -> Int? {
         cells.removeAll(keepingCapacity: true)
-        return buffer.withUnsafeBufferPointer { b -> Int? in
-            let raw = UnsafeRawPointer(b.baseAddress!)
-            var j = start
-            var cellStart = start
-            while j &+ 8 <= count {
-                let word = raw.loadUnaligned(fromByteOffset: j, as: UInt64.self)
-                var mask = CSVReader.exactZeroLanes(word ^ delimiterLanes) | CSVReader.exactZeroLanes(word ^ CSVReader.lfLanes)
-                    | CSVReader.exactZeroLanes(word ^ CSVReader.crLanes) | CSVReader.exactZeroLanes(word ^ CSVReader.quoteLanes)
-                while mask != 0 {
-                    let position = j &+ (mask.trailingZeroBitCount &>> 3)
-                    mask &= mask &- 1
-                    let c = b[position]
-                    if c == delimiter {
-                        cells.append((cellStart, position, false))
-                        cellStart = position &+ 1
-                        continue
-                    }
+        var lines = 0
+        let count = self.count
+        let delimiterLanes = UInt64(delimiter) &* 0x0101_0101_0101_0101
+        let b = UnsafeBufferPointer(start: base, count: count)
+        var i = start
+        var cellStart = i
+        while true {
+            if i >= count {
+                guard exhausted else { return nil }
+                cells.append((cellStart, i, false))
+                line = nextLine
+                nextLine += lines
+                return i
+            }
+            if b[i] == 0x22 && i == cellStart {
+                // Quoted cell.
+                var j = i + 1
+                var escaped = false
+                while true {
+                    guard j < count else { return nil }
+                    let c = b[j]
                     if c == 0x22 {
-                        if position == cellStart { return nil }  // a quoted cell
-                        continue  // a quote inside an unquoted cell is text
+                        if j + 1 < count && b[j + 1] == 0x22 {
+                            escaped = true
+                            j += 2
+                            continue
+                        }
+                        if j + 1 >= count && !exhausted { return nil }
+                        break
                     }
-                    cells.append((cellStart, position, false))
-                    var end = position &+ 1
-                    if c == 0x0D {
-                        guard end < count else { return nil }
-                        if b[end] == 0x0A { end &+= 1 }
-                    }
+                    if c == 0x0A { lines += 1 }
+                    j += 1
+                }
+                cells.append((i + 1, j, escaped))
+                i = j + 1
+                // After the closing quote: a delimiter, a line break or the end.
+                while i < count && b[i] != delimiter && b[i] != 0x0A && b[i] != 0x0D { i += 1 }
+                if i >= count {
+                    guard exhausted else { return nil }
                     line = nextLine
-                    nextLine += 1
-                    return end
+                    nextLine += lines
+                    return i
+                }
+                if b[i] == delimiter {
+                    i += 1
+                    cellStart = i
+                    if i >= count && exhausted { cells.append((i, i, false)); line = nextLine; nextLine += lines; return i }
+                    continue
+                }
+                if b[i] == 0x0D { i += 1; if i < count && b[i] == 0x0A { i += 1 } else if i >= count && !exhausted { return nil } } else { i += 1 }
+                line = nextLine
+                nextLine += lines + 1
+                return i
+            }
+            // Unquoted cell: scan to a delimiter or line break, eight bytes at a time while
+            // eight remain (the lowest flagged lane of the SWAR zero-byte test is exact), then
+            // bytewise.
+            var j = i
+            while j &+ 8 <= count {
+                let word = UnsafeRawPointer(b.baseAddress! + j).loadUnaligned(as: UInt64.self)
+                let found = CSVReader.zeroLanes(word ^ delimiterLanes) | CSVReader.zeroLanes(word ^ CSVReader.lfLanes)
+                    | CSVReader.zeroLanes(word ^ CSVReader.crLanes)
+                if found != 0 {
+                    j &+= found.trailingZeroBitCount >> 3
+                    break
                 }
                 j &+= 8
             }
-            return nil
-        }
-    }
-
-    /// Scans one record starting at `start`; returns the index after its line break, or nil if the
-    /// buffer ends first (and more input may follow).
-    private mutating func scanRecord(from start: Int) throws -> Int? {
-        if plainScanAllowed, let end = scanPlainRecord(from: start) { return end }
-        cells.removeAll(keepingCapacity: true)
-        var lines = 0
-        let count = buffer.count
-        let delimiterLanes = UInt64(delimiter) &* 0x0101_0101_0101_0101
-        return buffer.withUnsafeBufferPointer { b -> Int? in
-            var i = start
-            var cellStart = i
-            while true {
+            while j < count {
+                let c = b[j]
+                if c == delimiter || c == 0x0A || c == 0x0D { break }
+                j += 1
+            }
+            if j >= count {
+                guard exhausted else { return nil }
+                cells.append((cellStart, j, false))
+                line = nextLine
+                nextLine += lines
+                return j
+            }
+            cells.append((cellStart, j, false))
+            if b[j] == delimiter {
+                i = j + 1
+                cellStart = i
                 if i >= count {
                     guard exhausted else { return nil }
-                    cells.append((cellStart, i, false))
+                    cells.append((i, i, false))
                     line = nextLine
                     nextLine += lines
                     return i
                 }
-                if b[i] == 0x22 && i == cellStart {
-                    // Quoted cell.
-                    var j = i + 1
-                    var escaped = false
-                    while true {
-                        guard j < count else { return nil }
-                        let c = b[j]
-                        if c == 0x22 {
-                            if j + 1 < count && b[j + 1] == 0x22 {
-                                escaped = true
-                                j += 2
-                                continue
-                            }
-                            if j + 1 >= count && !exhausted { return nil }
-                            break
-                        }
-                        if c == 0x0A { lines += 1 }
-                        j += 1
-                    }
-                    cells.append((i + 1, j, escaped))
-                    i = j + 1
-                    // After the closing quote: a delimiter, a line break or the end.
-                    while i < count && b[i] != delimiter && b[i] != 0x0A && b[i] != 0x0D { i += 1 }
-                    if i >= count {
-                        guard exhausted else { return nil }
-                        line = nextLine
-                        nextLine += lines
-                        return i
-                    }
-                    if b[i] == delimiter {
-                        i += 1
-                        cellStart = i
-                        if i >= count && exhausted { cells.append((i, i, false)); line = nextLine; nextLine += lines; return i }
-                        continue
-                    }
-                    if b[i] == 0x0D { i += 1; if i < count && b[i] == 0x0A { i += 1 } else if i >= count && !exhausted { return nil } } else { i += 1 }
-                    line = nextLine
-                    nextLine += lines + 1
-                    return i
-                }
-                // Unquoted cell: scan to a delimiter or line break, eight bytes at a time while
-                // eight remain (the lowest flagged lane of the SWAR zero-byte test is exact), then
-                // bytewise.
-                var j = i
-                while j &+ 8 <= count {
-                    let word = UnsafeRawPointer(b.baseAddress! + j).loadUnaligned(as: UInt64.self)
-                    let found = CSVReader.zeroLanes(word ^ delimiterLanes) | CSVReader.zeroLanes(word ^ CSVReader.lfLanes)
-                        | CSVReader.zeroLanes(word ^ CSVReader.crLanes)
-                    if found != 0 {
-                        j &+= found.trailingZeroBitCount >> 3
-                        break
-                    }
-                    j &+= 8
-                }
-                while j < count {
-                    let c = b[j]
-                    if c == delimiter || c == 0x0A || c == 0x0D { break }
-                    j += 1
-                }
-                if j >= count {
-                    guard exhausted else { return nil }
-                    cells.append((cellStart, j, false))
-                    line = nextLine
-                    nextLine += lines
-                    return j
-                }
-                cells.append((cellStart, j, false))
-                if b[j] == delimiter {
-                    i = j + 1
-                    cellStart = i
-                    if i >= count {
-                        guard exhausted else { return nil }
-                        cells.append((i, i, false))
-                        line = nextLine
-                        nextLine += lines
-                        return i
-                    }
-                    continue
-                }
-                var end = j + 1
-                if b[j] == 0x0D {
-                    if end < count { if b[end] == 0x0A { end += 1 } } else if !exhausted { return nil }
-                }
-                line = nextLine
-                nextLine += lines + 1
-                return end
+                continue
             }
+            var end = j + 1
+            if b[j] == 0x0D {
+                if end < count { if b[end] == 0x0A { end += 1 } } else if !exhausted { return nil }
+            }
+            line = nextLine
+            nextLine += lines + 1
+            return end
         }
     }
 
@@ -282,86 +330,44 @@ struct CSVReader {
     ///
     /// - Complexity: O(*n*) in the buffered bytes.
     func meanLineLength() -> Int? {
-        let lines = buffer.withUnsafeBufferPointer { b in b.reduce(0) { $0 &+ ($1 == 0x0A ? 1 : 0) } }
-        return lines >= 100 ? max(buffer.count / lines, 1) : nil
+        let lines = UnsafeBufferPointer(start: base, count: count).reduce(0) { $0 &+ ($1 == 0x0A ? 1 : 0) }
+        return lines >= 100 ? max(count / lines, 1) : nil
     }
+
+    /// The current record's cells, valid until the next call to `next()`.
+    var record: CSVRecord { CSVRecord(base: recordBase, bounds: UnsafePointer(bounds), count: cellCount) }
 
     /// True when the current record is a blank line.
-    var isBlank: Bool { cells.count == 1 && cells[0].start == cells[0].end }
+    var isBlank: Bool { cellCount == 1 && bounds[1] == bounds[0] &+ 1 }
 
     /// Calls `body` with cell `k`'s bytes, unescaped.
-    @inline(__always)
-    mutating func withCell<T>(_ k: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> T) rethrows -> T {
-        let cell = cells[k]
-        if !cell.escaped {
-            return try buffer.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[cell.start..<cell.end])) }
-        }
-        scratch.removeAll(keepingCapacity: true)
-        var i = cell.start
-        while i < cell.end {
-            scratch.append(buffer[i])
-            i += buffer[i] == 0x22 ? 2 : 1
-        }
-        return try scratch.withUnsafeBufferPointer { try body($0) }
-    }
-
-    /// Calls `body` with the current record's cells as byte buffers (quoted cells unescaped),
-    /// valid only during the call: the allocation-free way to read a whole row.
-    mutating func withRecord<T>(_ body: (CSVRecord) throws -> T) rethrows -> T {
-        var unescaped: [(Int, Int)] = []
-        if cells.contains(where: { $0.escaped }) {
-            scratch.removeAll(keepingCapacity: true)
-            for cell in cells {
-                let start = scratch.count
-                if cell.escaped {
-                    var i = cell.start
-                    while i < cell.end {
-                        scratch.append(buffer[i])
-                        i += buffer[i] == 0x22 ? 2 : 1
-                    }
-                }
-                unescaped.append((start, scratch.count))
-            }
-        }
-        // Pointers, not arrays, so that reading a cell retains and releases nothing.
-        return try buffer.withUnsafeBufferPointer { b in
-            try scratch.withUnsafeBufferPointer { side in
-                try cells.withUnsafeBufferPointer { cells in
-                    try unescaped.withUnsafeBufferPointer { unescaped in
-                        try body(CSVRecord(buffer: b, side: side, cells: cells, unescaped: unescaped))
-                    }
-                }
-            }
-        }
+    func withCell<T>(_ k: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> T) rethrows -> T {
+        try body(record[k])
     }
 
     /// Cell `k` as a string.
-    mutating func string(_ k: Int) -> String {
-        withCell(k) { String(decoding: $0, as: UTF8.self) }
+    func string(_ k: Int) -> String {
+        String(decoding: record[k], as: UTF8.self)
     }
 
-    /// The length of cell `k` in bytes (escaped form).
-    func cellLength(_ k: Int) -> Int { cells[k].end - cells[k].start }
+    /// The length of cell `k` in bytes (unescaped).
+    func cellLength(_ k: Int) -> Int { record[k].count }
 }
 
-/// The cells of one CSV record as byte buffers, valid during `CSVReader.withRecord`.
+/// The cells of one CSV record as byte buffers, valid until the reader reads the next record.
+///
+/// Cell *k* is `base[bounds[k] ..< bounds[k + 1] - 1]`: each bound is the offset just past a
+/// cell's delimiter or line break, so one array of *n* + 1 offsets describes *n* cells.
 struct CSVRecord {
-    let buffer: UnsafeBufferPointer<UInt8>
-    let side: UnsafeBufferPointer<UInt8>
-    let cells: UnsafeBufferPointer<(start: Int, end: Int, escaped: Bool)>
-    let unescaped: UnsafeBufferPointer<(Int, Int)>
-
+    let base: UnsafePointer<UInt8>
+    let bounds: UnsafePointer<UInt32>
     /// The number of cells.
-    var count: Int { cells.count }
+    let count: Int
 
     /// Cell `k`'s bytes.
     @inline(__always)
     subscript(_ k: Int) -> UnsafeBufferPointer<UInt8> {
-        let cell = cells[k]
-        if cell.escaped {
-            let (start, end) = unescaped[k]
-            return UnsafeBufferPointer(rebasing: side[start..<end])
-        }
-        return UnsafeBufferPointer(rebasing: buffer[cell.start..<cell.end])
+        let start = Int(bounds[k])
+        return UnsafeBufferPointer(start: base + start, count: Int(bounds[k &+ 1]) &- 1 &- start)
     }
 }

@@ -177,7 +177,6 @@ final class CSVRowWriter {
     /// Creates (or finds, in a store that has it) the case of a row seen for the first time in
     /// this file, with the row's case attributes; returns its object id.
     private func newCase(_ caseBytes: UnsafeBufferPointer<UInt8>, _ row: CSVRecord) throws -> Int64 {
-        let caseID = String(decoding: caseBytes, as: UTF8.self)
         let caseColumns = self.caseColumns
         func list() -> AttributeList {
             var list: AttributeList = []
@@ -186,7 +185,9 @@ final class CSVRowWriter {
             }
             return list
         }
-        guard caseKeysUnique else { return try session.object(caseID, type: caseType, attributes: list()).id }
+        guard caseKeysUnique else {
+            return try session.object(String(decoding: caseBytes, as: UTF8.self), type: caseType, attributes: list()).id
+        }
         // The JSON straight from the cells' bytes, as for event attributes.
         caseJSON.removeAll()
         for (k, column) in caseColumns.enumerated() {
@@ -197,8 +198,9 @@ final class CSVRowWriter {
             CSVValueWriter.appendValue(cell, to: &caseJSON)
         }
         if !caseJSON.isEmpty { caseJSON.append(0x7D) }
-        let encoded = caseJSON.isEmpty ? nil : String(decoding: caseJSON.bytes, as: UTF8.self)
-        return try session.object(caseID, type: caseType, newAttributeJSON: encoded, attributes: list).id
+        // The case is new to this file (`cases` interned it just now), so the session is asked
+        // for it once: no `String`s, and no look-up table of its own.
+        return try session.newObject(caseBytes, type: caseType, newAttributeJSON: caseJSON.isEmpty ? nil : caseJSON.bytes, attributes: list)
     }
 
     /// A timestamp cell read: the instant, or why the row is rejected.

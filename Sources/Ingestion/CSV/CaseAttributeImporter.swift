@@ -23,9 +23,9 @@ public struct CaseAttributeImporter: LogImporter {
     public func run(into session: IngestSession, rejects: inout RejectLog) throws {
         let source: ByteSource
         do { source = try ByteSource(path: path) } catch { throw IngestionError(.unreadable, file: path, "\(error)") }
-        var reader = try CSVReader(path: path, delimiter: options.delimiter, source: source.next)
+        let reader = try CSVReader(path: path, delimiter: options.delimiter, source: source)
         guard try reader.next() else { throw IngestionError(.wrongFormat, file: path, "is empty: a case attribute table needs a header line") }
-        let header = reader.cells.indices.map { k -> String in
+        let header = (0..<reader.cellCount).map { k -> String in
             let name = reader.string(k).trimmingSpaces
             return name.isEmpty ? "column\(k + 1)" : name
         }
@@ -37,8 +37,8 @@ public struct CaseAttributeImporter: LogImporter {
             if reader.isBlank { continue }
             rejects.rowsRead += 1
             let location = "line \(reader.line)"
-            guard reader.cells.count == header.count else {
-                rejects.add(Reject(file: path, location: location, field: "", reason: "has \(reader.cells.count) cells, the header has \(header.count)"))
+            guard reader.cellCount == header.count else {
+                rejects.add(Reject(file: path, location: location, field: "", reason: "has \(reader.cellCount) cells, the header has \(header.count)"))
                 continue
             }
             let caseID = reader.string(caseColumn)

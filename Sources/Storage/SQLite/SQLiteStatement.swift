@@ -67,6 +67,20 @@ public final class SQLiteStatement {
         }
     }
 
+    /// Binds UTF-8 bytes as text without copying them (SQLite's `SQLITE_STATIC`): they must stay
+    /// valid until the statement has run; nil binds NULL. For hot inserts of bytes the caller
+    /// already holds, where `bind(_: String, at:)` would build a `String` and SQLite copy it.
+    @inline(__always)
+    public func bindText(bytes: UnsafeBufferPointer<UInt8>?, at index: Int32) {
+        guard let bytes else {
+            sqlite3_bind_null(handle, index)
+            return
+        }
+        _ = sqlite3_bind_text(
+            handle, index, UnsafeRawPointer(bytes.baseAddress ?? UnsafePointer(bitPattern: 1)!).assumingMemoryBound(to: CChar.self),
+            Int32(bytes.count), nil)
+    }
+
     /// Binds optional text (nil binds NULL).
     @inline(__always)
     public func bind(_ value: String?, at index: Int32) {

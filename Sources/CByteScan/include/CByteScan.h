@@ -8,6 +8,8 @@
 /// The result of `wb_csv_scan_plain` for a record it does not read: a quoted cell, or more cells
 /// than `max_cells`. The caller reads such a record with its general scanner.
 #define WB_CSV_GENERAL (-2)
+/// The room `bounds` needs past `max_cells + 1` entries.
+#define WB_CSV_BOUNDS_SLACK 16
 
 /// Finds the cells of one CSV record that has no quoted cell, sixteen bytes a step.
 ///
@@ -21,9 +23,10 @@
 /// Returns `WB_CSV_INCOMPLETE` when the buffer ends before the line break (a lone CR at the very
 /// end counts as incomplete: an LF may follow), `WB_CSV_GENERAL` at a quote that opens a cell or
 /// when the record has more than `max_cells` cells. `bounds` must have room for `max_cells + 1`
-/// values; offsets must fit 32 bits.
+/// values plus `WB_CSV_BOUNDS_SLACK` (the loop writes a few entries ahead); offsets must fit 32
+/// bits.
 ///
-/// Complexity: O(n) in the record's length; one step per 16 bytes plus one per cell.
+/// Complexity: O(n) in the record's length; one step per 32 bytes plus one per cell.
 long wb_csv_scan_plain(
     const uint8_t *buf, long start, long count, uint8_t delimiter, uint32_t *bounds, long max_cells, long *cells);
 

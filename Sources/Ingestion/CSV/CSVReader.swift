@@ -80,7 +80,7 @@ final class CSVReader {
         capacity = 1 << 22
         base = .allocate(capacity: capacity)
         boundsCapacity = 64
-        bounds = .allocate(capacity: boundsCapacity)
+        bounds = .allocate(capacity: boundsCapacity + Int(WB_CSV_BOUNDS_SLACK))
         recordBase = UnsafePointer(base)
         self.delimiter = delimiter ?? 0x2C
         plainScanAllowed = delimiter != 0x22 && delimiter != 0x0A && delimiter != 0x0D
@@ -186,7 +186,7 @@ final class CSVReader {
         if cells.count + 1 > boundsCapacity {
             bounds.deallocate()
             boundsCapacity = max(boundsCapacity * 2, cells.count + 1)
-            bounds = .allocate(capacity: boundsCapacity)
+            bounds = .allocate(capacity: boundsCapacity + Int(WB_CSV_BOUNDS_SLACK))
         }
         scratch.removeAll()
         bounds[0] = 0

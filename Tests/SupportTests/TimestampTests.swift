@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import _TestSupport
 @testable import _WaybillSupport
 
 /// The hand-written timestamp parser against Foundation's formatter (the simple reference).
@@ -72,6 +73,42 @@ import Testing
         var c = StableHash()
         c.combine("ab"); c.combine("c")
         #expect(a.value == c.value)
+    }
+
+    /// The field-bytes forms of the hash, one at a time and four interleaved, against the
+    /// `combine` calls they stand for, on fields of random lengths (0 to 40 bytes).
+    @Test func stableHashOfFieldBytesEqualsCombining() {
+        var random = SplitMix(seed: 7)
+        for _ in 0..<200 {
+            var arena: [UInt8] = []
+            var starts: [Int] = [], ends: [Int] = [], expected: [Int64] = []
+            for _ in 0..<4 {
+                var hash = StableHash()
+                starts.append(arena.count)
+                for field in 0..<Int(1 + random.next() % 6) {
+                    if field % 3 == 1 {
+                        let v = Int64(bitPattern: random.next())
+                        hash.combine(v)
+                        withUnsafeBytes(of: v.littleEndian) { arena += $0 }
+                    } else {
+                        let bytes = (0..<Int(random.next() % 41)).map { _ in UInt8(truncatingIfNeeded: random.next()) }
+                        bytes.withUnsafeBufferPointer { hash.combine(bytes: $0) }
+                        arena += bytes
+                    }
+                    arena.append(StableHash.fieldEnd)
+                }
+                ends.append(arena.count)
+                expected.append(hash.value)
+            }
+            var four = [Int64](repeating: 0, count: 4)
+            arena.withUnsafeBufferPointer { a in
+                for k in 0..<4 {
+                    #expect(StableHash.value(ofFields: UnsafeBufferPointer(rebasing: a[starts[k]..<ends[k]])) == expected[k])
+                }
+                StableHash.values4(ofFields: a.baseAddress!, starts: starts, ends: ends, into: &four)
+            }
+            #expect(four == expected)
+        }
     }
 
     @Test func gzipIsReadTransparentlyAndTruncationIsAnError() throws {

@@ -111,6 +111,7 @@ public struct CSVImporter: LogImporter {
             let outcome = try writer.write(reader.record, line: line)
             if let outcome { rejects.add(outcome) }
         }
+        try writer.finish()
     }
 
     private func readRecord(_ reader: CSVReader, _ source: ByteSource) throws -> Bool {

@@ -48,7 +48,14 @@ final class CSVRowWriter {
     @exclusivity(unchecked) private var activityIDs: [Int64] = []
     @exclusivity(unchecked) private var resourceIDs: [Int64] = []
     @exclusivity(unchecked) private var lifecycleIDs: [Int64] = []
-    @exclusivity(unchecked) private var json = JSONBytes()
+    /// Rows read but not yet offered to the session: their identity bytes (with the attribute
+    /// JSON among them) in `batch`, where each starts and ends, and the rest of each row.
+    @exclusivity(unchecked) private var batch = JSONBytes(capacity: 4096)
+    @exclusivity(unchecked) private var batchCount = 0
+    private let batchStarts = UnsafeMutablePointer<Int>.allocate(capacity: CSVRowWriter.batchSize)
+    private let batchEnds = UnsafeMutablePointer<Int>.allocate(capacity: CSVRowWriter.batchSize)
+    private let batchIdentities = UnsafeMutablePointer<Int64>.allocate(capacity: CSVRowWriter.batchSize)
+    private let batchRows = UnsafeMutablePointer<BatchRow>.allocate(capacity: CSVRowWriter.batchSize)
     @exclusivity(unchecked) private var caseJSON = JSONBytes()
     /// The previous row's case: rows of a case usually come together, and a byte comparison
     /// with the last case id is cheaper than the interner's hash and probe.
@@ -86,7 +93,11 @@ final class CSVRowWriter {
         eventIndices.deallocate()
         keyArena.deallocate()
         keyStarts.deallocate()
-        json.deallocate()
+        batch.deallocate()
+        batchStarts.deallocate()
+        batchEnds.deallocate()
+        batchIdentities.deallocate()
+        batchRows.deallocate()
         caseJSON.deallocate()
         lastCase.deallocate()
     }
@@ -148,31 +159,86 @@ final class CSVRowWriter {
             if isNew { lifecycleIDs.append(try session.lifecycleID(String(decoding: lifecycleBytes, as: UTF8.self))) }
             lifecycleID = lifecycleIDs[index]
         }
-        json.removeAll()
+        // The row's identity fields, as `StableHash` bytes, into the batch: the attribute JSON
+        // is written in place among them and stored from there.
+        let slot = batchCount
+        let start = batch.count
+        batch.append(contentsOf: caseBytes)
+        batch.append(StableHash.fieldEnd)
+        batch.append(contentsOf: activityBytes)
+        batch.append(StableHash.fieldEnd)
+        batch.append(littleEndian: time)
+        batch.append(StableHash.fieldEnd)
+        batch.append(littleEndian: startTime ?? Int64.min)
+        batch.append(StableHash.fieldEnd)
+        batch.append(contentsOf: resourceBytes)
+        batch.append(StableHash.fieldEnd)
+        batch.append(contentsOf: lifecycleBytes)
+        batch.append(StableHash.fieldEnd)
+        let attributesStart = batch.count
         for k in 0..<eventColumnCount {
             let cell = row[eventIndices[k]]
             guard !cell.isEmpty else { continue }
-            json.append(json.isEmpty ? 0x7B : 0x2C)
-            json.append(contentsOf: UnsafeBufferPointer(rebasing: keyArena[keyStarts[k]..<keyStarts[k + 1]]))
-            CSVValueWriter.appendValue(cell, to: &json)
+            batch.append(batch.count == attributesStart ? 0x7B : 0x2C)
+            batch.append(contentsOf: UnsafeBufferPointer(rebasing: keyArena[keyStarts[k]..<keyStarts[k + 1]]))
+            CSVValueWriter.appendValue(cell, to: &batch)
         }
-        if !json.isEmpty { json.append(0x7D) }
-        let attributes = json.bytes
-        var hash = StableHash()
-        hash.combine(bytes: caseBytes)
-        hash.combine(bytes: activityBytes)
-        hash.combine(time)
-        hash.combine(startTime ?? Int64.min)
-        hash.combine(bytes: resourceBytes)
-        hash.combine(bytes: lifecycleBytes)
-        hash.combine(bytes: attributes)
-        let outcome = try session.addEvent(
-            identity: hash.value, externalID: nil, activityID: activityIDs[activityIndex], time: time,
-            startTime: startTime, lifecycleID: lifecycleID, resourceID: resourceID,
-            attributes: attributes.isEmpty ? nil : attributes, allowRepeats: true)
-        if case .added(let eventID) = outcome { try session.link(event: eventID, object: caseObjects[caseIndex]) }
+        if batch.count > attributesStart { batch.append(0x7D) }
+        (batchRows + slot).initialize(to: BatchRow(
+            activityID: activityIDs[activityIndex], time: time, startTime: startTime, lifecycleID: lifecycleID,
+            resourceID: resourceID, object: caseObjects[caseIndex], attributesStart: attributesStart, attributesEnd: batch.count))
+        batch.append(StableHash.fieldEnd)
+        batchStarts[slot] = start
+        batchEnds[slot] = batch.count
+        batchCount += 1
+        if batchCount == CSVRowWriter.batchSize { try flushBatch() }
         return nil
     }
+
+    /// Rows whose identities are hashed together (see `StableHash.values4`).
+    static let batchSize = 4
+
+    /// A row waiting in the batch for its identity.
+    struct BatchRow {
+        var activityID: Int64
+        var time: Microseconds
+        var startTime: Microseconds?
+        var lifecycleID: Int64?
+        var resourceID: Int64?
+        var object: Int64
+        /// The attribute JSON's place in `batch` (empty = none).
+        var attributesStart: Int
+        var attributesEnd: Int
+    }
+
+    /// Hashes the batch's identities and offers its rows to the session, in file order.
+    ///
+    /// - Complexity: O(bytes of the batch's rows).
+    private func flushBatch() throws {
+        guard batchCount > 0 else { return }
+        let base = UnsafePointer(batch.base)
+        if batchCount == CSVRowWriter.batchSize {
+            StableHash.values4(ofFields: base, starts: batchStarts, ends: batchEnds, into: batchIdentities)
+        } else {
+            for k in 0..<batchCount {
+                batchIdentities[k] = StableHash.value(ofFields: UnsafeBufferPointer(start: base + batchStarts[k], count: batchEnds[k] - batchStarts[k]))
+            }
+        }
+        for k in 0..<batchCount {
+            let row = batchRows[k]
+            let attributes = UnsafeBufferPointer(start: base + row.attributesStart, count: row.attributesEnd - row.attributesStart)
+            let outcome = try session.addEvent(
+                identity: batchIdentities[k], externalID: nil, activityID: row.activityID, time: row.time,
+                startTime: row.startTime, lifecycleID: row.lifecycleID, resourceID: row.resourceID,
+                attributes: attributes.isEmpty ? nil : attributes, allowRepeats: true)
+            if case .added(let eventID) = outcome { try session.link(event: eventID, object: row.object) }
+        }
+        batchCount = 0
+        batch.removeAll()
+    }
+
+    /// Offers the rows still waiting in the batch to the session: call once after the last row.
+    func finish() throws { try flushBatch() }
 
     /// Creates (or finds, in a store that has it) the case of a row seen for the first time in
     /// this file, with the row's case attributes; returns its object id.

@@ -50,6 +50,14 @@ struct JSONBytes {
         bytes.withUnsafeBufferPointer { append(contentsOf: $0) }
     }
 
+    /// Appends an integer's 8 bytes, little-endian.
+    @inline(__always)
+    mutating func append(littleEndian value: Int64) {
+        if count + 8 > capacity { grow(to: count + 8) }
+        UnsafeMutableRawPointer(base + count).storeBytes(of: value.littleEndian, as: Int64.self)
+        count &+= 8
+    }
+
     /// Doubles the capacity (at least to `needed`), keeping the bytes.
     ///
     /// - Complexity: O(*n*), amortised O(1) per appended byte.

@@ -69,14 +69,22 @@ public struct TimestampReader {
     ///
     /// - Complexity: O(*n*) in the cell's length.
     public func read(_ bytes: UnsafeBufferPointer<UInt8>) -> Result<Microseconds, Failure> {
+        var cache = Timestamp.DateCache()
+        return read(bytes, cache: &cache)
+    }
+
+    /// Reads one cell, reusing the date of the last ISO timestamp read through `cache` (see
+    /// `Timestamp.DateCache`): the form for a column of cells.
+    @inline(__always)
+    public func read(_ bytes: UnsafeBufferPointer<UInt8>, cache: inout Timestamp.DateCache) -> Result<Microseconds, Failure> {
         switch mode {
         case .auto:
             // A dash after four digits is a date; an epoch number has none there.
             if bytes.count < 5 || bytes[4] != 0x2D, let epoch = readEpoch(bytes, milliseconds: nil) {
                 return .success(epoch)
             }
-            return finish(Timestamp.parseISO(bytes))
-        case .iso: return finish(Timestamp.parseISO(bytes))
+            return finish(Timestamp.parseISO(bytes, cache: &cache))
+        case .iso: return finish(Timestamp.parseISO(bytes, cache: &cache))
         case .epochSeconds: return readEpoch(bytes, milliseconds: false).map { .success($0) } ?? .failure(.invalid)
         case .epochMilliseconds: return readEpoch(bytes, milliseconds: true).map { .success($0) } ?? .failure(.invalid)
         case .pattern: return finish(readPattern(bytes, pattern))

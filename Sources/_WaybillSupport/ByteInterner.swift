@@ -39,11 +39,16 @@ public struct ByteInterner {
         }
         if i < n {
             var tail: UInt64 = 0
-            var shift: UInt64 = 0
-            while i < n {
-                tail |= UInt64(base[i]) &<< shift
-                shift &+= 8
-                i &+= 1
+            if n >= 8 {
+                // The last eight bytes, overlapping the words before: one load, no byte loop.
+                tail = raw.loadUnaligned(fromByteOffset: n &- 8, as: UInt64.self)
+            } else {
+                var shift: UInt64 = 0
+                while i < n {
+                    tail |= UInt64(base[i]) &<< shift
+                    shift &+= 8
+                    i &+= 1
+                }
             }
             h = (h ^ tail) &* 0x9E37_79B9_7F4A_7C15
             h ^= h >> 32
@@ -80,12 +85,7 @@ public struct ByteInterner {
         let start = starts[id], end = starts[id + 1]
         guard end - start == bytes.count else { return false }
         return arena.withUnsafeBufferPointer { a in
-            var i = 0
-            while i < bytes.count {
-                if a[start + i] != bytes[i] { return false }
-                i += 1
-            }
-            return true
+            UnsafeBufferPointer(rebasing: a[start..<end]).sameBytes(as: bytes)
         }
     }
 

@@ -33,6 +33,28 @@ public enum Timestamp {
     ///
     /// - Complexity: O(*n*) in the length of the text, no allocation.
     public static func parseISO(_ bytes: UnsafeBufferPointer<UInt8>) -> Parsed? {
+        var cache = DateCache()
+        return parseISO(bytes, cache: &cache)
+    }
+
+    /// The last date `parseISO(_:cache:)` read from a text's first ten bytes, and its day number.
+    ///
+    /// An event log's timestamps run in order, so most share the date of the one before: the
+    /// date's digits, its check and the calendar arithmetic are then skipped.
+    public struct DateCache: Sendable {
+        var head: UInt64 = 0
+        var tail: UInt16 = 0
+        var days: Int?
+
+        public init() {}
+    }
+
+    /// `parseISO(_:)`, reusing the day number of the last date read through `cache` when the
+    /// text starts with the same ten bytes `YYYY-MM-DD`.
+    ///
+    /// - Complexity: O(*n*) in the length of the text, no allocation.
+    @inline(__always)
+    public static func parseISO(_ bytes: UnsafeBufferPointer<UInt8>, cache: inout DateCache) -> Parsed? {
         var i = 0
         let n = bytes.count
         // Trim surrounding blanks.
@@ -55,10 +77,25 @@ public enum Timestamp {
             i += 1
             return true
         }
-        guard let year = digits(4), expect(0x2D), let month = digits(2), expect(0x2D), let day = digits(2) else {
-            return nil
+        let days: Int
+        if i == 0, end >= 10, let cached = cache.days, let base = bytes.baseAddress,
+            UnsafeRawPointer(base).loadUnaligned(as: UInt64.self) == cache.head,
+            UnsafeRawPointer(base + 8).loadUnaligned(as: UInt16.self) == cache.tail
+        {
+            days = cached
+            i = 10
+        } else {
+            guard let year = digits(4), expect(0x2D), let month = digits(2), expect(0x2D), let day = digits(2) else {
+                return nil
+            }
+            guard (1...12).contains(month), day >= 1, day <= daysInMonth(year: year, month: month) else { return nil }
+            days = daysFromCivil(year: year, month: month, day: day)
+            if i == 10, let base = bytes.baseAddress {
+                cache.head = UnsafeRawPointer(base).loadUnaligned(as: UInt64.self)
+                cache.tail = UnsafeRawPointer(base + 8).loadUnaligned(as: UInt16.self)
+                cache.days = days
+            }
         }
-        guard (1...12).contains(month), day >= 1, day <= daysInMonth(year: year, month: month) else { return nil }
         var hour = 0, minute = 0, second = 0, micro = 0
         var hasZone = false
         var offsetSeconds = 0
@@ -108,7 +145,6 @@ public enum Timestamp {
             }
             guard i == end else { return nil }
         }
-        let days = daysFromCivil(year: year, month: month, day: day)
         let seconds = Int64(days) * 86_400 + Int64(hour * 3600 + minute * 60 + second) - Int64(offsetSeconds)
         return Parsed(micros: seconds * 1_000_000 + Int64(micro), hasZone: hasZone)
     }

@@ -75,6 +75,37 @@ import _TestSupport
         #expect(a.value == c.value)
     }
 
+    /// Parsing a column through one date cache gives what parsing each cell alone does: same
+    /// dates, changed dates, blanks, a date alone, offsets, and bad times after a good date.
+    @Test func dateCacheChangesNothing() {
+        let cells = [
+            "2026-01-05T00:00:07.095Z", "2026-01-05T06:05:28.080Z", "2026-01-05 06:05:28+01:00", " 2026-01-05T01:00:00Z",
+            "2026-01-05", "2026-01-05T25:00:00Z", "2026-01-05Tx", "2026-01-06T00:00:00Z", "2026-02-30T00:00:00Z",
+            "2026-01-06T23:59:59.999999Z", "2026-01-06", "2026-01-0", "2024-02-29T12:00:00-05:30", "2024-02-29T12:00Z",
+        ]
+        var cache = Timestamp.DateCache()
+        for cell in cells + cells.reversed() {
+            var text = cell
+            let cached = text.withUTF8 { Timestamp.parseISO($0, cache: &cache) }
+            #expect(cached == Timestamp.parseISO(cell), "\(cell)")
+        }
+    }
+
+    /// The word-at-a-time byte comparison against `Array`'s, at every length to 20 and a
+    /// difference at every position.
+    @Test func sameBytesAgreesWithArrayEquality() {
+        for n in 0...20 {
+            let a = (0..<n).map { UInt8($0 &* 7 &+ 1) }
+            for k in -1..<n {
+                var b = a
+                if k >= 0 { b[k] &+= 1 }
+                a.withUnsafeBufferPointer { x in b.withUnsafeBufferPointer { y in #expect(x.sameBytes(as: y) == (a == b)) } }
+            }
+            let shorter = Array(a.dropLast())
+            a.withUnsafeBufferPointer { x in shorter.withUnsafeBufferPointer { y in #expect(x.sameBytes(as: y) == (n == 0)) } }
+        }
+    }
+
     /// The field-bytes forms of the hash, one at a time and four interleaved, against the
     /// `combine` calls they stand for, on fields of random lengths (0 to 40 bytes).
     @Test func stableHashOfFieldBytesEqualsCombining() {

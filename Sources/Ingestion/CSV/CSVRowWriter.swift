@@ -52,6 +52,8 @@ final class CSVRowWriter {
     /// JSON among them) in `batch`, where each starts and ends, and the rest of each row.
     @exclusivity(unchecked) private var batch = JSONBytes(capacity: 4096)
     @exclusivity(unchecked) private var batchCount = 0
+    /// The date of the last timestamp cell read (most cells share it with the one before).
+    @exclusivity(unchecked) private var dateCache = Timestamp.DateCache()
     private let batchStarts = UnsafeMutablePointer<Int>.allocate(capacity: CSVRowWriter.batchSize)
     private let batchEnds = UnsafeMutablePointer<Int>.allocate(capacity: CSVRowWriter.batchSize)
     private let batchIdentities = UnsafeMutablePointer<Int64>.allocate(capacity: CSVRowWriter.batchSize)
@@ -133,7 +135,7 @@ final class CSVRowWriter {
             }
         }
         let caseIndex: Int
-        if lastCaseIndex >= 0 && CSVRowWriter.equal(caseBytes, lastCase.bytes) {
+        if lastCaseIndex >= 0 && caseBytes.sameBytes(as: lastCase.bytes) {
             caseIndex = lastCaseIndex
         } else {
             let (index, isNew) = cases.intern(caseBytes)
@@ -285,7 +287,7 @@ final class CSVRowWriter {
         if cell.isEmpty {
             return .reject(Reject(file: path, location: location(), field: field, reason: "missing timestamp"))
         }
-        switch timestamps.read(cell) {
+        switch timestamps.read(cell, cache: &dateCache) {
         case .success(let t): return .time(t)
         case .failure(.noZone):
             let text = String(decoding: cell, as: UTF8.self)
@@ -299,20 +301,5 @@ final class CSVRowWriter {
                     file: path, location: location(), field: field, reason: "unreadable timestamp",
                     value: String(decoding: cell, as: UTF8.self)))
         }
-    }
-
-    /// True when two byte strings are equal.
-    ///
-    /// - Complexity: O(*n*).
-    @inline(__always)
-    static func equal(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
-        let n = a.count
-        guard n == b.count else { return false }
-        var i = 0
-        while i < n {
-            if a[i] != b[i] { return false }
-            i &+= 1
-        }
-        return true
     }
 }

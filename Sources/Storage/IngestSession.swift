@@ -36,7 +36,7 @@ public final class IngestSession {
     @exclusivity(unchecked) private var lifecycleIDs: [String: Int64] = [:]
     @exclusivity(unchecked) private var qualifierIDs: [String: Int64] = ["": 0]
     /// The events buffered for the next segment, and the id of its first event.
-    @exclusivity(unchecked) private var pending = EventSegment()
+    @exclusivity(unchecked) private var pending = SegmentBuffer()
     @exclusivity(unchecked) private var pendingFirstEvent: Int64
     /// Links to events of segments already written (OCEL links resolved at the end of a file).
     private var lateLinks = EventSegment()
@@ -370,7 +370,7 @@ public final class IngestSession {
             // identity turns out to be. Only its occurrence number (and so its stored identity)
             // depends on the identities before it, and that is settled for a whole batch at once
             // in `resolvePending()`, in the same order, where the table's cache misses overlap.
-            if pending.count == EventSegment.capacity { try flushPending() }
+            if pending.isFull { try flushPending() }
             appendPending(identity, activityID, time, startTime, resourceID, lifecycleID, externalID, attributes)
             return .added(pendingFirstEvent + Int64(pending.count - 1))
         }
@@ -388,7 +388,7 @@ public final class IngestSession {
             duplicates += 1
             return .alreadyStored
         }
-        if pending.count == EventSegment.capacity { try flushPending() }
+        if pending.isFull { try flushPending() }
         appendPending(candidate, activityID, time, startTime, resourceID, lifecycleID, externalID, attributes)
         unresolved = pending.count
         return .added(pendingFirstEvent + Int64(pending.count - 1))
@@ -399,14 +399,18 @@ public final class IngestSession {
         _ identity: Int64, _ activityID: Int64, _ time: Microseconds, _ startTime: Microseconds?, _ resourceID: Int64?,
         _ lifecycleID: Int64?, _ externalID: String?, _ attributes: UnsafeBufferPointer<UInt8>?
     ) {
-        pending.identity.append(identity)
-        pending.activity.append(Int32(activityID))
-        pending.time.append(time)
-        pending.startTime.append(startTime ?? Int64.min)
-        pending.resource.append(Int32(resourceID ?? 0))
-        pending.lifecycle.append(Int32(lifecycleID ?? 0))
-        pending.externalIDs.append(externalID)
-        pending.attributes.append(bytes: attributes)
+        guard var externalID else {
+            pending.append(
+                identity: identity, activity: Int32(activityID), time: time, startTime: startTime ?? Int64.min,
+                resource: Int32(resourceID ?? 0), lifecycle: Int32(lifecycleID ?? 0), externalID: nil, attributes: attributes)
+            eventsAdded += 1
+            return
+        }
+        externalID.withUTF8 {
+            pending.append(
+                identity: identity, activity: Int32(activityID), time: time, startTime: startTime ?? Int64.min,
+                resource: Int32(resourceID ?? 0), lifecycle: Int32(lifecycleID ?? 0), externalID: $0, attributes: attributes)
+        }
         eventsAdded += 1
     }
 
@@ -432,18 +436,17 @@ public final class IngestSession {
         seenIdentities.reserve(seenIdentities.count + n - unresolved)
         let ahead = 16
         var sink: Int64 = 0
-        pending.identity.withUnsafeMutableBufferPointer { ids in
-            for i in unresolved..<n {
-                if i + ahead < n { sink &+= seenIdentities.touch(ids[i + ahead]) }
-                let identity = ids[i]
-                var candidate = identity
-                var occurrence: Int64 = 0
-                while !seenIdentities.insert(candidate) {
-                    occurrence += 1
-                    candidate = IngestSession.repeatIdentity(identity, occurrence: occurrence)
-                }
-                ids[i] = candidate
+        let ids = pending.identity
+        for i in unresolved..<n {
+            if i + ahead < n { sink &+= seenIdentities.touch(ids[i + ahead]) }
+            let identity = ids[i]
+            var candidate = identity
+            var occurrence: Int64 = 0
+            while !seenIdentities.insert(candidate) {
+                occurrence += 1
+                candidate = IngestSession.repeatIdentity(identity, occurrence: occurrence)
             }
+            ids[i] = candidate
         }
         touched &+= sink
         unresolved = n
@@ -466,19 +469,19 @@ public final class IngestSession {
     public func link(event: Int64, object: Int64, qualifier: String = "") throws {
         let qualifierID = Int32(qualifier.isEmpty ? 0 : try intern(qualifier, in: "qualifier", cache: &qualifierIDs))
         if event >= pendingFirstEvent {
-            var k = pending.linkEvent.count - 1
-            while k >= 0 && pending.linkEvent[k] == Int32(event - pendingFirstEvent) {
-                if pending.linkObject[k] == object && pending.linkQualifier[k] == qualifierID { return }
+            let offset = Int32(event - pendingFirstEvent)
+            var k = pending.linkCount - 1
+            while k >= 0 && pending.link(k).event == offset {
+                let link = pending.link(k)
+                if link.object == object && link.qualifier == qualifierID { return }
                 k -= 1
             }
-            if k >= 0 && pending.linkEvent[k] > Int32(event - pendingFirstEvent) {
+            if k >= 0 && pending.link(k).event > offset {
                 // Out of order within the segment: keep the links sorted by event.
                 addLateLink(event: event, object: object, qualifier: qualifierID)
                 return
             }
-            pending.linkEvent.append(Int32(event - pendingFirstEvent))
-            pending.linkObject.append(object)
-            pending.linkQualifier.append(qualifierID)
+            pending.appendLink(event: offset, object: object, qualifier: qualifierID)
             linksAdded += 1
             return
         }
@@ -502,20 +505,31 @@ public final class IngestSession {
     private func flushPending() throws {
         resolvePending()
         guard pending.count > 0 || pending.linkCount > 0 else { return }
-        try writeSegment(pending, firstEvent: pendingFirstEvent)
+        pending.encode(into: &encodeBuffer)
+        let times = pending.timeRange
+        try insertEncodedSegment(
+            firstEvent: pendingFirstEvent, count: pending.count, linkCount: pending.linkCount, minTime: times?.min,
+            maxTime: times?.max)
         pendingFirstEvent += Int64(pending.count)
         pending.removeAll()
         unresolved = 0
     }
 
     private func writeSegment(_ segment: EventSegment, firstEvent: Int64) throws {
+        segment.encode(into: &encodeBuffer)
+        try insertEncodedSegment(
+            firstEvent: firstEvent, count: segment.count, linkCount: segment.linkCount, minTime: segment.time.min(),
+            maxTime: segment.time.max())
+    }
+
+    /// Inserts the segment encoded in `encodeBuffer` as a row of `event_segment`.
+    private func insertEncodedSegment(firstEvent: Int64, count: Int, linkCount: Int, minTime: Int64?, maxTime: Int64?) throws {
         insertSegment.bind(importID, at: 1)
         insertSegment.bind(firstEvent, at: 2)
-        insertSegment.bind(Int64(segment.count), at: 3)
-        insertSegment.bind(Int64(segment.linkCount), at: 4)
-        insertSegment.bind(segment.time.min(), at: 5)
-        insertSegment.bind(segment.time.max(), at: 6)
-        segment.encode(into: &encodeBuffer)
+        insertSegment.bind(Int64(count), at: 3)
+        insertSegment.bind(Int64(linkCount), at: 4)
+        insertSegment.bind(minTime, at: 5)
+        insertSegment.bind(maxTime, at: 6)
         try encodeBuffer.withUnsafeBytes { try insertSegment.run(bindingBlob: $0, at: 7) }
     }
 

@@ -160,3 +160,55 @@ import _WaybillSupport
         #expect(stored == Self.reference(raw))
     }
 }
+
+/// The session's pointer-backed segment against `EventSegment` (the simple reference): the same
+/// events and links give the same bytes, through growth of the byte and link columns and after
+/// being emptied.
+@Suite struct SegmentBufferTests {
+    @Test func encodesAsEventSegmentDoes() {
+        var random = SplitMix(seed: 11)
+        let buffer = SegmentBuffer()
+        for round in 0..<3 {
+            var reference = EventSegment()
+            let n = [0, 1, 3000][round]
+            for i in 0..<n {
+                let identity = Int64(bitPattern: random.next())
+                let activity = Int32(random.next() % 40), time = Int64(random.next() % 1_000_000)
+                let start = random.next() % 3 == 0 ? Int64.min : time - 5
+                let resource = Int32(random.next() % 5), lifecycle = Int32(random.next() % 2)
+                let external: String? = random.next() % 2 == 0 ? nil : "e\(i)"
+                let attributes: [UInt8] = random.next() % 3 == 0 ? [] : Array("{\"k\":\(i)}".utf8)
+                reference.identity.append(identity)
+                reference.activity.append(activity)
+                reference.time.append(time)
+                reference.startTime.append(start)
+                reference.resource.append(resource)
+                reference.lifecycle.append(lifecycle)
+                reference.externalIDs.append(external)
+                attributes.withUnsafeBufferPointer { reference.attributes.append(bytes: $0.isEmpty ? nil : $0) }
+                var text = external
+                let append = { (id: UnsafeBufferPointer<UInt8>?) in
+                    attributes.withUnsafeBufferPointer {
+                        buffer.append(
+                            identity: identity, activity: activity, time: time, startTime: start, resource: resource,
+                            lifecycle: lifecycle, externalID: id, attributes: $0.isEmpty ? nil : $0)
+                    }
+                }
+                if text != nil { text!.withUTF8 { append($0) } } else { append(nil) }
+                for _ in 0..<Int(random.next() % 3) {
+                    let object = Int64(random.next() % 100), qualifier = Int32(random.next() % 3)
+                    reference.linkEvent.append(Int32(i))
+                    reference.linkObject.append(object)
+                    reference.linkQualifier.append(qualifier)
+                    buffer.appendLink(event: Int32(i), object: object, qualifier: qualifier)
+                }
+            }
+            var bytes: [UInt8] = []
+            buffer.encode(into: &bytes)
+            #expect(bytes == reference.encoded(), "round \(round)")
+            #expect(buffer.count == n && buffer.linkCount == reference.linkCount)
+            #expect(buffer.timeRange.map { [$0.min, $0.max] } == (n == 0 ? nil : [reference.time.min()!, reference.time.max()!]))
+            buffer.removeAll()
+        }
+    }
+}

@@ -50,6 +50,14 @@ struct JSONBytes {
         bytes.withUnsafeBufferPointer { append(contentsOf: $0) }
     }
 
+    /// Appends what `body` writes at the end of the buffer: at most `maximum` bytes, their
+    /// count returned by `body`.
+    @inline(__always)
+    mutating func append(upTo maximum: Int, _ body: (UnsafeMutablePointer<UInt8>) -> Int) {
+        if count + maximum > capacity { grow(to: count + maximum) }
+        count &+= body(base + count)
+    }
+
     /// Appends an integer's 8 bytes, little-endian.
     @inline(__always)
     mutating func append(littleEndian value: Int64) {

@@ -36,7 +36,7 @@ public final class IngestSession {
     @exclusivity(unchecked) private var lifecycleIDs: [String: Int64] = [:]
     @exclusivity(unchecked) private var qualifierIDs: [String: Int64] = ["": 0]
     /// The events buffered for the next segment, and the id of its first event.
-    @exclusivity(unchecked) private var pending = SegmentBuffer()
+    private let pending = SegmentBuffer()
     @exclusivity(unchecked) private var pendingFirstEvent: Int64
     /// Links to events of segments already written (OCEL links resolved at the end of a file).
     private var lateLinks = EventSegment()

@@ -95,11 +95,20 @@ public struct Ingestor {
             let importer = try makeImporter(path: path, format: format, options: options)
             return try run(importer, source: path, format: format.rawValue, sha256: sha, options: options, started: started)
         }
+        // A plain CSV file is hashed from the regions its reader reads (one read of the file);
+        // any other file by a worker that reads it again.
+        if format == .csv, try !ByteSource(path: path, chunkSize: 4096).isGzip {
+            let digest = StreamDigest()
+            defer { _ = digest.value() }
+            return try run(
+                CSVImporter(path: path, options: options, digest: digest), source: path, format: format.rawValue,
+                sha256: nil, contentHash: { digest.value() }, options: options, started: started)
+        }
         let hash = BackgroundDigest(path: path)
         defer { _ = try? hash.value() }
         let importer = try makeImporter(path: path, format: format, options: options)
         return try run(
-            importer, source: path, format: format.rawValue, sha256: nil, contentHash: hash, options: options,
+            importer, source: path, format: format.rawValue, sha256: nil, contentHash: { try hash.value() }, options: options,
             started: started)
     }
 
@@ -135,11 +144,11 @@ public struct Ingestor {
 
     /// Runs an importer in one store transaction, enforcing the reject limit.
     ///
-    /// With `contentHash`, the file's hash is taken from it once the importer is done: a file some
+    /// With `contentHash`, the file's hash is asked for once the importer is done: a file some
     /// earlier import already had is rolled back and reported as already imported.
     private func run(
         _ importer: any LogImporter, source: String, format: String, sha256: String?,
-        contentHash: BackgroundDigest? = nil, options: ImportOptions, started: Date
+        contentHash: (() throws -> String)? = nil, options: ImportOptions, started: Date
     ) throws -> IngestReport {
         var rejects = RejectLog()
         var counts = (read: 0, added: 0, duplicates: 0, objects: 0)
@@ -149,7 +158,7 @@ public struct Ingestor {
             try store.ingest(source: source, format: format, sha256: sha256, options: optionsJSON) { session in
                 try importer.run(into: session, rejects: &rejects)
                 if let contentHash {
-                    let sha = try contentHash.value()
+                    let sha = try contentHash()
                     if let record = try store.importRecord(sha256: sha) { throw AlreadyImported(sha256: sha, record: record) }
                     try session.recordContentHash(sha)
                     sha256 = sha

@@ -30,7 +30,7 @@ public enum FileDigest {
         hex(SHA256.hash(data: bytes))
     }
 
-    private static func hex<S: Sequence>(_ digest: S) -> String where S.Element == UInt8 {
+    static func hex<S: Sequence>(_ digest: S) -> String where S.Element == UInt8 {
         digest.map { String(format: "%02x", $0) }.joined()
     }
 }

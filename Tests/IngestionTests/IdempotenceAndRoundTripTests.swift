@@ -62,6 +62,19 @@ import _WaybillSupport
         #expect(try ingestor.ingest(path: other, options: ImportOptions()).alreadyImported)
     }
 
+    /// A plain CSV is hashed from the regions its reader reads: over several buffer fills, with
+    /// a record longer than the buffer (which grows it), the hash is the file's.
+    @Test func hashFromTheReadersRegionsIsTheFilesHash() throws {
+        let ws = try Workspace(path: Fixtures.temporaryDirectory("stream-hash").path)
+        var text = "case_id,activity,timestamp,note\n"
+        for i in 0..<120_000 { text += "c\(i / 10),A\(i % 7),2026-01-05T10:\(10 + i % 50):00Z,n\(i)\n" }
+        text += "c-long,A,2026-01-06T10:00:00Z,\(String(repeating: "x", count: 9_000_000))\n"
+        let path = Fixtures.write(text, to: "big.csv", in: ws.root)
+        let report = try Ingestor(store: try ws.openStore(), rejectsPath: ws.rejectsPath).ingest(path: path, options: ImportOptions())
+        #expect(report.eventsAdded == 120_001)
+        #expect(report.sha256 == (try FileDigest.sha256(path: path)))
+    }
+
     @Test func aGrownExportAddsOnlyItsNewEvents() throws {
         let ws = try Workspace(path: Fixtures.temporaryDirectory("grow").path)
         let store = try ws.openStore()

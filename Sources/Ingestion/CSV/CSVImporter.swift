@@ -16,10 +16,15 @@ public struct CSVImporter: LogImporter {
     public var formatName: String { "csv" }
     let path: String
     let options: ImportOptions
+    /// Fed the file's bytes as they are read (a plain file only), for its content hash.
+    let digest: StreamDigest?
 
-    public init(path: String, options: ImportOptions) {
+    /// An importer of the file at `path`; with `digest`, which must be for a file that is not
+    /// gzip, every byte read is fed to it.
+    public init(path: String, options: ImportOptions, digest: StreamDigest? = nil) {
         self.path = path
         self.options = options
+        self.digest = digest
     }
 
     static let caseNames = ["case:concept:name", "case_id", "caseid", "case id", "case", "case_concept_name"]
@@ -48,7 +53,7 @@ public struct CSVImporter: LogImporter {
         defer { progress.finish() }
         let reader: CSVReader
         do {
-            reader = try CSVReader(path: path, delimiter: options.delimiter, source: source)
+            reader = try CSVReader(path: path, delimiter: options.delimiter, source: source, digest: digest)
         } catch let error as ByteSource.ReadError {
             throw IngestionError(.unreadable, file: path, error.reason)
         }

@@ -44,6 +44,8 @@ final class CSVReader {
     /// buffer a record with a quoted cell is copied to.
     private var cells: [(start: Int, end: Int, escaped: Bool)] = []
     private var scratch = JSONBytes()
+    /// Fed every region read, which stays unchanged until the digest is done with it.
+    private let digest: StreamDigest?
     let path: String
 
     /// A reader over a chunked source (the chunks are copied into the reader's buffer).
@@ -67,16 +69,21 @@ final class CSVReader {
         }
     }
 
-    /// A reader over a byte source, read straight into the reader's buffer.
-    convenience init(path: String, delimiter: UInt8?, source: ByteSource) throws {
-        try self.init(path: path, delimiter: delimiter) { try source.read(into: $0) }
+    /// A reader over a byte source, read straight into the reader's buffer; every region read
+    /// is fed to `digest` too (for a source that is not gzip: the digest is of the file's bytes).
+    convenience init(path: String, delimiter: UInt8?, source: ByteSource, digest: StreamDigest? = nil) throws {
+        try self.init(path: path, delimiter: delimiter, digest: digest) { try source.read(into: $0) }
     }
 
     /// A reader over a filling function: `input(buffer)` writes the next bytes into `buffer`
     /// and returns how many, 0 only at the end.
-    init(path: String, delimiter: UInt8?, input: @escaping (UnsafeMutableRawBufferPointer) throws -> Int) throws {
+    init(
+        path: String, delimiter: UInt8?, digest: StreamDigest? = nil,
+        input: @escaping (UnsafeMutableRawBufferPointer) throws -> Int
+    ) throws {
         self.path = path
         self.input = input
+        self.digest = digest
         capacity = 1 << 22
         base = .allocate(capacity: capacity)
         boundsCapacity = 64
@@ -94,6 +101,7 @@ final class CSVReader {
     }
 
     deinit {
+        digest?.waitUntilDone()
         base.deallocate()
         bounds.deallocate()
         scratch.deallocate()
@@ -121,6 +129,8 @@ final class CSVReader {
     /// - Complexity: O(*n*) in the bytes read, plus the unread bytes moved.
     private func fill() throws {
         guard !exhausted else { return }
+        // The bytes about to move or be overwritten may still be hashed.
+        digest?.waitUntilDone()
         if position > 0 {
             let unread = count - position
             if unread > 0 { base.update(from: base + position, count: unread) }
@@ -136,6 +146,7 @@ final class CSVReader {
         }
         let n = try input(UnsafeMutableRawBufferPointer(start: base + count, count: capacity - count))
         if n == 0 { exhausted = true }
+        digest?.feed(UnsafeRawBufferPointer(start: base + count, count: n))
         count += n
     }
 

@@ -29,6 +29,7 @@ import _WaybillSupport
         "Infinity", "true", "True", "TRUE", "false", "tRue", "t", "f", "2026-01-05T00:09:27.020Z", "2026-01-05 00:09:27+01:00",
         "2026-01-05T00:09:27", "2026-13-05T00:09:27Z", "text", "with \"quote\"", "back\\slash", "line\nbreak", "tab\tx",
         "=cmd", "é", "C-0022756", "27.99", "1", "-1.25", "100.10",
+        "a longer text with \"quotes\" and \\ backslash\tand\u{01}control, é漢 and \u{7F}", "sixteen bytes ok", "eight by\"",
     ]
 
     /// The writer's text is the reference's, except that `-0` is kept as written (as the writer

@@ -375,6 +375,13 @@ struct CSVRecord {
     /// The number of cells.
     let count: Int
 
+    /// True when the `count` cells from `first` on are all empty: their bounds then differ by
+    /// one byte (a delimiter) per cell.
+    @inline(__always)
+    func allEmpty(from first: Int, count: Int) -> Bool {
+        Int(bounds[first &+ count]) &- Int(bounds[first]) == count
+    }
+
     /// Cell `k`'s bytes.
     @inline(__always)
     subscript(_ k: Int) -> UnsafeBufferPointer<UInt8> {

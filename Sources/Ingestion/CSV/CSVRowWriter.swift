@@ -36,6 +36,9 @@ final class CSVRowWriter {
     /// (`keyArena[keyStarts[k] ..< keyStarts[k + 1]]`), read through pointers.
     private let eventColumnCount: Int
     private let eventIndices: UnsafeMutableBufferPointer<Int>
+    /// For event attribute column *k*, how many of the columns from *k* on have consecutive cell
+    /// indices (*k* included): a row's empty cells are skipped a run at a time.
+    private let runRest: UnsafeMutableBufferPointer<Int>
     private let keyArena: UnsafeMutableBufferPointer<UInt8>
     private let keyStarts: UnsafeMutableBufferPointer<Int>
 
@@ -78,6 +81,11 @@ final class CSVRowWriter {
         eventColumnCount = eventColumns.count
         eventIndices = .allocate(capacity: max(eventColumns.count, 1))
         for (k, column) in eventColumns.enumerated() { eventIndices[k] = column.index }
+        runRest = .allocate(capacity: max(eventColumns.count, 1))
+        for k in stride(from: eventColumns.count - 1, through: 0, by: -1) {
+            let continues = k + 1 < eventColumns.count && eventIndices[k + 1] == eventIndices[k] + 1
+            runRest[k] = continues ? runRest[k + 1] + 1 : 1
+        }
         let keyBytes = eventColumns.map { Array((AttributeJSON.quote($0.key) + ":").utf8) }
         keyArena = .allocate(capacity: max(keyBytes.reduce(0) { $0 + $1.count }, 1))
         keyStarts = .allocate(capacity: eventColumns.count + 1)
@@ -93,6 +101,7 @@ final class CSVRowWriter {
 
     deinit {
         eventIndices.deallocate()
+        runRest.deallocate()
         keyArena.deallocate()
         keyStarts.deallocate()
         batch.deallocate()
@@ -178,12 +187,22 @@ final class CSVRowWriter {
         batch.append(contentsOf: lifecycleBytes)
         batch.append(StableHash.fieldEnd)
         let attributesStart = batch.count
-        for k in 0..<eventColumnCount {
-            let cell = row[eventIndices[k]]
-            guard !cell.isEmpty else { continue }
-            batch.append(batch.count == attributesStart ? 0x7B : 0x2C)
-            batch.append(contentsOf: UnsafeBufferPointer(rebasing: keyArena[keyStarts[k]..<keyStarts[k + 1]]))
-            CSVValueWriter.appendValue(cell, to: &batch)
+        // Most attribute cells are empty: a run of them is skipped with one test.
+        var k = 0
+        while k < eventColumnCount {
+            let index = eventIndices[k]
+            let rest = runRest[k]
+            if row.allEmpty(from: index, count: rest) {
+                k &+= rest
+                continue
+            }
+            let cell = row[index]
+            if !cell.isEmpty {
+                batch.append(batch.count == attributesStart ? 0x7B : 0x2C)
+                batch.append(contentsOf: UnsafeBufferPointer(rebasing: keyArena[keyStarts[k]..<keyStarts[k + 1]]))
+                CSVValueWriter.appendValue(cell, to: &batch)
+            }
+            k &+= 1
         }
         if batch.count > attributesStart { batch.append(0x7D) }
         (batchRows + slot).initialize(to: BatchRow(

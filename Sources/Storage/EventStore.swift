@@ -31,12 +31,17 @@ public final class EventStore {
         self.path = path
         db = try SQLiteConnection(path: path, create: create)
         do {
-            try db.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -262144;")
+            try db.execute(
+                "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -\(EventStore.cacheKiB);")
         } catch let error as StoreError where error.message.contains("not a database") {
             throw StoreError(.notAStore, "is not a SQLite database (and so not a Waybill event store)", path: path)
         }
         try Schema.migrate(db)
     }
+
+    /// SQLite's page cache for reads, and during an import, in KiB.
+    static let cacheKiB = 262_144
+    static let ingestCacheKiB = 16_384
 
     /// The schema version this build writes.
     public static var schemaVersion: Int { Schema.latestVersion }
@@ -88,6 +93,11 @@ public final class EventStore {
     ) throws -> T {
         let switched = db.useRollbackJournal()
         defer { if switched { db.restoreWriteAheadLog() } }
+        // An import writes each page once, so a large page cache only holds pages on their way
+        // to the file; every page of it is memory touched (and zeroed by the kernel) for the first
+        // time. 16 MiB keeps the writes as fast and the ingest 240 MB smaller at 1 M orders.
+        try db.execute("PRAGMA cache_size = -\(EventStore.ingestCacheKiB)")
+        defer { try? db.execute("PRAGMA cache_size = -\(EventStore.cacheKiB)") }
         return try db.transaction {
             let insert = try db.prepare(
                 "INSERT INTO import_record (source, format, sha256, started_at, options) VALUES (?, ?, ?, ?, ?)")

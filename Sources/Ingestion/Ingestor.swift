@@ -155,7 +155,8 @@ public struct Ingestor {
         var sha256 = sha256
         let optionsJSON = String(decoding: try JSONEncoder.sorted.encode(options), as: UTF8.self)
         do {
-            try store.ingest(source: source, format: format, sha256: sha256, options: optionsJSON) { session in
+            let size = (try? FileManager.default.attributesOfItem(atPath: source)[.size] as? NSNumber)?.intValue
+            try store.ingest(source: source, format: format, sha256: sha256, options: optionsJSON, expectedBytes: size) { session in
                 try importer.run(into: session, rejects: &rejects)
                 if let contentHash {
                     let sha = try contentHash()

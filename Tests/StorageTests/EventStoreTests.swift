@@ -15,6 +15,29 @@ import _TestSupport
         #expect(try store.summary().events == 0)
     }
 
+    /// The first import into an empty store, when large, gives it 64 KiB pages; a small one, or
+    /// any import into a store that holds something, leaves the pages as they are.
+    @Test func aLargeFirstImportGetsLargePages() throws {
+        func add(_ store: EventStore, bytes: Int, identity: Int64) throws {
+            try store.ingest(source: "t\(identity)", format: "test", sha256: nil, expectedBytes: bytes) { session in
+                _ = try session.addEvent(
+                    identity: identity, externalID: nil, activity: "A", time: 0, startTime: nil, lifecycle: nil, resource: nil,
+                    attributes: nil, allowRepeats: true)
+            }
+        }
+        let (small, _) = try freshStore()
+        try add(small, bytes: 1_000, identity: 1)
+        #expect(try small.db.scalarInt("PRAGMA page_size") == 4096)
+        try add(small, bytes: EventStore.largeImportBytes, identity: 2)
+        #expect(try small.db.scalarInt("PRAGMA page_size") == 4096)
+        let (large, _) = try freshStore()
+        try add(large, bytes: EventStore.largeImportBytes, identity: 3)
+        #expect(try large.db.scalarInt("PRAGMA page_size") == 65_536)
+        #expect(try large.db.journalMode() == "wal")
+        #expect(try large.eventCount() == 1 && small.eventCount() == 2)
+        #expect(try large.db.scalarInt("PRAGMA user_version") == Int64(EventStore.schemaVersion))
+    }
+
     @Test func storeFromNewerVersionIsRefused() throws {
         let (store, dir) = try freshStore()
         try store.db.execute("PRAGMA user_version = 99")

@@ -27,7 +27,7 @@ public final class IngestSession {
     /// Events skipped because an earlier import stored them.
     @exclusivity(unchecked) public private(set) var duplicates = 0
     /// Objects created.
-    @exclusivity(unchecked) public private(set) var objectsAdded = 0
+    @exclusivity(unchecked) public internal(set) var objectsAdded = 0
     /// Rejected rows, counted by the importer and recorded here.
     public var rejects = 0
 
@@ -65,6 +65,14 @@ public final class IngestSession {
     @exclusivity(unchecked) private var unresolved = 0
     /// Where `resolvePending()` puts the slots it loads ahead, so that the loads are kept.
     private var touched: Int64 = 0
+
+    /// Objects `newObject` created whose rows wait to be inserted together, and the id the next
+    /// one gets (nil: to be read from the table); see `queueNewObject`.
+    var queuedObjects: [(id: Int64, type: Int64, externalID: Range<Int>, attributes: Range<Int>?)] = []
+    var queuedObjectBytes: [UInt8] = []
+    var nextObjectID: Int64?
+    /// `INSERT INTO object` of `IngestSession.objectBatch` rows, made when first needed.
+    var insertObjectBatch: SQLiteStatement?
 
     private let insertSegment: SQLiteStatement
     private let insertObject: SQLiteStatement
@@ -174,8 +182,9 @@ public final class IngestSession {
     /// The session does not remember the object: asking for it again, here or through
     /// `object(_:type:)`, would try to insert it twice, which the store's unique index refuses.
     ///
-    /// - Complexity: one insert for an object of a type the store held none of before the
-    ///   session; otherwise as `object(_:type:newAttributeJSON:attributes:)`.
+    /// - Complexity: amortised O(1) for an object of a type the store held none of before the
+    ///   session, whose row is inserted with others (see `queueNewObject`); otherwise as
+    ///   `object(_:type:newAttributeJSON:attributes:)`.
     public func newObject(
         _ externalID: UnsafeBufferPointer<UInt8>, type: String, newAttributeJSON: UnsafeBufferPointer<UInt8>?,
         attributes: () -> AttributeList
@@ -189,18 +198,7 @@ public final class IngestSession {
                 newAttributeJSON: newAttributeJSON.map { String(decoding: $0, as: UTF8.self) }, attributes: attributes
             ).id
         }
-        insertObject.bind(typeID, at: 1)
-        insertObject.bindText(bytes: externalID, at: 2)
-        insertObject.bind(importID, at: 3)
-        insertObject.bindText(bytes: newAttributeJSON, at: 4)
-        defer {
-            // The bytes are the caller's: no binding may outlive the call.
-            insertObject.bindText(bytes: nil, at: 2)
-            insertObject.bindText(bytes: nil, at: 4)
-        }
-        try insertObject.run()
-        objectsAdded += 1
-        return db.lastInsertRowID
+        return try queueNewObject(typeID: typeID, externalID: externalID, attributeJSON: newAttributeJSON)
     }
 
     /// True when every byte is ASCII (nil counts as ASCII).
@@ -229,6 +227,10 @@ public final class IngestSession {
     /// - Complexity: amortised O(1) after the first look-up of an object; a new object of a type
     ///   the store held no objects of before this session is inserted without a look-up.
     private func object(_ externalID: String, type: String, newAttributes: String?) throws -> (id: Int64, isNew: Bool) {
+        // Queued objects first: this path reads the table and inserts with SQLite's own ids, so
+        // the next queued object's id is read from the table again.
+        try flushNewObjects()
+        nextObjectID = nil
         let typeID = try objectType(type)
         if let id = objectIDs[typeID]?[externalID] { return (id, false) }
         if try typeHadObjects(typeID) {
@@ -269,6 +271,7 @@ public final class IngestSession {
     /// - Complexity: O(*a* + *b*) in the sizes of the two lists.
     public func mergeAttributes(object id: Int64, _ list: AttributeList, overwrite: Bool = true, isNew: Bool = false) throws {
         guard !list.isEmpty else { return }
+        try flushNewObjects()
         var merged: AttributeList = []
         if !isNew {
             readObjectAttrs.bind(id, at: 1)
@@ -583,6 +586,7 @@ public final class IngestSession {
     }
 
     func finish() throws {
+        try flushNewObjects()
         try flushPending()
         try flushLateLinks()
         let statement = try db.prepare(

@@ -212,3 +212,41 @@ import _WaybillSupport
         }
     }
 }
+
+/// Objects created from bytes get their ids at once and their rows in batches: the ids handed
+/// out are the rows' ids, also across a batch boundary and with another way of creating objects
+/// in between, and a store that already had objects of the type takes the one-at-a-time path.
+@Suite struct QueuedObjectTests {
+    @Test func idsHandedOutAreTheRowsIds() throws {
+        let dir = Fixtures.temporaryDirectory("queued-objects")
+        let store = try EventStore(path: dir.appendingPathComponent("waybill.sqlite").path)
+        var handedOut: [String: Int64] = [:]
+        func new(_ session: IngestSession, _ name: String, type: String = "orders") throws {
+            var json = Array("{\"n\":\"\(name)\"}".utf8)
+            var bytes = Array(name.utf8)
+            let id = try bytes.withUnsafeMutableBufferPointer { b in
+                try json.withUnsafeMutableBufferPointer { j in
+                    try session.newObject(UnsafeBufferPointer(b), type: type, newAttributeJSON: UnsafeBufferPointer(j)) { [] }
+                }
+            }
+            handedOut[name] = id
+        }
+        try store.ingest(source: "a", format: "test", sha256: nil) { session in
+            for i in 0..<(IngestSession.objectBatch + 10) { try new(session, "o\(i)") }
+            handedOut["other"] = try session.object("other", type: "items").id
+            for i in 0..<3 { try new(session, "p\(i)") }
+        }
+        try store.ingest(source: "b", format: "test", sha256: nil) { session in
+            // The type has objects now: found or inserted one at a time, never twice.
+            try new(session, "o1")
+            try new(session, "q1")
+        }
+        let rows = try store.db.rows("SELECT ext_id, id, attrs FROM object")
+        #expect(rows.count == IngestSession.objectBatch + 10 + 1 + 3 + 1)
+        for row in rows {
+            let name = row[0].text!
+            #expect(handedOut[name] == row[1].integer, "\(name)")
+            if name != "other" { #expect(row[2].text == "{\"n\":\"\(name)\"}") }
+        }
+    }
+}

@@ -81,6 +81,9 @@ public final class SQLiteStatement {
             Int32(bytes.count), nil)
     }
 
+    /// Sets every parameter back to NULL.
+    public func clearBindings() { sqlite3_clear_bindings(handle) }
+
     /// Binds optional text (nil binds NULL).
     @inline(__always)
     public func bind(_ value: String?, at index: Int32) {

@@ -402,18 +402,13 @@ public final class IngestSession {
         _ identity: Int64, _ activityID: Int64, _ time: Microseconds, _ startTime: Microseconds?, _ resourceID: Int64?,
         _ lifecycleID: Int64?, _ externalID: String?, _ attributes: UnsafeBufferPointer<UInt8>?
     ) {
-        guard var externalID else {
+        @inline(__always) func append(_ externalID: UnsafeBufferPointer<UInt8>?) {
             pending.append(
                 identity: identity, activity: Int32(activityID), time: time, startTime: startTime ?? Int64.min,
-                resource: Int32(resourceID ?? 0), lifecycle: Int32(lifecycleID ?? 0), externalID: nil, attributes: attributes)
-            eventsAdded += 1
-            return
+                resource: Int32(resourceID ?? 0), lifecycle: Int32(lifecycleID ?? 0), externalID: externalID,
+                attributes: attributes)
         }
-        externalID.withUTF8 {
-            pending.append(
-                identity: identity, activity: Int32(activityID), time: time, startTime: startTime ?? Int64.min,
-                resource: Int32(resourceID ?? 0), lifecycle: Int32(lifecycleID ?? 0), externalID: $0, attributes: attributes)
-        }
+        if var externalID { externalID.withUTF8 { append($0) } } else { append(nil) }
         eventsAdded += 1
     }
 

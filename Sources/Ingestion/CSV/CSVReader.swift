@@ -138,6 +138,11 @@ final class CSVReader {
             position = 0
         }
         if count == capacity {
+            // Cell bounds are 32-bit offsets into the buffer.
+            guard capacity * 2 <= Int(UInt32.max) else {
+                throw IngestionError(
+                    .malformed, file: path, location: "line \(nextLine)", "a record longer than 2 GiB (is a quote left open?)")
+            }
             let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity * 2)
             bigger.update(from: base, count: count)
             base.deallocate()

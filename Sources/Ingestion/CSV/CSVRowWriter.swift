@@ -115,7 +115,8 @@ final class CSVRowWriter {
 
     /// Offers one row (with as many cells as the header) to the session as an event of its case,
     /// creating the case with its case attributes when new; returns why the row is rejected, if
-    /// it is.
+    /// it is. The event reaches the session with the batch it joins (up to `batchSize` rows, in
+    /// file order); call `finish()` after the last row.
     ///
     /// - Throws: `IngestionError.ambiguousTimeZone` for a time without zone and no `--timezone`,
     ///   and the session's `StoreError`s.

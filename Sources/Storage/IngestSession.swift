@@ -175,7 +175,7 @@ public final class IngestSession {
 
     /// The id of an object the caller has not asked this session for before (an importer that
     /// interns its ids itself, as the CSV importer does its case ids), from bytes: a new object is
-    /// inserted straight from them, with the attribute JSON `newAttributeJSON`; an object an
+    /// made from them (its row inserted with others), with the attribute JSON `newAttributeJSON`; an object an
     /// earlier import stored gets `attributes()` merged, as `object(_:type:newAttributeJSON:attributes:)`
     /// does.
     ///

@@ -1,3 +1,5 @@
+import _WaybillSupport
+
 /// The segment an ingest session is filling: `EventSegment`'s columns in memory the buffer
 /// manages, appended to through pointers.
 ///
@@ -24,11 +26,11 @@ final class SegmentBuffer {
     /// Row *i*'s bytes are `bytes[offsets[i] ..< offsets[i + 1]]`.
     private let externalOffsets = UnsafeMutablePointer<UInt32>.allocate(capacity: EventSegment.capacity + 1)
     private let attributeOffsets = UnsafeMutablePointer<UInt32>.allocate(capacity: EventSegment.capacity + 1)
-    @exclusivity(unchecked) private var externalBytes = Column<UInt8>()
-    @exclusivity(unchecked) private var attributeBytes = Column<UInt8>()
-    @exclusivity(unchecked) private var linkEvents = Column<Int32>()
-    @exclusivity(unchecked) private var linkObjects = Column<Int64>()
-    @exclusivity(unchecked) private var linkQualifiers = Column<Int32>()
+    @exclusivity(unchecked) private var externalBytes = GrowableBuffer<UInt8>()
+    @exclusivity(unchecked) private var attributeBytes = GrowableBuffer<UInt8>()
+    @exclusivity(unchecked) private var linkEvents = GrowableBuffer<Int32>()
+    @exclusivity(unchecked) private var linkObjects = GrowableBuffer<Int64>()
+    @exclusivity(unchecked) private var linkQualifiers = GrowableBuffer<Int32>()
 
     init() {
         externalOffsets[0] = 0
@@ -107,11 +109,11 @@ final class SegmentBuffer {
     func removeAll() {
         count = 0
         linkCount = 0
-        externalBytes.count = 0
-        attributeBytes.count = 0
-        linkEvents.count = 0
-        linkObjects.count = 0
-        linkQualifiers.count = 0
+        externalBytes.removeAll()
+        attributeBytes.removeAll()
+        linkEvents.removeAll()
+        linkObjects.removeAll()
+        linkQualifiers.removeAll()
     }
 
     /// Replaces the contents of `out` with the segment's bytes in `EventSegment`'s layout.
@@ -146,41 +148,5 @@ final class SegmentBuffer {
         #else
         for i in 0..<count { withUnsafeBytes(of: values[i].littleEndian) { out += $0 } }
         #endif
-    }
-
-    /// A growable column of integers in manually managed memory.
-    struct Column<T: FixedWidthInteger> {
-        private(set) var base = UnsafeMutablePointer<T>.allocate(capacity: 1024)
-        var count = 0
-        private var capacity = 1024
-
-        func deallocate() { base.deallocate() }
-
-        @inline(__always)
-        mutating func append(_ value: T) {
-            if count == capacity { grow(to: count + 1) }
-            base[count] = value
-            count &+= 1
-        }
-
-        @inline(__always)
-        mutating func append(contentsOf values: UnsafeBufferPointer<T>) {
-            let n = values.count
-            guard n > 0 else { return }
-            if count + n > capacity { grow(to: count + n) }
-            (base + count).update(from: values.baseAddress!, count: n)
-            count &+= n
-        }
-
-        /// Doubles the capacity (at least to `needed`), keeping the values.
-        private mutating func grow(to needed: Int) {
-            var size = capacity * 2
-            while size < needed { size *= 2 }
-            let bigger = UnsafeMutablePointer<T>.allocate(capacity: size)
-            bigger.update(from: base, count: count)
-            base.deallocate()
-            base = bigger
-            capacity = size
-        }
     }
 }

@@ -249,4 +249,35 @@ import _WaybillSupport
             if name != "other" { #expect(row[2].text == "{\"n\":\"\(name)\"}") }
         }
     }
+
+    /// The batched insert is `INSERT OR FAIL` (no statement journal): a clash inside a batch
+    /// still fails the import, and the import's transaction takes back every row of it.
+    @Test func aClashInABatchFailsTheWholeImport() throws {
+        let dir = Fixtures.temporaryDirectory("queued-objects-clash")
+        let store = try EventStore(path: dir.appendingPathComponent("waybill.sqlite").path)
+        func new(_ session: IngestSession, _ name: String) throws {
+            var bytes = Array(name.utf8)
+            _ = try bytes.withUnsafeMutableBufferPointer { b in
+                try session.newObject(UnsafeBufferPointer(b), type: "orders", newAttributeJSON: nil) { [] }
+            }
+        }
+        try store.ingest(source: "a", format: "test", sha256: nil) { session in try new(session, "kept") }
+        #expect(throws: StoreError.self) {
+            try store.ingest(source: "b", format: "test", sha256: nil) { session in
+                // "kept" is in the store, so the type takes the one-at-a-time path: use a new type's
+                // batch, where asking twice for one id breaks `newObject`'s contract.
+                for i in 0..<10 { try new(session, "x\(i)") }
+                var twice = Array("x3".utf8)
+                _ = try twice.withUnsafeMutableBufferPointer { b in
+                    try session.newObject(UnsafeBufferPointer(b), type: "parcels", newAttributeJSON: nil) { [] }
+                }
+                _ = try twice.withUnsafeMutableBufferPointer { b in
+                    try session.newObject(UnsafeBufferPointer(b), type: "parcels", newAttributeJSON: nil) { [] }
+                }
+            }
+        }
+        let names = try store.db.rows("SELECT ext_id FROM object ORDER BY id").map { $0[0].text! }
+        #expect(names == ["kept"])
+        #expect(try store.db.scalarInt("SELECT count(*) FROM import_record") == 1)
+    }
 }

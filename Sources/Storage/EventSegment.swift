@@ -54,6 +54,8 @@ public struct EventSegment: Equatable, Sendable {
     }
 
     static let magic: [UInt8] = Array("WBS1".utf8)
+    /// Where the identity column starts in a segment's bytes (after the magic and the counts).
+    static let identityOffset = 12
 
     /// The segment's bytes.
     ///
@@ -129,7 +131,7 @@ public struct EventSegment: Equatable, Sendable {
         var reader = Reader(bytes: bytes)
         reader.position = 4
         let n = Int(try reader.scalar(UInt32.self))
-        reader.position = 12
+        reader.position = identityOffset
         return try reader.array(Int64.self, n)
     }
 

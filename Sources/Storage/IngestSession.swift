@@ -63,6 +63,15 @@ public final class IngestSession {
     /// Events of `pending` from this index on carry their importer identity unchecked: their
     /// check against `seenIdentities` is deferred to `resolvePending()` (see `addEvent`).
     @exclusivity(unchecked) private var unresolved = 0
+    /// True while every event of the session has been added with its repeat check put off
+    /// (see `addEvent`): the identities of the events in written segments are then in
+    /// `deferred`, checked when the session ends or, should an event need the check at once,
+    /// then (`stopDeferring()`).
+    @exclusivity(unchecked) private var deferring = true
+    /// The identities of the events of this session's written segments while `deferring`, in
+    /// order: the events `deferredFirstEvent`, `deferredFirstEvent + 1`...
+    private var deferred: [Int64] = []
+    private var deferredFirstEvent: Int64
     /// Where `resolvePending()` puts the slots it loads ahead, so that the loads are kept.
     private var touched: Int64 = 0
 
@@ -100,6 +109,7 @@ public final class IngestSession {
         for row in try db.rows("SELECT name, id FROM lifecycle") { lifecycleIDs[row[0].text!] = row[1].integer! }
         for row in try db.rows("SELECT name, id FROM qualifier") { qualifierIDs[row[0].text!] = row[1].integer! }
         pendingFirstEvent = try db.scalarInt("SELECT max(first_event + event_count) FROM event_segment") ?? 1
+        deferredFirstEvent = pendingFirstEvent
         let segments = try db.prepare("SELECT data FROM event_segment WHERE event_count > 0")
         while try segments.step() {
             try segments.withBlob(0) { storedIdentities.formUnion(try EventSegment.identities($0)) }
@@ -371,12 +381,16 @@ public final class IngestSession {
         if allowRepeats && storedIdentities.count == 0 {
             // Nothing was stored before, and repeats are kept: the event is added whatever its
             // identity turns out to be. Only its occurrence number (and so its stored identity)
-            // depends on the identities before it, and that is settled for a whole batch at once
-            // in `resolvePending()`, in the same order, where the table's cache misses overlap.
+            // depends on the identities before it. While `deferring`, that waits for the end of
+            // the session, where one pass finds whether any identity repeats at all (in a log
+            // without identical rows, none does, and every identity stands as it is); otherwise
+            // it is settled for a whole segment at once in `resolvePending()`, in the same order,
+            // where the table's cache misses overlap.
             if pending.isFull { try flushPending() }
             appendPending(identity, activityID, time, startTime, resourceID, lifecycleID, externalID, attributes)
             return .added(pendingFirstEvent + Int64(pending.count - 1))
         }
+        try stopDeferring()
         resolvePending()
         var candidate = identity
         var occurrence: Int64 = 0
@@ -414,7 +428,7 @@ public final class IngestSession {
 
     /// The identity of the `occurrence`-th repeat (1, 2...) of an identity within one import.
     @inline(__always)
-    private static func repeatIdentity(_ identity: Int64, occurrence: Int64) -> Int64 {
+    static func repeatIdentity(_ identity: Int64, occurrence: Int64) -> Int64 {
         var next = StableHash()
         next.combine(identity)
         next.combine(occurrence)
@@ -431,12 +445,25 @@ public final class IngestSession {
     private func resolvePending() {
         let n = pending.count
         guard unresolved < n else { return }
-        seenIdentities.reserve(seenIdentities.count + n - unresolved)
+        var changed: [Int] = []
+        checkInOrder(pending.identity, unresolved..<n, changed: &changed)
+        unresolved = n
+    }
+
+    /// Checks `ids[range]` against `seenIdentities` in order, as `addEvent` checks one: each is
+    /// inserted, and a repeat is replaced by its occurrence's identity, its index appended to
+    /// `changed`.
+    ///
+    /// The loop loads the table slot of the identity 16 ahead, so up to that many cache misses
+    /// are in flight at once; one insert per parsed row missed one at a time.
+    ///
+    /// - Complexity: expected O(*k*) for *k* identities.
+    private func checkInOrder(_ ids: UnsafeMutablePointer<Int64>, _ range: Range<Int>, changed: inout [Int]) {
+        seenIdentities.reserve(seenIdentities.count + range.count)
         let ahead = 16
         var sink: Int64 = 0
-        let ids = pending.identity
-        for i in unresolved..<n {
-            if i + ahead < n { sink &+= seenIdentities.touch(ids[i + ahead]) }
+        for i in range {
+            if i + ahead < range.upperBound { sink &+= seenIdentities.touch(ids[i + ahead]) }
             let identity = ids[i]
             var candidate = identity
             var occurrence: Int64 = 0
@@ -444,18 +471,75 @@ public final class IngestSession {
                 occurrence += 1
                 candidate = IngestSession.repeatIdentity(identity, occurrence: occurrence)
             }
-            ids[i] = candidate
+            if occurrence > 0 {
+                ids[i] = candidate
+                changed.append(i)
+            }
         }
         touched &+= sink
-        unresolved = n
+    }
+
+    /// Ends the deferral of repeat checks (see `deferring`): the identities of the written
+    /// segments are checked in order, and a segment holding a repeat gets its identity column
+    /// rewritten with the occurrences' identities; the pending events are left to
+    /// `resolvePending()`.
+    ///
+    /// - Complexity: expected O(*n*) for *n* deferred identities, plus rewriting the segments
+    ///   that hold repeats.
+    private func stopDeferring() throws {
+        guard deferring else { return }
+        deferring = false
+        guard !deferred.isEmpty else { return }
+        var changed: [Int] = []
+        let count = deferred.count
+        deferred.withUnsafeMutableBufferPointer { checkInOrder($0.baseAddress!, 0..<count, changed: &changed) }
+        if !changed.isEmpty { try rewriteIdentities(changed) }
+        deferred = []
+    }
+
+    /// Writes the identities `deferred[i]` for each index in `changed` (ascending) into the
+    /// written segments that hold those events.
+    ///
+    /// - Complexity: O(bytes of the segments holding them).
+    private func rewriteIdentities(_ changed: [Int]) throws {
+        let segments = try db.rows(
+            "SELECT id, first_event, event_count FROM event_segment WHERE import_id = ? AND event_count > 0 AND first_event >= ? ORDER BY first_event",
+            [.integer(importID), .integer(deferredFirstEvent)])
+        let read = try db.prepare("SELECT data FROM event_segment WHERE id = ?")
+        let write = try db.prepare("UPDATE event_segment SET data = ? WHERE id = ?")
+        var next = 0
+        for segment in segments where next < changed.count {
+            let id = segment[0].integer!, first = segment[1].integer!, count = segment[2].integer!
+            let lower = Int(first - deferredFirstEvent), upper = lower + Int(count)
+            guard changed[next] < upper else { continue }
+            read.bind(id, at: 1)
+            guard try read.step() else { throw StoreError(.notFound, "event segment \(id) vanished during its own import") }
+            var data = try read.withBlob(0) { Array($0) }
+            read.reset()
+            while next < changed.count && changed[next] < upper {
+                let i = changed[next]
+                let offset = EventSegment.identityOffset + (i - lower) * 8
+                withUnsafeBytes(of: deferred[i].littleEndian) { bytes in
+                    for (k, byte) in bytes.enumerated() { data[offset + k] = byte }
+                }
+                next += 1
+            }
+            write.bind(id, at: 2)
+            try data.withUnsafeBytes { try write.run(bindingBlob: $0, at: 1) }
+        }
     }
 
     /// Sizes the identity table for about `count` events in all (an estimate from the importer),
     /// so that it does not grow, re-inserting every identity, as they arrive.
     public func expectEvents(_ count: Int) {
-        // Capped (2^25 events, a 512 MiB table) so that a wrong estimate cannot take much memory
-        // up front; past the cap the table grows as events come.
-        seenIdentities.reserve(min(count, 1 << 25))
+        // Capped (2^25 events: a 512 MiB table, or 256 MiB of deferred identities) so that a
+        // wrong estimate cannot take much memory up front; past the cap they grow as events come.
+        let expected = min(count, 1 << 25)
+        if deferring && storedIdentities.count == 0 {
+            deferred.reserveCapacity(expected)
+        } else {
+            seenIdentities.reserve(expected)
+        }
     }
 
     /// Links an event to an object with a qualifier (`""` when the source gives none); a link
@@ -501,7 +585,11 @@ public final class IngestSession {
 
     /// Writes the buffered events as one segment.
     private func flushPending() throws {
-        resolvePending()
+        if deferring {
+            deferred.append(contentsOf: UnsafeBufferPointer(start: pending.identity, count: pending.count))
+        } else {
+            resolvePending()
+        }
         guard pending.count > 0 || pending.linkCount > 0 else { return }
         pending.encode(into: &encodeBuffer)
         let times = pending.timeRange
@@ -583,6 +671,10 @@ public final class IngestSession {
     func finish() throws {
         try flushNewObjects()
         try flushPending()
+        if deferring {
+            let repeats = deferred.withUnsafeBufferPointer { IdentitySet.containsRepeat($0) }
+            if repeats { try stopDeferring() } else { deferred = [] }
+        }
         try flushLateLinks()
         let statement = try db.prepare(
             "UPDATE import_record SET events_read = ?, events_added = ?, duplicates = ?, objects_added = ?, rejects = ? WHERE id = ?")

@@ -281,3 +281,97 @@ import _WaybillSupport
         #expect(try store.db.scalarInt("SELECT count(*) FROM import_record") == 1)
     }
 }
+
+/// A flat import into an empty store puts its repeat checks off to the end of the import; the
+/// identities it stores are the ones the check event by event gives, also when repeats reach
+/// back into written segments and when an event needing the check at once ends the deferral
+/// midway.
+@Suite struct DeferredRepeatCheckTests {
+    /// The in-order check: the `IngestSession.addEvent` rule written with `Set`.
+    static func reference(_ identities: [Int64]) -> [Int64] {
+        var seen: Set<Int64> = []
+        return identities.map { identity in
+            var candidate = identity
+            var occurrence: Int64 = 0
+            while !seen.insert(candidate).inserted {
+                occurrence += 1
+                candidate = IngestSession.repeatIdentity(identity, occurrence: occurrence)
+            }
+            return candidate
+        }
+    }
+
+    /// Identities for `n` events, three segments' worth: unique random ones, with repeats of
+    /// earlier ones (near and a segment or more back) when `repeats`, and the identity 0.
+    static func identities(_ n: Int, repeats: Bool, seed: UInt64) -> [Int64] {
+        var random = SplitMix(seed: seed)
+        var out: [Int64] = []
+        for i in 0..<n {
+            if repeats && i > 0 && i % 997 == 0 {
+                out.append(out[Int(random.next() % UInt64(i))])
+            } else if i == 5 || (repeats && i == 80_000) {
+                out.append(0)
+            } else {
+                out.append(Int64(bitPattern: random.next()))
+            }
+        }
+        return out
+    }
+
+    func storedIdentities(_ store: EventStore) throws -> [Int64] {
+        var out: [Int64] = []
+        let segments = try store.db.prepare("SELECT data FROM event_segment WHERE event_count > 0 ORDER BY first_event")
+        while try segments.step() { try segments.withBlob(0) { out += try EventSegment.identities($0) } }
+        return out
+    }
+
+    /// - Parameter strictAt: the index of an event offered with `allowRepeats: false` (it needs
+    ///   its check at once), or nil.
+    @Test(arguments: [(false, nil), (true, nil), (true, 70_000), (true, 100)] as [(Bool, Int?)])
+    func storesTheIdentitiesOfTheInOrderCheck(repeats: Bool, strictAt: Int?) throws {
+        let dir = Fixtures.temporaryDirectory("deferred-repeats")
+        let store = try EventStore(path: dir.appendingPathComponent("waybill.sqlite").path)
+        var ids = Self.identities(2 * EventSegment.capacity + 5_000, repeats: repeats, seed: 7)
+        if let strictAt { ids[strictAt] = 12_345 }  // unique, so it is added
+        func offer(_ session: IngestSession) throws -> Int {
+            var added = 0
+            for (i, identity) in ids.enumerated() {
+                let outcome = try session.addEvent(
+                    identity: identity, externalID: nil, activityID: 1, time: Int64(i), startTime: nil, lifecycleID: nil,
+                    resourceID: nil, attributes: nil, allowRepeats: i != strictAt)
+                if case .added = outcome { added += 1 }
+            }
+            return added
+        }
+        try store.ingest(source: "a", format: "test", sha256: nil) { session in
+            _ = try session.activityID("A")
+            #expect(try offer(session) == ids.count)
+        }
+        #expect(try storedIdentities(store) == Self.reference(ids))
+        // The same events again: every one is found stored.
+        let again = try store.ingest(source: "b", format: "test", sha256: nil) { session in try offer(session) }
+        #expect(again == 0)
+    }
+
+    /// `IdentitySet.containsRepeat` agrees with `Set` on small and large inputs, on values that
+    /// share their top byte (one long run) and with the identity 0.
+    @Test(arguments: [10, 70_000, 300_000])
+    func containsRepeatAgreesWithSet(n: Int) {
+        var random = SplitMix(seed: UInt64(n))
+        for variant in 0..<4 {
+            var values: [Int64] = (0..<n).map { _ in
+                let r = random.next()
+                return Int64(bitPattern: variant == 1 ? r >> 8 : r)  // variant 1: one top byte
+            }
+            switch variant {
+            case 2: values[n / 2] = values[n - 1]  // one repeat, far apart
+            case 3:
+                values[0] = 0
+                values[n - 1] = 0
+            default: break
+            }
+            let expected = Set(values).count < values.count
+            #expect(values.withUnsafeBufferPointer { IdentitySet.containsRepeat($0) } == expected, "variant \(variant)")
+        }
+    }
+}

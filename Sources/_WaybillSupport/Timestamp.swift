@@ -49,12 +49,52 @@ public enum Timestamp {
         public init() {}
     }
 
+    /// The common shape `YYYY-MM-DDTHH:MM:SS.fffZ` (24 bytes) on the cached date, read eight
+    /// bytes at a time; nil for anything else (the general parser then reads it). One branch per
+    /// check where the general parser took one per byte: timestamps were 4 % of a CSV import.
+    ///
+    /// - Complexity: O(1).
+    @inline(__always)
+    static func parseMillisecondsZ(_ bytes: UnsafeBufferPointer<UInt8>, days: Int, cache: DateCache) -> Parsed? {
+        guard let base = bytes.baseAddress else { return nil }
+        let raw = UnsafeRawPointer(base)
+        // Bytes 0-9 the cached date; 10 'T'; 11-18 "HH:MM:SS"; 19 '.'; 20-22 digits; 23 'Z'.
+        guard raw.loadUnaligned(as: UInt64.self) == cache.head,
+            raw.loadUnaligned(fromByteOffset: 8, as: UInt16.self) == cache.tail,
+            base[10] == 0x54, base[19] == 0x2E, base[23] == 0x5A
+        else { return nil }
+        let clock = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 11, as: UInt64.self))
+        // The colons (bytes 2 and 5 of the word) in place, then every byte a digit: its high
+        // nibble 3, and still 3 after adding 6 (so at most '9').
+        let colons: UInt64 = 0x0000_FF00_00FF_0000
+        guard clock & colons == 0x0000_3A00_003A_0000 else { return nil }
+        let digitBytes = (clock & ~colons) | 0x0000_3000_0030_0000
+        let fraction = UInt64(base[20]) | UInt64(base[21]) << 8 | UInt64(base[22]) << 16 | 0x3030_3030_3030_3030 << 24
+        @inline(__always) func allDigits(_ word: UInt64) -> Bool {
+            word & 0xF0F0_F0F0_F0F0_F0F0 == 0x3030_3030_3030_3030
+                && (word &+ 0x0606_0606_0606_0606) & 0xF0F0_F0F0_F0F0_F0F0 == 0x3030_3030_3030_3030
+        }
+        guard allDigits(digitBytes), allDigits(fraction) else { return nil }
+        @inline(__always) func digit(_ word: UInt64, _ k: UInt64) -> Int { Int((word &>> (8 &* k)) & 0x0F) }
+        let hour = digit(clock, 0) &* 10 &+ digit(clock, 1)
+        let minute = digit(clock, 3) &* 10 &+ digit(clock, 4)
+        let second = digit(clock, 6) &* 10 &+ digit(clock, 7)
+        let milli = digit(fraction, 0) &* 100 &+ digit(fraction, 1) &* 10 &+ digit(fraction, 2)
+        // Out-of-range clocks (and 24:00:00, allowed) go to the general parser, which decides.
+        guard hour < 24, minute < 60, second < 61 else { return nil }
+        let seconds = Int64(days) &* 86_400 &+ Int64(hour &* 3600 &+ minute &* 60 &+ second)
+        return Parsed(micros: seconds &* 1_000_000 &+ Int64(milli) &* 1000, hasZone: true)
+    }
+
     /// `parseISO(_:)`, reusing the day number of the last date read through `cache` when the
     /// text starts with the same ten bytes `YYYY-MM-DD`.
     ///
     /// - Complexity: O(*n*) in the length of the text, no allocation.
     @inline(__always)
     public static func parseISO(_ bytes: UnsafeBufferPointer<UInt8>, cache: inout DateCache) -> Parsed? {
+        if bytes.count == 24, let days = cache.days, let parsed = parseMillisecondsZ(bytes, days: days, cache: cache) {
+            return parsed
+        }
         var i = 0
         let n = bytes.count
         // Trim surrounding blanks.

@@ -91,6 +91,31 @@ import _TestSupport
         }
     }
 
+    /// The eight-bytes-at-a-time reading of `YYYY-MM-DDTHH:MM:SS.fffZ` on a cached date agrees
+    /// with the general parser: every byte of the time part replaced by digits, separators and
+    /// other bytes, and the clock's edges (24:00, a leap second, 99 minutes).
+    @Test func millisecondZuluShapeAgreesWithTheGeneralParser() {
+        let base = Array("2026-01-05T13:45:59.123Z".utf8)
+        var texts: [[UInt8]] = [
+            "2026-01-05T24:00:00.000Z", "2026-01-05T23:59:60.999Z", "2026-01-05T00:99:00.000Z", "2026-01-05T00:00:00.000z",
+            "2026-01-05T00:00:00,000Z", "2026-01-05 00:00:00.000Z",
+        ].map { Array($0.utf8) }
+        for position in 10..<base.count {
+            for byte in Array("/059:;TZ. a".utf8) + [0x00, 0x80, 0xFF] {
+                var text = base
+                text[position] = byte
+                texts.append(text)
+            }
+        }
+        for text in texts {
+            var cache = Timestamp.DateCache()
+            _ = Array("2026-01-05T00:00:00Z".utf8).withUnsafeBufferPointer { Timestamp.parseISO($0, cache: &cache) }
+            let fast = text.withUnsafeBufferPointer { Timestamp.parseISO($0, cache: &cache) }
+            let general = text.withUnsafeBufferPointer { Timestamp.parseISO($0) }
+            #expect(fast == general, "\(String(decoding: text, as: UTF8.self))")
+        }
+    }
+
     /// The word-at-a-time byte comparison against `Array`'s, at every length to 20 and a
     /// difference at every position.
     @Test func sameBytesAgreesWithArrayEquality() {

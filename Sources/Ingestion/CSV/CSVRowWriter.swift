@@ -28,9 +28,15 @@ final class CSVRowWriter {
     private let caseType: String
     private let timestamps: TimestampReader
     private let session: IngestSession
-    /// Case attribute columns with their keys, and each key's `"key":` bytes.
+    /// Case attribute columns with their keys; their cell indices and `"key":` bytes are also
+    /// kept as the event columns' are (`caseKeyArena[caseKeyStarts[k] ..< caseKeyStarts[k + 1]]`),
+    /// read through pointers: a new case read them from arrays of arrays, a retain and a release
+    /// per column.
     private let caseColumns: [(index: Int, key: String, isCase: Bool)]
-    private let caseKeyBytes: [[UInt8]]
+    private let caseColumnCount: Int
+    private let caseIndices: UnsafeMutableBufferPointer<Int>
+    private let caseKeyArena: UnsafeMutableBufferPointer<UInt8>
+    private let caseKeyStarts: UnsafeMutableBufferPointer<Int>
     private let caseKeysUnique: Bool
     /// Event attribute columns: their cell indices, and their `"key":` bytes in one arena
     /// (`keyArena[keyStarts[k] ..< keyStarts[k + 1]]`), read through pointers.
@@ -47,6 +53,9 @@ final class CSVRowWriter {
     @exclusivity(unchecked) private var activities = ByteInterner()
     @exclusivity(unchecked) private var resources = ByteInterner()
     @exclusivity(unchecked) private var lifecycles = ByteInterner()
+    /// The activities and resources last met, in front of their interners.
+    private let activityCache = InternCache()
+    private let resourceCache = InternCache()
     @exclusivity(unchecked) private var caseObjects: [Int64] = []
     @exclusivity(unchecked) private var activityIDs: [Int64] = []
     @exclusivity(unchecked) private var resourceIDs: [Int64] = []
@@ -86,17 +95,28 @@ final class CSVRowWriter {
             let continues = k + 1 < eventColumns.count && eventIndices[k + 1] == eventIndices[k] + 1
             runRest[k] = continues ? runRest[k + 1] + 1 : 1
         }
-        let keyBytes = eventColumns.map { Array((AttributeJSON.quote($0.key) + ":").utf8) }
-        keyArena = .allocate(capacity: max(keyBytes.reduce(0) { $0 + $1.count }, 1))
-        keyStarts = .allocate(capacity: eventColumns.count + 1)
-        keyStarts[0] = 0
-        for (k, key) in keyBytes.enumerated() {
-            for (j, byte) in key.enumerated() { keyArena[keyStarts[k] + j] = byte }
-            keyStarts[k + 1] = keyStarts[k] + key.count
-        }
+        (keyArena, keyStarts) = CSVRowWriter.keyArena(eventColumns.map(\.key))
         caseColumns = attributeColumns.filter { $0.isCase }
-        caseKeyBytes = caseColumns.map { Array((AttributeJSON.quote($0.key) + ":").utf8) }
+        caseColumnCount = caseColumns.count
+        caseIndices = .allocate(capacity: max(caseColumns.count, 1))
+        for (k, column) in caseColumns.enumerated() { caseIndices[k] = column.index }
+        (caseKeyArena, caseKeyStarts) = CSVRowWriter.keyArena(caseColumns.map(\.key))
         caseKeysUnique = Set(caseColumns.map(\.key)).count == caseColumns.count
+    }
+
+    /// The `"key":` bytes of `keys` in one arena, and where each starts (one more, the end).
+    private static func keyArena(
+        _ keys: [String]
+    ) -> (UnsafeMutableBufferPointer<UInt8>, UnsafeMutableBufferPointer<Int>) {
+        let keyBytes = keys.map { Array((AttributeJSON.quote($0) + ":").utf8) }
+        let arena = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(keyBytes.reduce(0) { $0 + $1.count }, 1))
+        let starts = UnsafeMutableBufferPointer<Int>.allocate(capacity: keys.count + 1)
+        starts[0] = 0
+        for (k, key) in keyBytes.enumerated() {
+            for (j, byte) in key.enumerated() { arena[starts[k] + j] = byte }
+            starts[k + 1] = starts[k] + key.count
+        }
+        return (arena, starts)
     }
 
     deinit {
@@ -104,6 +124,9 @@ final class CSVRowWriter {
         runRest.deallocate()
         keyArena.deallocate()
         keyStarts.deallocate()
+        caseIndices.deallocate()
+        caseKeyArena.deallocate()
+        caseKeyStarts.deallocate()
         batch.deallocate()
         batchStarts.deallocate()
         batchEnds.deallocate()
@@ -155,12 +178,12 @@ final class CSVRowWriter {
             caseIndex = index
             if isNew { caseObjects.append(try newCase(caseBytes, row)) }
         }
-        let (activityIndex, isNewActivity) = activities.intern(activityBytes)
+        let (activityIndex, isNewActivity) = activityCache.intern(activityBytes, in: &activities)
         if isNewActivity { activityIDs.append(try session.activityID(String(decoding: activityBytes, as: UTF8.self))) }
         var resourceID: Int64? = nil
         let resourceBytes = columns.resource >= 0 ? row[columns.resource] : UnsafeBufferPointer(start: nil, count: 0)
         if !resourceBytes.isEmpty {
-            let (index, isNew) = resources.intern(resourceBytes)
+            let (index, isNew) = resourceCache.intern(resourceBytes, in: &resources)
             if isNew { resourceIDs.append(try session.resourceID(String(decoding: resourceBytes, as: UTF8.self))) }
             resourceID = resourceIDs[index]
         }
@@ -278,11 +301,11 @@ final class CSVRowWriter {
         }
         // The JSON straight from the cells' bytes, as for event attributes.
         caseJSON.removeAll()
-        for (k, column) in caseColumns.enumerated() {
-            let cell = row[column.index]
+        for k in 0..<caseColumnCount {
+            let cell = row[caseIndices[k]]
             guard !cell.isEmpty else { continue }
             caseJSON.append(caseJSON.isEmpty ? 0x7B : 0x2C)
-            caseJSON.append(contentsOf: caseKeyBytes[k])
+            caseJSON.append(contentsOf: UnsafeBufferPointer(rebasing: caseKeyArena[caseKeyStarts[k]..<caseKeyStarts[k + 1]]))
             CSVValueWriter.appendValue(cell, to: &caseJSON)
         }
         if !caseJSON.isEmpty { caseJSON.append(0x7D) }

@@ -68,10 +68,11 @@ public final class IngestSession {
     /// `deferred`, checked when the session ends or, should an event need the check at once,
     /// then (`stopDeferring()`).
     @exclusivity(unchecked) private var deferring = true
-    /// The identities of the events of this session's written segments while `deferring`, in
-    /// order: the events `deferredFirstEvent`, `deferredFirstEvent + 1`...
-    private var deferred: [Int64] = []
-    private var deferredFirstEvent: Int64
+    /// The identities of the events of this session's written segments while `deferring` (the
+    /// events from `deferredFirstEvent` on), gathered for one check for repeats at the end; the
+    /// segments keep them in order.
+    private let deferred = IdentityRuns()
+    private let deferredFirstEvent: Int64
     /// Where `resolvePending()` puts the slots it loads ahead, so that the loads are kept.
     private var touched: Int64 = 0
 
@@ -489,19 +490,24 @@ public final class IngestSession {
     private func stopDeferring() throws {
         guard deferring else { return }
         deferring = false
-        guard !deferred.isEmpty else { return }
+        guard deferred.count > 0 else { return }
+        deferred.removeAll()
+        var identities: [Int64] = []
+        let segments = try db.prepare(
+            "SELECT data FROM event_segment WHERE import_id = ? AND event_count > 0 AND first_event >= ? ORDER BY first_event")
+        try segments.bind([.integer(importID), .integer(deferredFirstEvent)])
+        while try segments.step() { try segments.withBlob(0) { identities += try EventSegment.identities($0) } }
         var changed: [Int] = []
-        let count = deferred.count
-        deferred.withUnsafeMutableBufferPointer { checkInOrder($0.baseAddress!, 0..<count, changed: &changed) }
-        if !changed.isEmpty { try rewriteIdentities(changed) }
-        deferred = []
+        let count = identities.count
+        identities.withUnsafeMutableBufferPointer { checkInOrder($0.baseAddress!, 0..<count, changed: &changed) }
+        if !changed.isEmpty { try rewriteIdentities(changed, identities) }
     }
 
-    /// Writes the identities `deferred[i]` for each index in `changed` (ascending) into the
-    /// written segments that hold those events.
+    /// Writes `identities[i]` for each index `i` in `changed` (ascending) into the written
+    /// segments that hold those events (`deferredFirstEvent + i`).
     ///
     /// - Complexity: O(bytes of the segments holding them).
-    private func rewriteIdentities(_ changed: [Int]) throws {
+    private func rewriteIdentities(_ changed: [Int], _ identities: [Int64]) throws {
         let segments = try db.rows(
             "SELECT id, first_event, event_count FROM event_segment WHERE import_id = ? AND event_count > 0 AND first_event >= ? ORDER BY first_event",
             [.integer(importID), .integer(deferredFirstEvent)])
@@ -519,7 +525,7 @@ public final class IngestSession {
             while next < changed.count && changed[next] < upper {
                 let i = changed[next]
                 let offset = EventSegment.identityOffset + (i - lower) * 8
-                withUnsafeBytes(of: deferred[i].littleEndian) { bytes in
+                withUnsafeBytes(of: identities[i].littleEndian) { bytes in
                     for (k, byte) in bytes.enumerated() { data[offset + k] = byte }
                 }
                 next += 1
@@ -536,7 +542,7 @@ public final class IngestSession {
         // wrong estimate cannot take much memory up front; past the cap they grow as events come.
         let expected = min(count, 1 << 25)
         if deferring && storedIdentities.count == 0 {
-            deferred.reserveCapacity(expected)
+            deferred.reserve(expected)
         } else {
             seenIdentities.reserve(expected)
         }
@@ -586,7 +592,7 @@ public final class IngestSession {
     /// Writes the buffered events as one segment.
     private func flushPending() throws {
         if deferring {
-            deferred.append(contentsOf: UnsafeBufferPointer(start: pending.identity, count: pending.count))
+            deferred.append(UnsafeBufferPointer(start: pending.identity, count: pending.count))
         } else {
             resolvePending()
         }
@@ -671,10 +677,7 @@ public final class IngestSession {
     func finish() throws {
         try flushNewObjects()
         try flushPending()
-        if deferring {
-            let repeats = deferred.withUnsafeBufferPointer { IdentitySet.containsRepeat($0) }
-            if repeats { try stopDeferring() } else { deferred = [] }
-        }
+        if deferring && deferred.containsRepeat() { try stopDeferring() }
         try flushLateLinks()
         let statement = try db.prepare(
             "UPDATE import_record SET events_read = ?, events_added = ?, duplicates = ?, objects_added = ?, rejects = ? WHERE id = ?")

@@ -2,7 +2,8 @@ import _WaybillSupport
 
 /// A set of 64-bit identities gathered to be checked for repeats once, at the end: the values
 /// are spread over 256 runs by their top eight bits as they are added, and `containsRepeat()`
-/// checks each run with a small open-addressing table that stays in the processor's cache.
+/// checks each run with one small `IdentitySet`, emptied between runs, that stays in the
+/// processor's cache.
 ///
 /// Made for the millions of identities of one import. Inserting them one by one into one table
 /// (`IdentitySet.insert(_:)`) zeroes a table of hundreds of MB first and then misses the cache on
@@ -71,58 +72,11 @@ final class IdentityRuns {
         // One table for every run, sized for the longest: a table per run would be a fresh
         // mapping per run, zeroed page by page by the kernel.
         let longest = (0..<IdentityRuns.runCount).map { runs[$0].count }.max()!
-        let table = RunTable(count: longest)
-        defer { table.deallocate() }
+        var table = IdentitySet(capacity: longest)
         for b in 0..<IdentityRuns.runCount where runs[b].count > 1 {
-            if table.containsRepeat(UnsafePointer(runs[b].base), count: runs[b].count) { return true }
+            table.removeAll()
+            for v in runs[b].elements where !table.insert(v) { return true }
         }
         return false
-    }
-
-    /// The scratch table of `containsRepeat()`: linear probing over at least twice as many
-    /// slots as values, 0 marking an empty slot (the value 0 is a flag).
-    private struct RunTable {
-        let slots: UnsafeMutablePointer<Int64>
-        let capacity: Int
-
-        /// A table for runs of up to `count` values.
-        init(count: Int) {
-            var size = 16
-            while size < 2 * count { size <<= 1 }
-            slots = .allocate(capacity: size)
-            capacity = size
-        }
-
-        func deallocate() { slots.deallocate() }
-
-        /// True when some value occurs more than once among the `count` values at `run`.
-        ///
-        /// - Complexity: expected O(*count*), plus zeroing the part of the table it uses.
-        func containsRepeat(_ run: UnsafePointer<Int64>, count: Int) -> Bool {
-            var size = 16
-            while size < 2 * count { size <<= 1 }
-            slots.initialize(repeating: 0, count: size)
-            let mask = size - 1
-            var zeroSeen = false
-            for k in 0..<count {
-                let v = run[k]
-                if v == 0 {
-                    if zeroSeen { return true }
-                    zeroSeen = true
-                    continue
-                }
-                var i = Int(truncatingIfNeeded: v) & mask
-                while true {
-                    let slot = slots[i]
-                    if slot == v { return true }
-                    if slot == 0 {
-                        slots[i] = v
-                        break
-                    }
-                    i = (i &+ 1) & mask
-                }
-            }
-            return false
-        }
     }
 }

@@ -93,6 +93,15 @@ struct IdentitySet {
         return inserted
     }
 
+    /// Removes every identity, keeping the table's size.
+    ///
+    /// - Complexity: O(table size).
+    mutating func removeAll() {
+        slots.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
+        hasZero = false
+        count = 0
+    }
+
     /// Makes room for `capacity` identities in all, so that inserts up to that count do not grow
     /// the table (a growth re-inserts every identity, each a cache miss on a large table).
     ///

@@ -492,31 +492,36 @@ public final class IngestSession {
         deferring = false
         guard deferred.count > 0 else { return }
         deferred.removeAll()
+        // The identities in order, from the segments (event `deferredFirstEvent + i` is
+        // `identities[i]`), and each segment's row id and first index.
         var identities: [Int64] = []
-        let segments = try db.prepare(
-            "SELECT data FROM event_segment WHERE import_id = ? AND event_count > 0 AND first_event >= ? ORDER BY first_event")
-        try segments.bind([.integer(importID), .integer(deferredFirstEvent)])
-        while try segments.step() { try segments.withBlob(0) { identities += try EventSegment.identities($0) } }
+        var segments: [(id: Int64, lower: Int)] = []
+        let read = try db.prepare(
+            "SELECT id, data FROM event_segment WHERE import_id = ? AND event_count > 0 AND first_event >= ? ORDER BY first_event")
+        try read.bind([.integer(importID), .integer(deferredFirstEvent)])
+        while try read.step() {
+            segments.append((read.int64(0), identities.count))
+            try read.withBlob(1) { identities += try EventSegment.identities($0) }
+        }
         var changed: [Int] = []
         let count = identities.count
         identities.withUnsafeMutableBufferPointer { checkInOrder($0.baseAddress!, 0..<count, changed: &changed) }
-        if !changed.isEmpty { try rewriteIdentities(changed, identities) }
+        if !changed.isEmpty { try rewriteIdentities(changed, identities, segments) }
     }
 
     /// Writes `identities[i]` for each index `i` in `changed` (ascending) into the written
-    /// segments that hold those events (`deferredFirstEvent + i`).
+    /// segments that hold those events; `segments` are their row ids and first indices, in order.
     ///
     /// - Complexity: O(bytes of the segments holding them).
-    private func rewriteIdentities(_ changed: [Int], _ identities: [Int64]) throws {
-        let segments = try db.rows(
-            "SELECT id, first_event, event_count FROM event_segment WHERE import_id = ? AND event_count > 0 AND first_event >= ? ORDER BY first_event",
-            [.integer(importID), .integer(deferredFirstEvent)])
+    private func rewriteIdentities(
+        _ changed: [Int], _ identities: [Int64], _ segments: [(id: Int64, lower: Int)]
+    ) throws {
         let read = try db.prepare("SELECT data FROM event_segment WHERE id = ?")
         let write = try db.prepare("UPDATE event_segment SET data = ? WHERE id = ?")
         var next = 0
-        for segment in segments where next < changed.count {
-            let id = segment[0].integer!, first = segment[1].integer!, count = segment[2].integer!
-            let lower = Int(first - deferredFirstEvent), upper = lower + Int(count)
+        for (n, segment) in segments.enumerated() where next < changed.count {
+            let id = segment.id, lower = segment.lower
+            let upper = n + 1 < segments.count ? segments[n + 1].lower : identities.count
             guard changed[next] < upper else { continue }
             read.bind(id, at: 1)
             guard try read.step() else { throw StoreError(.notFound, "event segment \(id) vanished during its own import") }

@@ -8,10 +8,15 @@
 /// The result of `wb_csv_scan_plain` for a record it does not read: a quoted cell, or more cells
 /// than `max_cells`. The caller reads such a record with its general scanner.
 #define WB_CSV_GENERAL (-2)
-/// The room `bounds` needs past `max_cells + 1` entries.
-#define WB_CSV_BOUNDS_SLACK 16
+/// The room `bounds` needs past `max_cells + 1` entries (the AVX-512 loop writes 64 at a time).
+#define WB_CSV_BOUNDS_SLACK 64
 
-/// Finds the cells of one CSV record that has no quoted cell, sixteen bytes a step.
+/// The scan loops `wb_csv_scan_with` can be asked for, each needing more of the processor.
+#define WB_CSV_KERNEL_BASELINE 0
+#define WB_CSV_KERNEL_POPCNT 1
+#define WB_CSV_KERNEL_AVX512 2
+
+/// Finds the cells of one CSV record that has no quoted cell, 32 or 64 bytes a step.
 ///
 /// Reads `buf[start..<count]`. Every delimiter, line feed, carriage return and quote is found with
 /// one vector comparison per kind and a bit mask; each cell then costs a bit step, not a scan of
@@ -26,8 +31,18 @@
 /// values plus `WB_CSV_BOUNDS_SLACK` (the loop writes a few entries ahead); offsets must fit 32
 /// bits.
 ///
-/// Complexity: O(n) in the record's length; one step per 32 bytes plus one per cell.
+/// Complexity: O(n) in the record's length; one step per 32 bytes plus one per cell, or one
+/// step per 64 bytes with AVX-512.
 long wb_csv_scan_plain(
     const uint8_t *buf, long start, long count, uint8_t delimiter, uint32_t *bounds, long max_cells, long *cells);
+
+/// The best scan loop this processor (and its OS) supports: a `WB_CSV_KERNEL_` value.
+long wb_csv_scan_kernel(void);
+
+/// `wb_csv_scan_plain` with a chosen loop (lowered to the best supported one), so tests can
+/// compare the loops on one machine.
+long wb_csv_scan_with(
+    long kernel, const uint8_t *buf, long start, long count, uint8_t delimiter, uint32_t *bounds, long max_cells,
+    long *cells);
 
 #endif

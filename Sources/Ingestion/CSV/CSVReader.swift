@@ -84,7 +84,10 @@ final class CSVReader {
         self.path = path
         self.input = input
         self.digest = digest
-        capacity = 1 << 22
+        // 512 KiB: each read stays in the core's L2 cache for the hash and the scan that follow
+        // (4 MiB did not; the best of four 1 M-order imports went 9.18 -> 8.56 s, in noise of
+        // about 10 %).
+        capacity = 1 << 19
         base = .allocate(capacity: capacity)
         boundsCapacity = 64
         bounds = .allocate(capacity: boundsCapacity + Int(WB_CSV_BOUNDS_SLACK))

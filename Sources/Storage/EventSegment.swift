@@ -8,12 +8,20 @@ import _WaybillSupport
 /// written with one insert and read back with a few `memcpy`s. This is the column-chunk idea of
 /// Parquet's row groups, kept inside the one SQLite file so that a write is still one transaction.
 ///
-/// Layout (little-endian): magic `WBS1`, event count *n*, link count *m* (UInt32 each); then the
-/// columns identity (*n* × Int64), activity id (*n* × Int32), time (*n* × Int64), start time
-/// (*n* × Int64, `Int64.min` = none), resource id (*n* × Int32, 0 = none), lifecycle id
-/// (*n* × Int32, 0 = none), external ids and attributes (each *n*+1 UInt32 offsets, then UTF-8
-/// bytes; empty = none), and the event-to-object links (*m* × (event index Int32, object id
-/// Int64, qualifier id Int32)), sorted by event index.
+/// Layout (little-endian): magic `WBS2`, event count *n*, link count *m* and a bit set of the
+/// optional columns present (UInt32 each); then the columns identity (*n* × Int64), activity id
+/// (*n* × Int32), time (*n* × Int64), and where present (`Layout`) start time (*n* × Int64,
+/// `Int64.min` = none), resource id (*n* × Int32, 0 = none), lifecycle id (*n* × Int32,
+/// 0 = none), external ids and attributes (each *n*+1 UInt32 offsets, then UTF-8 bytes; empty =
+/// none), and the event-to-object links (*m* × event index Int32, *m* × object id Int64,
+/// *m* × qualifier id Int32), sorted by event index. An absent column holds its "none" value for
+/// every event; absent link event indices are 0, 1, 2... (link *k* belongs to event *k*, as in a
+/// flat log, where a case's one link per event makes every event index its own). A flat CSV log
+/// has no start times, lifecycles, external ids or qualifiers: leaving them out is a fifth of
+/// its bytes.
+///
+/// Segments written before schema version 3 have the magic `WBS1`, a 12-byte header and every
+/// column; they are read as they are.
 public struct EventSegment: Equatable, Sendable {
     /// Events per segment: large enough that per-segment costs vanish, small enough to keep the
     /// writer's buffer at a few MB.
@@ -53,9 +61,66 @@ public struct EventSegment: Equatable, Sendable {
         linkQualifier.removeAll(keepingCapacity: true)
     }
 
-    static let magic: [UInt8] = Array("WBS1".utf8)
-    /// Where the identity column starts in a segment's bytes (after the magic and the counts).
-    static let identityOffset = 12
+    /// The magic of the layout written now, and of the one before schema version 3.
+    static let magic: [UInt8] = Array("WBS2".utf8)
+    static let legacyMagic: [UInt8] = Array("WBS1".utf8)
+    /// Where the identity column starts in a segment written now (after the magic, the counts
+    /// and the layout).
+    static let identityOffset = 16
+
+    /// The optional columns a segment stores (`WBS2`); an absent one is all "none".
+    struct Layout: OptionSet {
+        let rawValue: UInt32
+        static let startTime = Layout(rawValue: 1 << 0)
+        static let resource = Layout(rawValue: 1 << 1)
+        static let lifecycle = Layout(rawValue: 1 << 2)
+        static let externalIDs = Layout(rawValue: 1 << 3)
+        static let attributes = Layout(rawValue: 1 << 4)
+        /// Link event indices other than 0, 1, 2...
+        static let linkEvent = Layout(rawValue: 1 << 5)
+        static let linkQualifier = Layout(rawValue: 1 << 6)
+        /// Every column: the `WBS1` layout.
+        static let all = Layout(rawValue: (1 << 7) - 1)
+    }
+
+    /// A segment's columns, as arrays (`EventSegment`) or as pointers (the ingest session's
+    /// `SegmentBuffer`): what `encode(_:into:)` writes, so the layout is spelled once.
+    struct Columns<
+        I64: RandomAccessCollection<Int64>, I32: RandomAccessCollection<Int32>, U32: RandomAccessCollection<UInt32>,
+        U8: RandomAccessCollection<UInt8>
+    > {
+        var identity: I64
+        var activity: I32
+        var time: I64
+        var startTime: I64
+        var resource: I32
+        var lifecycle: I32
+        /// *n* + 1 offsets into the bytes.
+        var externalOffsets: U32
+        var externalBytes: U8
+        var attributeOffsets: U32
+        var attributeBytes: U8
+        var linkEvent: I32
+        var linkObject: I64
+        var linkQualifier: I32
+
+        /// The optional columns that hold anything but "none".
+        ///
+        /// - Complexity: O(*n* + *m*), stopping at the first value that is not "none".
+        var layout: Layout {
+            var layout: Layout = []
+            if startTime.contains(where: { $0 != Int64.min }) { layout.insert(.startTime) }
+            if resource.contains(where: { $0 != 0 }) { layout.insert(.resource) }
+            if lifecycle.contains(where: { $0 != 0 }) { layout.insert(.lifecycle) }
+            if !externalBytes.isEmpty { layout.insert(.externalIDs) }
+            if !attributeBytes.isEmpty { layout.insert(.attributes) }
+            if linkEvent.enumerated().contains(where: { $0.element != Int32(truncatingIfNeeded: $0.offset) }) {
+                layout.insert(.linkEvent)
+            }
+            if linkQualifier.contains(where: { $0 != 0 }) { layout.insert(.linkQualifier) }
+            return layout
+        }
+    }
 
     /// The segment's bytes.
     ///
@@ -71,85 +136,131 @@ public struct EventSegment: Equatable, Sendable {
     ///
     /// - Complexity: O(*n* + *m* + bytes of the text columns).
     public func encode(into out: inout [UInt8]) {
-        out.removeAll(keepingCapacity: true)
-        out.reserveCapacity(16 + count * 40 + linkCount * 16 + externalIDs.bytes.count + attributes.bytes.count)
-        out += EventSegment.magic
-        append(UInt32(count), to: &out)
-        append(UInt32(linkCount), to: &out)
-        appendArray(identity, to: &out)
-        appendArray(activity, to: &out)
-        appendArray(time, to: &out)
-        appendArray(startTime, to: &out)
-        appendArray(resource, to: &out)
-        appendArray(lifecycle, to: &out)
-        appendArray(externalIDs.offsets, to: &out)
-        out += externalIDs.bytes
-        appendArray(attributes.offsets, to: &out)
-        out += attributes.bytes
-        appendArray(linkEvent, to: &out)
-        appendArray(linkObject, to: &out)
-        appendArray(linkQualifier, to: &out)
+        EventSegment.encode(
+            Columns(
+                identity: identity, activity: activity, time: time, startTime: startTime, resource: resource,
+                lifecycle: lifecycle, externalOffsets: externalIDs.offsets, externalBytes: externalIDs.bytes,
+                attributeOffsets: attributes.offsets, attributeBytes: attributes.bytes, linkEvent: linkEvent,
+                linkObject: linkObject, linkQualifier: linkQualifier),
+            into: &out)
     }
 
-    /// Reads a segment from its bytes.
+    /// Replaces the contents of `out` with the bytes of a segment of `columns` (*n* events,
+    /// *m* links), leaving out the optional columns that are all "none".
+    ///
+    /// - Complexity: O(*n* + *m* + bytes of the text columns).
+    static func encode<I64, I32, U32, U8>(_ columns: Columns<I64, I32, U32, U8>, into out: inout [UInt8]) {
+        let n = columns.identity.count
+        let m = columns.linkObject.count
+        let layout = columns.layout
+        out.removeAll(keepingCapacity: true)
+        out.reserveCapacity(16 + n * 48 + m * 16 + columns.externalBytes.count + columns.attributeBytes.count)
+        out += magic
+        appendScalar(UInt32(n), to: &out)
+        appendScalar(UInt32(m), to: &out)
+        appendScalar(layout.rawValue, to: &out)
+        appendColumn(columns.identity, to: &out)
+        appendColumn(columns.activity, to: &out)
+        appendColumn(columns.time, to: &out)
+        if layout.contains(.startTime) { appendColumn(columns.startTime, to: &out) }
+        if layout.contains(.resource) { appendColumn(columns.resource, to: &out) }
+        if layout.contains(.lifecycle) { appendColumn(columns.lifecycle, to: &out) }
+        if layout.contains(.externalIDs) {
+            appendColumn(columns.externalOffsets, to: &out)
+            appendColumn(columns.externalBytes, to: &out)
+        }
+        if layout.contains(.attributes) {
+            appendColumn(columns.attributeOffsets, to: &out)
+            appendColumn(columns.attributeBytes, to: &out)
+        }
+        if layout.contains(.linkEvent) { appendColumn(columns.linkEvent, to: &out) }
+        appendColumn(columns.linkObject, to: &out)
+        if layout.contains(.linkQualifier) { appendColumn(columns.linkQualifier, to: &out) }
+    }
+
+    /// Reads a segment from its bytes, in either layout.
     ///
     /// - Throws: `StoreError.notAStore` for bytes that are not a segment (a damaged store).
     /// - Complexity: O(size).
     public static func decode(_ bytes: UnsafeRawBufferPointer) throws -> EventSegment {
-        var reader = Reader(bytes: bytes)
-        guard bytes.count >= 12, Array(bytes.prefix(4)) == magic else {
-            throw StoreError(.notAStore, "an event segment is damaged (bad header)")
-        }
-        reader.position = 4
-        let n = Int(try reader.scalar(UInt32.self))
-        let m = Int(try reader.scalar(UInt32.self))
+        var reader = try Reader(segment: bytes)
+        let n = reader.eventCount
+        let m = reader.linkCount
+        let layout = reader.layout
         var s = EventSegment()
         s.identity = try reader.array(Int64.self, n)
         s.activity = try reader.array(Int32.self, n)
         s.time = try reader.array(Int64.self, n)
-        s.startTime = try reader.array(Int64.self, n)
-        s.resource = try reader.array(Int32.self, n)
-        s.lifecycle = try reader.array(Int32.self, n)
-        s.externalIDs.offsets = try reader.array(UInt32.self, n + 1)
-        s.externalIDs.bytes = try reader.array(UInt8.self, Int(s.externalIDs.offsets.last ?? 0))
-        s.attributes.offsets = try reader.array(UInt32.self, n + 1)
-        s.attributes.bytes = try reader.array(UInt8.self, Int(s.attributes.offsets.last ?? 0))
-        s.linkEvent = try reader.array(Int32.self, m)
+        s.startTime =
+            layout.contains(.startTime) ? try reader.array(Int64.self, n) : Array(repeating: Int64.min, count: n)
+        s.resource = layout.contains(.resource) ? try reader.array(Int32.self, n) : Array(repeating: 0, count: n)
+        s.lifecycle = layout.contains(.lifecycle) ? try reader.array(Int32.self, n) : Array(repeating: 0, count: n)
+        for (column, present) in [(\EventSegment.externalIDs, Layout.externalIDs), (\.attributes, .attributes)] {
+            if layout.contains(present) {
+                s[keyPath: column].offsets = try reader.array(UInt32.self, n + 1)
+                s[keyPath: column].bytes = try reader.array(UInt8.self, Int(s[keyPath: column].offsets.last ?? 0))
+            } else {
+                s[keyPath: column].offsets = Array(repeating: 0, count: n + 1)
+            }
+        }
+        s.linkEvent = layout.contains(.linkEvent) ? try reader.array(Int32.self, m) : (0..<Int32(m)).map { $0 }
         s.linkObject = try reader.array(Int64.self, m)
-        s.linkQualifier = try reader.array(Int32.self, m)
-        guard reader.position == bytes.count else { throw StoreError(.notAStore, "an event segment is damaged (trailing bytes)") }
+        s.linkQualifier =
+            layout.contains(.linkQualifier) ? try reader.array(Int32.self, m) : Array(repeating: 0, count: m)
+        guard reader.position == bytes.count else {
+            throw StoreError(.notAStore, "an event segment is damaged (trailing bytes)")
+        }
         return s
     }
 
-    /// Reads only the identity column of a segment's bytes.
+    /// Reads only the identity column of a segment's bytes, in either layout.
     ///
     /// - Complexity: O(*n*).
     public static func identities(_ bytes: UnsafeRawBufferPointer) throws -> [Int64] {
-        guard bytes.count >= 12, Array(bytes.prefix(4)) == magic else {
-            throw StoreError(.notAStore, "an event segment is damaged (bad header)")
-        }
-        var reader = Reader(bytes: bytes)
-        reader.position = 4
-        let n = Int(try reader.scalar(UInt32.self))
-        reader.position = identityOffset
-        return try reader.array(Int64.self, n)
+        var reader = try Reader(segment: bytes)
+        return try reader.array(Int64.self, reader.eventCount)
     }
 
-    private func append<T: FixedWidthInteger>(_ value: T, to out: inout [UInt8]) {
+    private static func appendScalar<T: FixedWidthInteger>(_ value: T, to out: inout [UInt8]) {
         withUnsafeBytes(of: value.littleEndian) { out += $0 }
     }
 
-    private func appendArray<T: FixedWidthInteger>(_ values: [T], to out: inout [UInt8]) {
+    /// Appends a column's integers, little-endian (arrays and buffers copy theirs whole).
+    private static func appendColumn<C: RandomAccessCollection>(_ values: C, to out: inout [UInt8])
+    where C.Element: FixedWidthInteger {
         #if _endian(little)
-        values.withUnsafeBytes { out += $0 }
-        #else
-        for v in values { append(v, to: &out) }
+            let copied: Void? = values.withContiguousStorageIfAvailable {
+                out.append(contentsOf: UnsafeRawBufferPointer($0))
+            }
+            if copied != nil { return }
         #endif
+        for v in values { appendScalar(v, to: &out) }
     }
 
     private struct Reader {
         let bytes: UnsafeRawBufferPointer
         var position = 0
+        var eventCount = 0
+        var linkCount = 0
+        var layout = Layout.all
+
+        /// A reader past a segment's header (either layout), at its identity column.
+        init(segment bytes: UnsafeRawBufferPointer) throws {
+            self.bytes = bytes
+            let magic = Array(bytes.prefix(4))
+            guard magic == EventSegment.magic || magic == EventSegment.legacyMagic else {
+                throw StoreError(.notAStore, "an event segment is damaged (bad header)")
+            }
+            position = 4
+            eventCount = Int(try scalar(UInt32.self))
+            linkCount = Int(try scalar(UInt32.self))
+            if magic == EventSegment.magic {
+                layout = Layout(rawValue: try scalar(UInt32.self))
+                guard Layout.all.isSuperset(of: layout) else {
+                    throw StoreError(.notAStore, "an event segment is damaged (unknown columns)")
+                }
+            }
+        }
 
         mutating func scalar<T: FixedWidthInteger>(_: T.Type) throws -> T {
             try array(T.self, 1)[0]
@@ -161,10 +272,12 @@ public struct EventSegment: Equatable, Sendable {
                 throw StoreError(.notAStore, "an event segment is damaged (truncated)")
             }
             var out = [T](repeating: 0, count: count)
-            out.withUnsafeMutableBytes { $0.copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[position..<position + size])) }
+            out.withUnsafeMutableBytes {
+                $0.copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[position..<position + size]))
+            }
             position += size
             #if !_endian(little)
-            out = out.map { T(littleEndian: $0) }
+                out = out.map { T(littleEndian: $0) }
             #endif
             return out
         }
@@ -203,7 +316,8 @@ public struct ByteColumn: Equatable, Sendable {
 
     /// Row `i` as a string, nil when empty.
     public func string(_ i: Int) -> String? {
-        let start = Int(offsets[i]), end = Int(offsets[i + 1])
+        let start = Int(offsets[i])
+        let end = Int(offsets[i + 1])
         guard end > start else { return nil }
         return String(decoding: bytes[start..<end], as: UTF8.self)
     }

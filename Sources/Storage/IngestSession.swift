@@ -525,7 +525,7 @@ public final class IngestSession {
             guard changed[next] < upper else { continue }
             read.bind(id, at: 1)
             guard try read.step() else { throw StoreError(.notFound, "event segment \(id) vanished during its own import") }
-            var data = try read.withBlob(0) { Array($0) }
+            var data = read.withBlob(0) { Array($0) }
             read.reset()
             while next < changed.count && changed[next] < upper {
                 let i = changed[next]

@@ -84,6 +84,10 @@ enum Schema {
             PRIMARY KEY (object_type, part)
         );
         """,
+        // Version 3: event segments are written in layout WBS2, which leaves out columns that
+        // hold nothing (see EventSegment.swift). WBS1 segments stay readable, so no table
+        // changes; the version stops an older build from misreading the new segments.
+        "-- event segments WBS2",
     ]
 
     /// The version this build writes.

@@ -6,8 +6,8 @@ import _WaybillSupport
 /// An `EventSegment` is a dozen Swift arrays; appending an event to it was a dozen appends, each
 /// a uniqueness check (a runtime call) and a capacity check, a tenth of the CSV importer's time.
 /// Here the event columns are allocated once for `EventSegment.capacity` events, so an append is
-/// a store per column; the byte and link columns grow by doubling. `encode(into:)` writes the
-/// same bytes as `EventSegment.encode(into:)` of the same events (tested).
+/// a store per column; the byte and link columns grow by doubling. `encode(into:)` writes them
+/// with `EventSegment`'s encoder.
 ///
 /// A class, so that it owns its memory; its hot properties skip dynamic exclusivity checks (a
 /// buffer belongs to one session, used by one thread).
@@ -97,7 +97,8 @@ final class SegmentBuffer {
     /// The least and greatest event time, nil when empty.
     var timeRange: (min: Int64, max: Int64)? {
         guard count > 0 else { return nil }
-        var low = time[0], high = time[0]
+        var low = time[0]
+        var high = time[0]
         for i in 1..<count {
             low = Swift.min(low, time[i])
             high = Swift.max(high, time[i])
@@ -120,33 +121,23 @@ final class SegmentBuffer {
     ///
     /// - Complexity: O(*n* + *m* + bytes of the text columns).
     func encode(into out: inout [UInt8]) {
-        let n = count, m = linkCount
-        out.removeAll(keepingCapacity: true)
-        out.reserveCapacity(12 + n * 40 + 8 + m * 16 + externalBytes.count + attributeBytes.count)
-        out += EventSegment.magic
-        withUnsafeBytes(of: UInt32(n).littleEndian) { out += $0 }
-        withUnsafeBytes(of: UInt32(m).littleEndian) { out += $0 }
-        SegmentBuffer.append(identity, n, to: &out)
-        SegmentBuffer.append(activity, n, to: &out)
-        SegmentBuffer.append(time, n, to: &out)
-        SegmentBuffer.append(startTime, n, to: &out)
-        SegmentBuffer.append(resource, n, to: &out)
-        SegmentBuffer.append(lifecycle, n, to: &out)
-        SegmentBuffer.append(externalOffsets, n + 1, to: &out)
-        SegmentBuffer.append(externalBytes.base, externalBytes.count, to: &out)
-        SegmentBuffer.append(attributeOffsets, n + 1, to: &out)
-        SegmentBuffer.append(attributeBytes.base, attributeBytes.count, to: &out)
-        SegmentBuffer.append(linkEvents.base, m, to: &out)
-        SegmentBuffer.append(linkObjects.base, m, to: &out)
-        SegmentBuffer.append(linkQualifiers.base, m, to: &out)
-    }
-
-    /// Appends `count` integers, little-endian.
-    private static func append<T: FixedWidthInteger>(_ values: UnsafePointer<T>, _ count: Int, to out: inout [UInt8]) {
-        #if _endian(little)
-        out.append(contentsOf: UnsafeRawBufferPointer(start: values, count: count * MemoryLayout<T>.stride))
-        #else
-        for i in 0..<count { withUnsafeBytes(of: values[i].littleEndian) { out += $0 } }
-        #endif
+        let n = count
+        let m = linkCount
+        EventSegment.encode(
+            EventSegment.Columns(
+                identity: UnsafeBufferPointer(start: identity, count: n),
+                activity: UnsafeBufferPointer(start: activity, count: n),
+                time: UnsafeBufferPointer(start: time, count: n),
+                startTime: UnsafeBufferPointer(start: startTime, count: n),
+                resource: UnsafeBufferPointer(start: resource, count: n),
+                lifecycle: UnsafeBufferPointer(start: lifecycle, count: n),
+                externalOffsets: UnsafeBufferPointer(start: externalOffsets, count: n + 1),
+                externalBytes: externalBytes.elements,
+                attributeOffsets: UnsafeBufferPointer(start: attributeOffsets, count: n + 1),
+                attributeBytes: attributeBytes.elements,
+                linkEvent: UnsafeBufferPointer(start: linkEvents.base, count: m),
+                linkObject: UnsafeBufferPointer(start: linkObjects.base, count: m),
+                linkQualifier: UnsafeBufferPointer(start: linkQualifiers.base, count: m)),
+            into: &out)
     }
 }

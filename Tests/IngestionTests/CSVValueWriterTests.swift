@@ -94,3 +94,41 @@ import _WaybillSupport
         #expect(log.caseAttributes["extra"] == [nil, .bool(true), nil])
     }
 }
+
+/// A log of 80 attribute columns (71 event and 9 case columns, interleaved, so the runs of event
+/// columns whose empty cells are skipped at once are short) keeps each row's filled cells, in
+/// column order, against the row's own cells.
+@Suite struct CSVWideRowTests {
+    @Test func eightyAttributeColumns() throws {
+        let ws = try Workspace(path: Fixtures.temporaryDirectory("wide-rows").path)
+        let store = try ws.openStore()
+        let names = (0..<80).map { $0 % 9 == 4 ? "case:c\($0)" : "a\($0)" }
+        var random = SplitMix(seed: 80)
+        var text = "case_id,activity,timestamp," + names.joined(separator: ",") + "\n"
+        var expected: [[String: AttributeValue]] = []
+        for row in 0..<200 {
+            var cells: [String] = []
+            var attributes: [String: AttributeValue] = [:]
+            for name in names {
+                // Rows fill few, many or all of the columns; case columns are filled on every row.
+                let filled = name.hasPrefix("case:") || random.next() % UInt64(1 + row % 4) == 0
+                let value = filled ? Int(random.next() % 1_000) : nil
+                cells.append(value.map(String.init) ?? "")
+                if let value, !name.hasPrefix("case:") { attributes[name] = .int(Int64(value)) }
+            }
+            expected.append(attributes)
+            text += "c\(row / 4),A\(row % 3),2026-01-05T10:\(String(format: "%02d", row % 60)):00Z," + cells.joined(separator: ",") + "\n"
+        }
+        let report = try Ingestor(store: store, rejectsPath: ws.rejectsPath).ingest(
+            path: Fixtures.write(text, to: "wide.csv", in: ws.root), options: ImportOptions())
+        #expect(report.eventsAdded == 200 && report.rejects == 0)
+        let table = try store.eventTable()
+        for (row, json) in table.attributes.enumerated() {
+            let list = try AttributeJSON.decode(json)
+            #expect(Dictionary(uniqueKeysWithValues: list.map { ($0.0, $0.1) }) == expected[row], "row \(row)")
+            // In column order.
+            let order = list.map { names.firstIndex(of: $0.0)! }
+            #expect(order == order.sorted(), "row \(row)")
+        }
+    }
+}

@@ -8,7 +8,8 @@
 # (PIN_CPU, default 0; "none" to not pin), under /usr/bin/time -v. Prints wall and CPU
 # (user + sys) seconds and events/s per run, then checks that the two stores give byte-identical
 # `waybill summary --json` (minus the store path and timings), `waybill export --format csv`
-# and every table of the two stores (Benchmarks/store_tables.py: event segments byte for byte).
+# and every table of the two stores (Benchmarks/store_tables.py: event segments column by column,
+# byte for byte), each store read by the binary that wrote it.
 #
 # Environment: BENCH_DIR (default /tmp/waybill-csv-ingest; emptied at the start, only if made
 # by this script), PIN_CPU, CHECK=0 to skip the output comparison.
@@ -58,8 +59,10 @@ done
 echo "load at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 [ "${CHECK:-1}" = "1" ] || exit 0
+# Each store is read by the binary that wrote it (a newer schema is refused by an older build).
 for name in base new; do
-    "$BASE" summary --workspace "$DIR/ws-$name" --json | python3 -c '
+    if [ "$name" = base ]; then BIN="$BASE"; else BIN="$NEW"; fi
+    "$BIN" summary --workspace "$DIR/ws-$name" --json | python3 -c '
 import json, sys
 j = json.load(sys.stdin)
 def strip(o):
@@ -69,7 +72,7 @@ def strip(o):
         return [strip(v) for v in o]
     return o
 print(json.dumps(strip(j), sort_keys=True, indent=1))' >"$DIR/summary-$name.json"
-    "$BASE" export --format csv --out "$DIR/export-$name.csv" --workspace "$DIR/ws-$name" >/dev/null
+    "$BIN" export --format csv --out "$DIR/export-$name.csv" --workspace "$DIR/ws-$name" >/dev/null
 done
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 python3 "$HERE/store_tables.py" "$DIR/ws-base/waybill.sqlite" >"$DIR/tables-base.txt"

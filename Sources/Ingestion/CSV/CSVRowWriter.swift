@@ -198,17 +198,17 @@ final class CSVRowWriter {
         // is written in place among them and stored from there.
         let slot = batchCount
         let start = batch.count
-        batch.append(contentsOf: caseBytes)
+        batch.appendShort(caseBytes)
         batch.append(StableHash.fieldEnd)
-        batch.append(contentsOf: activityBytes)
+        batch.appendShort(activityBytes)
         batch.append(StableHash.fieldEnd)
         batch.append(littleEndian: time)
         batch.append(StableHash.fieldEnd)
         batch.append(littleEndian: startTime ?? Int64.min)
         batch.append(StableHash.fieldEnd)
-        batch.append(contentsOf: resourceBytes)
+        batch.appendShort(resourceBytes)
         batch.append(StableHash.fieldEnd)
-        batch.append(contentsOf: lifecycleBytes)
+        batch.appendShort(lifecycleBytes)
         batch.append(StableHash.fieldEnd)
         let attributesStart = batch.count
         // Most attribute cells are empty: a run of them is skipped with one test.
@@ -223,7 +223,7 @@ final class CSVRowWriter {
             let cell = row[index]
             if !cell.isEmpty {
                 batch.append(batch.count == attributesStart ? 0x7B : 0x2C)
-                batch.append(contentsOf: UnsafeBufferPointer(rebasing: keyArena[keyStarts[k]..<keyStarts[k + 1]]))
+                batch.appendShort(UnsafeBufferPointer(rebasing: keyArena[keyStarts[k]..<keyStarts[k + 1]]))
                 CSVValueWriter.appendValue(cell, to: &batch)
             }
             k &+= 1

@@ -47,7 +47,7 @@ enum CSVValueWriter {
             }
             // Up to 18 digits always fit an Int64: the cell is its own JSON number.
             if allDigits && bodyCount <= 18 {
-                out.append(contentsOf: b)
+                out.appendShort(b)
                 return
             }
             if !allDigits && appendPlainDecimal(b, bodyStart: bodyStart, to: &out) { return }
@@ -96,7 +96,7 @@ enum CSVValueWriter {
         } else {
             guard intDigits + (lastNonZero - dot) <= 15 else { return false }
         }
-        out.append(contentsOf: UnsafeBufferPointer(rebasing: b[0...lastNonZero]))
+        out.appendShort(UnsafeBufferPointer(rebasing: b[0...lastNonZero]))
         return true
     }
 
@@ -146,7 +146,7 @@ enum CSVValueWriter {
                 i &+= 1
             }
         }
-        out.append(contentsOf: UnsafeBufferPointer(rebasing: b[run..<n]))
+        out.appendShort(UnsafeBufferPointer(rebasing: b[run..<n]))
         out.append(0x22)
     }
 }

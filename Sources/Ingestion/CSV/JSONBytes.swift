@@ -16,4 +16,40 @@ extension GrowableBuffer where Element == UInt8 {
             return 8
         }
     }
+
+    /// Appends a cell's or a key's bytes. Up to 16 bytes (nearly every cell and key of a log)
+    /// are copied inline with two overlapping loads and stores: the generic append's call and
+    /// `memmove`'s call and size dispatch cost more than such a copy (append and memmove were
+    /// 10 % of a CSV import's samples). Never reads outside `bytes`.
+    ///
+    /// - Complexity: O(*n*).
+    @inline(__always)
+    mutating func appendShort(_ bytes: UnsafeBufferPointer<UInt8>) {
+        let n = bytes.count
+        guard n <= 16, let start = bytes.baseAddress else {
+            append(contentsOf: bytes)
+            return
+        }
+        append(upTo: 16) { target in
+            let from = UnsafeRawPointer(start)
+            let to = UnsafeMutableRawPointer(target)
+            if n >= 8 {
+                let head = from.loadUnaligned(as: UInt64.self)
+                let tail = from.loadUnaligned(fromByteOffset: n &- 8, as: UInt64.self)
+                to.storeBytes(of: head, as: UInt64.self)
+                to.storeBytes(of: tail, toByteOffset: n &- 8, as: UInt64.self)
+            } else if n >= 4 {
+                let head = from.loadUnaligned(as: UInt32.self)
+                let tail = from.loadUnaligned(fromByteOffset: n &- 4, as: UInt32.self)
+                to.storeBytes(of: head, as: UInt32.self)
+                to.storeBytes(of: tail, toByteOffset: n &- 4, as: UInt32.self)
+            } else if n > 0 {
+                // One to three bytes: the first, the middle and the last are all of them.
+                to.storeBytes(of: start[0], as: UInt8.self)
+                to.storeBytes(of: start[n &>> 1], toByteOffset: n &>> 1, as: UInt8.self)
+                to.storeBytes(of: start[n &- 1], toByteOffset: n &- 1, as: UInt8.self)
+            }
+            return n
+        }
+    }
 }

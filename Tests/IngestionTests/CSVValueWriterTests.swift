@@ -63,6 +63,21 @@ import _WaybillSupport
             #expect(Self.agrees(cell), "cell \(cell): fast \(Self.fast(cell)), reference \(Self.reference(cell))")
         }
     }
+
+    /// Random texts of 1 to 24 bytes (the short path's 16 and the word loop around it), each
+    /// with at most one byte to escape at any position, or none.
+    @Test func randomShortTextsAgree() {
+        var random = SplitMix(seed: 12)
+        let plain = Array("abcXYZ _-/é".unicodeScalars)
+        let escaped: [Unicode.Scalar] = ["\"", "\\", "\n", "\r", "\t", "\u{01}", "\u{1F}", "\u{7F}"]
+        for _ in 0..<20_000 {
+            var scalars = (0..<(1 + Int(random.next() % 24))).map { _ in plain[Int(random.next() % UInt64(plain.count))] }
+            if random.next() % 2 == 0 { scalars[Int(random.next() % UInt64(scalars.count))] = escaped[Int(random.next() % 8)] }
+            // A letter first, so that no cell reads as a number, a boolean or a date.
+            let cell = "x" + String(String.UnicodeScalarView(scalars))
+            #expect(Self.agrees(cell), "cell \(cell.debugDescription): fast \(Self.fast(cell)), reference \(Self.reference(cell))")
+        }
+    }
 }
 
 /// Case attributes written by the CSV importer's one-insert path for new cases, and merged into

@@ -100,31 +100,67 @@ enum CSVValueWriter {
         return true
     }
 
+    /// The high bit of each byte of `w` that JSON must escape: a control byte, a quote or a
+    /// backslash (exact as a test for any; bytes of 0x80 and above, UTF-8, never match).
+    @inline(__always)
+    static func escapeBits(_ w: UInt64) -> UInt64 {
+        let control = (w &- 0x2020_2020_2020_2020) & ~w
+        let quote = ((w ^ 0x2222_2222_2222_2222) &- 0x0101_0101_0101_0101) & ~(w ^ 0x2222_2222_2222_2222)
+        let backslash = ((w ^ 0x5C5C_5C5C_5C5C_5C5C) &- 0x0101_0101_0101_0101) & ~(w ^ 0x5C5C_5C5C_5C5C_5C5C)
+        return (control | quote | backslash) & 0x8080_8080_8080_8080
+    }
+
+    /// Whether any of the `n` ≤ 16 bytes at `base` needs escaping, read as two overlapping words
+    /// (short strings padded with `A`s, which need none).
+    @inline(__always)
+    static func needsEscape(short base: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+        let raw = UnsafeRawPointer(base)
+        let w0: UInt64
+        let w1: UInt64
+        if n >= 8 {
+            w0 = raw.loadUnaligned(as: UInt64.self)
+            w1 = raw.loadUnaligned(fromByteOffset: n &- 8, as: UInt64.self)
+        } else if n >= 4 {
+            w0 = UInt64(raw.loadUnaligned(as: UInt32.self)) | UInt64(raw.loadUnaligned(fromByteOffset: n &- 4, as: UInt32.self)) &<< 32
+            w1 = w0
+        } else if n > 0 {
+            w0 = UInt64(base[0]) | UInt64(base[n &>> 1]) &<< 8 | UInt64(base[n &- 1]) &<< 16 | 0x4141_4141_4100_0000
+            w1 = w0
+        } else {
+            return false
+        }
+        return escapeBits(w0) | escapeBits(w1) != 0
+    }
+
     /// Appends a JSON string literal of UTF-8 bytes.
     ///
     /// Runs of bytes that need no escaping are copied whole, found eight bytes a step: a word
-    /// with no control byte, quote or backslash is skipped with one test (bytes of 0x80 and above,
-    /// UTF-8 continuations, never match).
+    /// with no control byte, quote or backslash is skipped with one test (`escapeBits`).
     ///
     /// - Complexity: O(*n*).
     @inline(__always)
     static func appendString(_ b: UnsafeBufferPointer<UInt8>, to out: inout JSONBytes) {
-        out.append(0x22)
         let n = b.count
+        // Up to 16 bytes with nothing to escape, nearly every text cell: one test over two
+        // overlapping words, then quote, bytes and quote in one append.
+        if n <= 16, let base = b.baseAddress, !needsEscape(short: base, n) {
+            out.append(upTo: 18) { to in
+                to[0] = 0x22
+                JSONBytes.copyShort(base, n, to: to + 1)
+                to[n &+ 1] = 0x22
+                return n &+ 2
+            }
+            return
+        }
+        out.append(0x22)
         var run = 0
         var i = 0
         if let base = b.baseAddress {
             let raw = UnsafeRawPointer(base)
             while i < n {
-                if i &+ 8 <= n {
-                    let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-                    let control = (w &- 0x2020_2020_2020_2020) & ~w
-                    let quote = ((w ^ 0x2222_2222_2222_2222) &- 0x0101_0101_0101_0101) & ~(w ^ 0x2222_2222_2222_2222)
-                    let backslash = ((w ^ 0x5C5C_5C5C_5C5C_5C5C) &- 0x0101_0101_0101_0101) & ~(w ^ 0x5C5C_5C5C_5C5C_5C5C)
-                    if (control | quote | backslash) & 0x8080_8080_8080_8080 == 0 {
-                        i &+= 8
-                        continue
-                    }
+                if i &+ 8 <= n && escapeBits(raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) == 0 {
+                    i &+= 8
+                    continue
                 }
                 let c = base[i]
                 if c >= 0x20 && c != 0x22 && c != 0x5C {

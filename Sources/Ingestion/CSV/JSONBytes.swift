@@ -31,25 +31,33 @@ extension GrowableBuffer where Element == UInt8 {
             return
         }
         append(upTo: 16) { target in
-            let from = UnsafeRawPointer(start)
-            let to = UnsafeMutableRawPointer(target)
-            if n >= 8 {
-                let head = from.loadUnaligned(as: UInt64.self)
-                let tail = from.loadUnaligned(fromByteOffset: n &- 8, as: UInt64.self)
-                to.storeBytes(of: head, as: UInt64.self)
-                to.storeBytes(of: tail, toByteOffset: n &- 8, as: UInt64.self)
-            } else if n >= 4 {
-                let head = from.loadUnaligned(as: UInt32.self)
-                let tail = from.loadUnaligned(fromByteOffset: n &- 4, as: UInt32.self)
-                to.storeBytes(of: head, as: UInt32.self)
-                to.storeBytes(of: tail, toByteOffset: n &- 4, as: UInt32.self)
-            } else if n > 0 {
-                // One to three bytes: the first, the middle and the last are all of them.
-                to.storeBytes(of: start[0], as: UInt8.self)
-                to.storeBytes(of: start[n &>> 1], toByteOffset: n &>> 1, as: UInt8.self)
-                to.storeBytes(of: start[n &- 1], toByteOffset: n &- 1, as: UInt8.self)
-            }
+            JSONBytes.copyShort(start, n, to: target)
             return n
+        }
+    }
+
+    /// Copies `count` ≤ 16 bytes from `source` to `target` with overlapping loads and stores,
+    /// reading nothing outside the source.
+    @inline(__always)
+    static func copyShort(_ source: UnsafePointer<UInt8>, _ count: Int, to target: UnsafeMutablePointer<UInt8>) {
+        let n = count
+        let from = UnsafeRawPointer(source)
+        let to = UnsafeMutableRawPointer(target)
+        if n >= 8 {
+            let head = from.loadUnaligned(as: UInt64.self)
+            let tail = from.loadUnaligned(fromByteOffset: n &- 8, as: UInt64.self)
+            to.storeBytes(of: head, as: UInt64.self)
+            to.storeBytes(of: tail, toByteOffset: n &- 8, as: UInt64.self)
+        } else if n >= 4 {
+            let head = from.loadUnaligned(as: UInt32.self)
+            let tail = from.loadUnaligned(fromByteOffset: n &- 4, as: UInt32.self)
+            to.storeBytes(of: head, as: UInt32.self)
+            to.storeBytes(of: tail, toByteOffset: n &- 4, as: UInt32.self)
+        } else if n > 0 {
+            // One to three bytes: the first, the middle and the last are all of them.
+            target[0] = source[0]
+            target[n &>> 1] = source[n &>> 1]
+            target[n &- 1] = source[n &- 1]
         }
     }
 }

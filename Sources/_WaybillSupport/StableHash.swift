@@ -109,9 +109,10 @@ public struct StableHash: Sendable {
         out[3] = rest(h3, p3, n3)
     }
 
-    /// MurmurHash3's `fmix64` of an FNV state, as a signed integer.
+    /// MurmurHash3's `fmix64` of an FNV state, as a signed integer: the hash of the bytes an
+    /// FNV-1a state was computed over elsewhere (`wb_fnv1a_64`).
     @inline(__always)
-    static func finalize(_ state: UInt64) -> Int64 {
+    public static func finalize(_ state: UInt64) -> Int64 {
         var k = state
         k ^= k >> 33
         k &*= 0xff51_afd7_ed55_8ccd

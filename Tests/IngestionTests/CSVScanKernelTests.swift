@@ -1,6 +1,7 @@
 import CByteScan
 import Testing
 import _TestSupport
+import _WaybillSupport
 
 /// The record scanner's loops (baseline SSE2, POPCNT, AVX-512) against each other on random
 /// bytes rich in delimiters, line breaks and quotes: the same result, cell count and bounds.
@@ -65,6 +66,41 @@ import _TestSupport
                 #expect(read.bounds == (0...width + 1).map { UInt32($0) }, "kernel \(kernel), width \(width)")
                 let tooMany = Self.scan(Int(kernel), bytes, start: 0, delimiter: 0x2C, maxCells: width)
                 #expect(tooMany.end == Int(WB_CSV_GENERAL), "kernel \(kernel), width \(width)")
+            }
+        }
+    }
+}
+
+/// The 64-row vector FNV-1a against `StableHash.value(ofFields:)` of each row: rows of 0 to 200
+/// bytes, in any order in the buffer, the last one ending 7 bytes before the buffer's end (the
+/// most the loop may read past it). On a machine without AVX-512 this compares the C byte loop.
+@Suite struct VectorIdentityHashTests {
+    @Test func sixtyFourRowsAgreeWithTheScalarHash() {
+        var random = SplitMix(seed: 64)
+        for round in 0..<200 {
+            var bytes: [UInt8] = []
+            var starts: [Int] = [], ends: [Int] = []
+            for k in 0..<64 {
+                // Every tenth round, rows of equal length; otherwise 0 to 200 bytes, some empty.
+                let length = round % 10 == 0 ? 96 : (k % 17 == 0 ? 0 : Int(random.next() % 201))
+                starts.append(bytes.count)
+                bytes += (0..<length).map { _ in UInt8(truncatingIfNeeded: random.next()) }
+                ends.append(bytes.count)
+            }
+            bytes += [UInt8](repeating: 0xEE, count: 7)
+            if round % 2 == 1 {
+                // Rows in another order than the buffer's.
+                let order = (0..<64).map { ($0 * 37) % 64 }
+                starts = order.map { starts[$0] }
+                ends = order.map { ends[$0] }
+            }
+            var states = [UInt64](repeating: 0, count: 64)
+            bytes.withUnsafeBufferPointer { buffer in
+                wb_fnv1a_64(buffer.baseAddress, starts, ends, &states)
+                for k in 0..<64 {
+                    let expected = StableHash.value(ofFields: UnsafeBufferPointer(rebasing: buffer[starts[k]..<ends[k]]))
+                    #expect(StableHash.finalize(states[k]) == expected, "round \(round), row \(k)")
+                }
             }
         }
     }

@@ -45,4 +45,17 @@ long wb_csv_scan_with(
     long kernel, const uint8_t *buf, long start, long count, uint8_t delimiter, uint32_t *bounds, long max_cells,
     long *cells);
 
+/// Whether `wb_fnv1a_64` runs its AVX-512 loop here (F, DQ and BW, with the OS saving the
+/// registers); without it the function is a plain byte loop, slower than `StableHash.values4`.
+long wb_fnv1a_64_supported(void);
+
+/// The FNV-1a states (before `StableHash`'s finaliser) of 64 byte strings at once,
+/// `base[starts[k] ..< ends[k]]` for k in 0..<64, written to `states[0 ..< 64]`.
+///
+/// Eight bytes of a string are loaded at a time, so up to 7 bytes past a string's end are read
+/// (and ignored): `base` must be readable for 7 bytes past the largest end.
+///
+/// Complexity: O(64 × the longest string's length).
+void wb_fnv1a_64(const uint8_t *base, const long *starts, const long *ends, uint64_t *states);
+
 #endif

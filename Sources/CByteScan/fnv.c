@@ -7,6 +7,8 @@
 // change to a faster one); see CByteScan.h for the contract.
 #include "CByteScan.h"
 
+#include <limits.h>
+
 #if defined(__x86_64__) && defined(__GNUC__)
 #include <immintrin.h>
 
@@ -20,15 +22,31 @@ static WB_FNV_AVX512 void wb_fnv1a_64_avx512(
     const __m512i prime = _mm512_set1_epi64((long long)WB_FNV_PRIME);
     const __m512i low_byte = _mm512_set1_epi64(0xFF);
     __m512i h[8], start[8], length[8];
-    long longest = 0;
+    long longest = 0, shortest = LONG_MAX;
     for (int g = 0; g < 8; g++) {
         h[g] = _mm512_set1_epi64((long long)WB_FNV_SEED);
         start[g] = _mm512_loadu_si512((const void *)(starts + 8 * g));
         length[g] = _mm512_sub_epi64(_mm512_loadu_si512((const void *)(ends + 8 * g)), start[g]);
-        long most = _mm512_reduce_max_epi64(length[g]);
+        long most = _mm512_reduce_max_epi64(length[g]), least = _mm512_reduce_min_epi64(length[g]);
         if (most > longest) longest = most;
+        if (least < shortest) shortest = least;
     }
-    for (long j = 0; j < longest; j += 8) {
+    long j = 0;
+    // While every row has eight more bytes, no lane masks.
+    for (; j + 8 <= shortest; j += 8) {
+        const __m512i at = _mm512_set1_epi64(j);
+        __m512i word[8];
+        for (int g = 0; g < 8; g++) {
+            word[g] = _mm512_i64gather_epi64(_mm512_add_epi64(start[g], at), (const void *)base, 1);
+        }
+        for (int b = 0; b < 8; b++) {
+            for (int g = 0; g < 8; g++) {
+                __m512i byte = _mm512_and_si512(_mm512_srli_epi64(word[g], 8 * b), low_byte);
+                h[g] = _mm512_mullo_epi64(_mm512_xor_si512(h[g], byte), prime);
+            }
+        }
+    }
+    for (; j < longest; j += 8) {
         const __m512i at = _mm512_set1_epi64(j);
         __m512i word[8];
         for (int g = 0; g < 8; g++) {

@@ -91,6 +91,24 @@ import _TestSupport
         }
     }
 
+    /// One cache through timestamps of eight dates in random order: dates that share an entry
+    /// (days 05, 09 and 15 of a month; the same day of two months) evict each other, and every
+    /// reading agrees with a fresh parser's.
+    @Test func dateCacheOfSeveralDatesChangesNothing() {
+        let dates = [
+            "2026-01-05", "2026-01-06", "2026-01-07", "2026-01-08", "2026-01-09", "2026-01-15", "2026-02-05", "2026-03-31",
+        ]
+        let clocks = ["T00:00:07.095Z", "T23:59:59.999Z", "T12:00:00Z", " 08:30:00+02:00", ""]
+        var random = SplitMix(seed: 5)
+        var cache = Timestamp.DateCache()
+        for _ in 0..<5_000 {
+            let cell = dates[Int(random.next() % 8)] + clocks[Int(random.next() % 5)]
+            var text = cell
+            let cached = text.withUTF8 { Timestamp.parseISO($0, cache: &cache) }
+            #expect(cached == Timestamp.parseISO(cell) && cached != nil, "\(cell)")
+        }
+    }
+
     /// The eight-bytes-at-a-time reading of `YYYY-MM-DDTHH:MM:SS.fffZ` on a cached date agrees
     /// with the general parser: every byte of the time part replaced by digits, separators and
     /// other bytes, and the clock's edges (24:00, a leap second, 99 minutes).

@@ -36,7 +36,7 @@ public final class IngestSession {
     @exclusivity(unchecked) private var lifecycleIDs: [String: Int64] = [:]
     @exclusivity(unchecked) private var qualifierIDs: [String: Int64] = ["": 0]
     /// The events buffered for the next segment, and the id of its first event.
-    private let pending = SegmentBuffer()
+    let pending = SegmentBuffer()
     @exclusivity(unchecked) private var pendingFirstEvent: Int64
     /// Links to events of segments already written (OCEL links resolved at the end of a file).
     private var lateLinks = EventSegment()
@@ -59,22 +59,22 @@ public final class IngestSession {
     @exclusivity(unchecked) private var storedIdentities = IdentitySet()
     /// Identities this import has met: the ones it inserted, and the earlier-import ones it has
     /// matched once already. Either way a second meeting is a repeat within this import.
-    @exclusivity(unchecked) private var seenIdentities = IdentitySet(capacity: 1 << 16)
+    @exclusivity(unchecked) var seenIdentities = IdentitySet(capacity: 1 << 16)
     /// Events of `pending` from this index on carry their importer identity unchecked: their
     /// check against `seenIdentities` is deferred to `resolvePending()` (see `addEvent`).
-    @exclusivity(unchecked) private var unresolved = 0
+    @exclusivity(unchecked) var unresolved = 0
     /// True while every event of the session has been added with its repeat check put off
     /// (see `addEvent`): the identities of the events in written segments are then in
     /// `deferred`, checked when the session ends or, should an event need the check at once,
     /// then (`stopDeferring()`).
-    @exclusivity(unchecked) private var deferring = true
+    @exclusivity(unchecked) var deferring = true
     /// The identities of the events of this session's written segments while `deferring` (the
     /// events from `deferredFirstEvent` on), gathered for one check for repeats at the end; the
     /// segments keep them in order.
-    private let deferred = IdentityRuns()
-    private let deferredFirstEvent: Int64
+    let deferred = IdentityRuns()
+    let deferredFirstEvent: Int64
     /// Where `resolvePending()` puts the slots it loads ahead, so that the loads are kept.
-    private var touched: Int64 = 0
+    var touched: Int64 = 0
 
     /// Objects `newObject` created whose rows wait to be inserted together, and the id the next
     /// one gets (nil: to be read from the table); see `queueNewObject`.
@@ -425,119 +425,6 @@ public final class IngestSession {
         }
         if var externalID { externalID.withUTF8 { append($0) } } else { append(nil) }
         eventsAdded += 1
-    }
-
-    /// The identity of the `occurrence`-th repeat (1, 2...) of an identity within one import.
-    @inline(__always)
-    static func repeatIdentity(_ identity: Int64, occurrence: Int64) -> Int64 {
-        var next = StableHash()
-        next.combine(identity)
-        next.combine(occurrence)
-        return next.value
-    }
-
-    /// Checks the deferred identities of `pending` against `seenIdentities` in order, as
-    /// `addEvent` checks one, replacing each repeat by its occurrence's identity.
-    ///
-    /// The loop loads the table slot of the identity 16 events ahead, so up to that many cache
-    /// misses are in flight at once; one insert per parsed row missed one at a time.
-    ///
-    /// - Complexity: expected O(*k*) for *k* deferred events.
-    private func resolvePending() {
-        let n = pending.count
-        guard unresolved < n else { return }
-        var changed: [Int] = []
-        checkInOrder(pending.identity, unresolved..<n, changed: &changed)
-        unresolved = n
-    }
-
-    /// Checks `ids[range]` against `seenIdentities` in order, as `addEvent` checks one: each is
-    /// inserted, and a repeat is replaced by its occurrence's identity, its index appended to
-    /// `changed`.
-    ///
-    /// The loop loads the table slot of the identity 16 ahead, so up to that many cache misses
-    /// are in flight at once; one insert per parsed row missed one at a time.
-    ///
-    /// - Complexity: expected O(*k*) for *k* identities.
-    private func checkInOrder(_ ids: UnsafeMutablePointer<Int64>, _ range: Range<Int>, changed: inout [Int]) {
-        seenIdentities.reserve(seenIdentities.count + range.count)
-        let ahead = 16
-        var sink: Int64 = 0
-        for i in range {
-            if i + ahead < range.upperBound { sink &+= seenIdentities.touch(ids[i + ahead]) }
-            let identity = ids[i]
-            var candidate = identity
-            var occurrence: Int64 = 0
-            while !seenIdentities.insert(candidate) {
-                occurrence += 1
-                candidate = IngestSession.repeatIdentity(identity, occurrence: occurrence)
-            }
-            if occurrence > 0 {
-                ids[i] = candidate
-                changed.append(i)
-            }
-        }
-        touched &+= sink
-    }
-
-    /// Ends the deferral of repeat checks (see `deferring`): the identities of the written
-    /// segments are checked in order, and a segment holding a repeat gets its identity column
-    /// rewritten with the occurrences' identities; the pending events are left to
-    /// `resolvePending()`.
-    ///
-    /// - Complexity: expected O(*n*) for *n* deferred identities, plus rewriting the segments
-    ///   that hold repeats.
-    private func stopDeferring() throws {
-        guard deferring else { return }
-        deferring = false
-        guard deferred.count > 0 else { return }
-        deferred.removeAll()
-        // The identities in order, from the segments (event `deferredFirstEvent + i` is
-        // `identities[i]`), and each segment's row id and first index.
-        var identities: [Int64] = []
-        var segments: [(id: Int64, lower: Int)] = []
-        let read = try db.prepare(
-            "SELECT id, data FROM event_segment WHERE import_id = ? AND event_count > 0 AND first_event >= ? ORDER BY first_event")
-        try read.bind([.integer(importID), .integer(deferredFirstEvent)])
-        while try read.step() {
-            segments.append((read.int64(0), identities.count))
-            try read.withBlob(1) { identities += try EventSegment.identities($0) }
-        }
-        var changed: [Int] = []
-        let count = identities.count
-        identities.withUnsafeMutableBufferPointer { checkInOrder($0.baseAddress!, 0..<count, changed: &changed) }
-        if !changed.isEmpty { try rewriteIdentities(changed, identities, segments) }
-    }
-
-    /// Writes `identities[i]` for each index `i` in `changed` (ascending) into the written
-    /// segments that hold those events; `segments` are their row ids and first indices, in order.
-    ///
-    /// - Complexity: O(bytes of the segments holding them).
-    private func rewriteIdentities(
-        _ changed: [Int], _ identities: [Int64], _ segments: [(id: Int64, lower: Int)]
-    ) throws {
-        let read = try db.prepare("SELECT data FROM event_segment WHERE id = ?")
-        let write = try db.prepare("UPDATE event_segment SET data = ? WHERE id = ?")
-        var next = 0
-        for (n, segment) in segments.enumerated() where next < changed.count {
-            let id = segment.id, lower = segment.lower
-            let upper = n + 1 < segments.count ? segments[n + 1].lower : identities.count
-            guard changed[next] < upper else { continue }
-            read.bind(id, at: 1)
-            guard try read.step() else { throw StoreError(.notFound, "event segment \(id) vanished during its own import") }
-            var data = read.withBlob(0) { Array($0) }
-            read.reset()
-            while next < changed.count && changed[next] < upper {
-                let i = changed[next]
-                let offset = EventSegment.identityOffset + (i - lower) * 8
-                withUnsafeBytes(of: identities[i].littleEndian) { bytes in
-                    for (k, byte) in bytes.enumerated() { data[offset + k] = byte }
-                }
-                next += 1
-            }
-            write.bind(id, at: 2)
-            try data.withUnsafeBytes { try write.run(bindingBlob: $0, at: 1) }
-        }
     }
 
     /// Sizes the identity table for about `count` events in all (an estimate from the importer),

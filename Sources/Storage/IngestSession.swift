@@ -412,6 +412,27 @@ public final class IngestSession {
         return .added(pendingFirstEvent + Int64(pending.count - 1))
     }
 
+    /// `addEvent` then `link(event:object:)` with no qualifier, for an importer whose events
+    /// each belong to one object (a flat log's case): one call instead of two, and no look for
+    /// the link among the event's links, since a new event has none yet.
+    ///
+    /// - Complexity: as `addEvent`.
+    @inline(__always)
+    public func addEvent(
+        identity: Int64, activityID: Int64, time: Microseconds, startTime: Microseconds?, lifecycleID: Int64?,
+        resourceID: Int64?, attributes: UnsafeBufferPointer<UInt8>?, allowRepeats: Bool, object: Int64
+    ) throws -> EventOutcome {
+        let outcome = try addEvent(
+            identity: identity, externalID: nil, activityID: activityID, time: time, startTime: startTime,
+            lifecycleID: lifecycleID, resourceID: resourceID, attributes: attributes, allowRepeats: allowRepeats)
+        if case .added(let event) = outcome {
+            // An added event is the pending segment's last one, after every link so far.
+            pending.appendLink(event: Int32(event - pendingFirstEvent), object: object, qualifier: 0)
+            linksAdded += 1
+        }
+        return outcome
+    }
+
     @inline(__always)
     private func appendPending(
         _ identity: Int64, _ activityID: Int64, _ time: Microseconds, _ startTime: Microseconds?, _ resourceID: Int64?,

@@ -382,3 +382,42 @@ import _WaybillSupport
         }
     }
 }
+
+/// `addEvent(…, object:)`, the flat importer's one call per event, against `addEvent` then
+/// `link(event:object:)`: the same events and links, over a first import (with repeats, across
+/// several segments) and a second one into the same store (some events already stored).
+@Suite struct LinkedEventTests {
+    @Test func oneCallEqualsAddThenLink() throws {
+        func build(oneCall: Bool) throws -> StoredEventTable {
+            let path = Fixtures.temporaryDirectory("linked-event").appendingPathComponent("waybill.sqlite").path
+            let store = try EventStore(path: path)
+            for (round, count) in [(0, EventSegment.capacity + 3_000), (1, 5_000)] {
+                try store.ingest(source: "r\(round)", format: "test", sha256: nil) { session in
+                    let activity = try session.activityID("A")
+                    var objects: [Int64] = []
+                    for o in 0..<50 { objects.append(try session.object("o\(o)", type: "order").id) }
+                    for i in 0..<count {
+                        // Identities repeat every 7,000 events; the second round meets the first's.
+                        let identity = Int64(i % 7_000) &* 2_654_435_761
+                        let object = objects[i % 50]
+                        if oneCall {
+                            _ = try session.addEvent(
+                                identity: identity, activityID: activity, time: Int64(i), startTime: nil, lifecycleID: nil,
+                                resourceID: nil, attributes: nil, allowRepeats: round == 0, object: object)
+                        } else if case .added(let event) = try session.addEvent(
+                            identity: identity, externalID: nil, activityID: activity, time: Int64(i), startTime: nil,
+                            lifecycleID: nil, resourceID: nil, attributes: nil, allowRepeats: round == 0)
+                        {
+                            try session.link(event: event, object: object)
+                        }
+                    }
+                }
+            }
+            return try store.eventTable()
+        }
+        let one = try build(oneCall: true), two = try build(oneCall: false)
+        #expect(one.ids == two.ids && one.identity == two.identity && one.time == two.time)
+        #expect(one.links.map { [$0.event, $0.object] } == two.links.map { [$0.event, $0.object] })
+        #expect(one.links.count == one.ids.count && one.ids.count == EventSegment.capacity + 3_000)
+    }
+}

@@ -290,11 +290,10 @@ final class CSVRowWriter {
         for k in 0..<batchCount {
             let row = batchRows[k]
             let attributes = UnsafeBufferPointer(start: base + row.attributesStart, count: row.attributesEnd - row.attributesStart)
-            let outcome = try session.addEvent(
-                identity: batchIdentities[k], externalID: nil, activityID: row.activityID, time: row.time,
-                startTime: row.startTime, lifecycleID: row.lifecycleID, resourceID: row.resourceID,
-                attributes: attributes.isEmpty ? nil : attributes, allowRepeats: true)
-            if case .added(let eventID) = outcome { try session.link(event: eventID, object: row.object) }
+            _ = try session.addEvent(
+                identity: batchIdentities[k], activityID: row.activityID, time: row.time, startTime: row.startTime,
+                lifecycleID: row.lifecycleID, resourceID: row.resourceID,
+                attributes: attributes.isEmpty ? nil : attributes, allowRepeats: true, object: row.object)
         }
         batchCount = 0
         batch.removeAll()

@@ -9,11 +9,22 @@
 
 #include <limits.h>
 
+#define WB_FNV_PRIME 0x00000100000001B3ULL
+#define WB_FNV_SEED 0xcbf29ce484222325ULL
+
+/// The byte loop, for processors without the vector loop.
+static void wb_fnv1a_64_bytes(const uint8_t *base, const long *starts, const long *ends, uint64_t *states)
+{
+    for (int k = 0; k < 64; k++) {
+        uint64_t h = WB_FNV_SEED;
+        for (long i = starts[k]; i < ends[k]; i++) h = (h ^ base[i]) * WB_FNV_PRIME;
+        states[k] = h;
+    }
+}
+
 #if defined(__x86_64__) && defined(__GNUC__)
 #include <immintrin.h>
 
-#define WB_FNV_PRIME 0x00000100000001B3ULL
-#define WB_FNV_SEED 0xcbf29ce484222325ULL
 #define WB_FNV_AVX512 __attribute__((target("avx512f,avx512dq,avx512bw")))
 
 static WB_FNV_AVX512 void wb_fnv1a_64_avx512(
@@ -85,12 +96,8 @@ void wb_fnv1a_64(const uint8_t *base, const long *starts, const long *ends, uint
 {
     if (wb_fnv1a_64_supported()) {
         wb_fnv1a_64_avx512(base, starts, ends, states);
-        return;
-    }
-    for (int k = 0; k < 64; k++) {
-        uint64_t h = WB_FNV_SEED;
-        for (long i = starts[k]; i < ends[k]; i++) h = (h ^ base[i]) * WB_FNV_PRIME;
-        states[k] = h;
+    } else {
+        wb_fnv1a_64_bytes(base, starts, ends, states);
     }
 }
 #else
@@ -98,10 +105,6 @@ long wb_fnv1a_64_supported(void) { return 0; }
 
 void wb_fnv1a_64(const uint8_t *base, const long *starts, const long *ends, uint64_t *states)
 {
-    for (int k = 0; k < 64; k++) {
-        uint64_t h = 0xcbf29ce484222325ULL;
-        for (long i = starts[k]; i < ends[k]; i++) h = (h ^ base[i]) * 0x00000100000001B3ULL;
-        states[k] = h;
-    }
+    wb_fnv1a_64_bytes(base, starts, ends, states);
 }
 #endif

@@ -4,10 +4,11 @@
 // allocating, so this is written here; see CByteScan.h for the contract.
 //
 // The loop takes 32 bytes a step (64 with AVX-512, chosen at run time) and makes two masks:
-// delimiters, and the rarer line breaks and quotes. A step without the latter writes its delimiters' bounds with a fixed run of
-// count-trailing-zeros steps, no branch per cell (a branch per cell, mispredicted at the end of
-// every mask, was most of the time of a bit-by-bit loop). The first line break ends the record;
-// a quote matters only where a cell starts, which is found by shifting the delimiter mask.
+// delimiters, and the rarer line breaks and quotes. A step without the latter writes its
+// delimiters' bounds with no branch per cell (a fixed run of count-trailing-zeros steps, or one
+// byte compress with AVX-512; a branch per cell, mispredicted at the end of every mask, was most
+// of the time of a bit-by-bit loop). The first line break ends the record; a quote matters only
+// where a cell starts, which is found by shifting the delimiter mask.
 #include "CByteScan.h"
 
 #if defined(__SSE2__)

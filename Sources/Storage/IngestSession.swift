@@ -186,9 +186,9 @@ public final class IngestSession {
 
     /// The id of an object the caller has not asked this session for before (an importer that
     /// interns its ids itself, as the CSV importer does its case ids), from bytes: a new object is
-    /// made from them (its row inserted with others), with the attribute JSON `newAttributeJSON`; an object an
-    /// earlier import stored gets `attributes()` merged, as `object(_:type:newAttributeJSON:attributes:)`
-    /// does.
+    /// made from them (its row inserted with others), with the attribute JSON
+    /// `newAttributeJSON`; an object an earlier import stored gets `attributes()` merged, as
+    /// `object(_:type:newAttributeJSON:attributes:)` does.
     ///
     /// The session does not remember the object: asking for it again, here or through
     /// `object(_:type:)`, would try to insert it twice, which the store's unique index refuses.

@@ -38,13 +38,13 @@ public enum Timestamp {
     }
 
     /// The last dates `parseISO(_:cache:)` read from a text's first ten bytes, and their day
-    /// numbers: four, one per units digit of the day modulo 4.
+    /// numbers: four, one per day of the month modulo 4.
     ///
     /// An event log's timestamps mostly share the date of one read shortly before: the date's
     /// digits, its check and the calendar arithmetic are then skipped. A log grouped by case
     /// moves a few days forward within a case and back at the next case, so a single remembered
-    /// date missed at 28 % of the rows of the simulator's log; four consecutive days never share
-    /// an entry.
+    /// date missed at 28 % of the rows of the simulator's log; four consecutive days of a month
+    /// never share an entry.
     public struct DateCache: Sendable {
         struct Entry: Sendable {
             var head: UInt64 = 0
@@ -70,9 +70,14 @@ public enum Timestamp {
             entries[DateCache.slot(tail)] = Entry(head: head, tail: tail, days: days)
         }
 
-        /// The entry of a date: its day's units digit (the date's last byte) modulo 4.
+        /// The entry of a date: its day of the month (the date's last two bytes, `tail`, as read
+        /// from memory) modulo 4. Bytes that are not digits still give an entry; the comparison
+        /// of the whole date decides.
         @inline(__always)
-        static func slot(_ tail: UInt16) -> Int { Int(UInt16(littleEndian: tail) &>> 8) & 3 }
+        static func slot(_ tail: UInt16) -> Int {
+            let digits = UInt16(littleEndian: tail)
+            return (Int(digits & 0x0F) &* 10 &+ Int((digits &>> 8) & 0x0F)) & 3
+        }
     }
 
     /// The common shape `YYYY-MM-DDTHH:MM:SS.fffZ` (24 bytes) on the cached date, read eight

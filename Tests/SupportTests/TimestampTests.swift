@@ -109,6 +109,18 @@ import _TestSupport
         }
     }
 
+    /// Four consecutive days of a month take four different entries of the date cache (across
+    /// the tens of days too: 08 to 11, 29 to 31).
+    @Test func consecutiveDaysTakeDifferentCacheEntries() {
+        for first in 1...28 {
+            let slots = (first..<min(first + 4, 32)).map { day -> Int in
+                let text = Array(String(format: "%02d", day).utf8)
+                return Timestamp.DateCache.slot(UInt16(text[0]) | UInt16(text[1]) << 8)
+            }
+            #expect(Set(slots).count == slots.count, "days \(first) to \(first + 3): \(slots)")
+        }
+    }
+
     /// The eight-bytes-at-a-time reading of `YYYY-MM-DDTHH:MM:SS.fffZ` on a cached date agrees
     /// with the general parser: every byte of the time part replaced by digits, separators and
     /// other bytes, and the clock's edges (24:00, a leap second, 99 minutes).

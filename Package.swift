@@ -40,10 +40,12 @@ let package = Package(
 
         // The CSV record scanner's vector loop (see Sources/CByteScan/scan.c for why it is C).
         .target(name: "CByteScan"),
+        // BLAKE3, the content hash of imported files (see Sources/CBlake3/blake3.c for why it is C).
+        .target(name: "CBlake3"),
 
         .target(
             name: "_WaybillSupport",
-            dependencies: ["CZlib", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["CZlib", "CBlake3", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings),
 
         // MARK: - Pipeline stages (public API)

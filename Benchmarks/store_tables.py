@@ -2,7 +2,8 @@
 
 Used by csv-ingest.sh to check that two binaries' stores hold the same data byte for byte
 (event segments, identities included). import_record is read without its start time and source
-path, which differ from run to run. Event segments are compared by their columns: a segment in
+path, which differ from run to run, and its content hash in the algorithm's own form (SHA-256
+before schema version 4, BLAKE3 since), which the tests check. Event segments are compared by their columns: a segment in
 layout WBS2 (schema version 3, which leaves out columns that hold nothing) is expanded to the
 WBS1 bytes of the same columns, so stores of builds on either side of that change compare.
 """
@@ -50,7 +51,8 @@ db = sqlite3.connect(sys.argv[1])
 for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"):
     columns = "*"
     if name == "import_record":
-        columns = "id, format, sha256, events_read, events_added, duplicates, objects_added, rejects, options"
+        hashed = [c for (_, c, *_) in db.execute("PRAGMA table_info(import_record)") if c in ("sha256", "content_hash")]
+        columns = f"id, format, {hashed[0]} IS NOT NULL, events_read, events_added, duplicates, objects_added, rejects, options"
     digest = hashlib.sha256()
     for row in db.execute(f"SELECT {columns} FROM {name} ORDER BY 1, 2"):
         if name == "event_segment":

@@ -32,8 +32,8 @@ public struct IngestReport: Sendable, Codable {
     public var file: String
     /// Its format.
     public var format: String
-    /// Its SHA-256.
-    public var sha256: String
+    /// Its content hash, `blake3:` and 64 hex digits (empty for an extraction).
+    public var contentHash: String
     /// True when the file had been imported before and nothing was done.
     public var alreadyImported: Bool
     /// Rows (events, objects...) read.
@@ -88,12 +88,13 @@ public struct Ingestor {
         // Any other file is hashed on a second thread while it is parsed (the hash is checked
         // against earlier imports before the transaction commits, which rolls back if it matches).
         if try store.importRecords().contains(where: { $0.source == path }) {
-            let sha = try FileDigest.sha256(path: path)
-            if let record = try store.importRecord(sha256: sha) {
-                return alreadyImported(path, format.rawValue, sha, record, started)
+            let hash = try FileDigest.contentHash(path: path)
+            if let record = try store.importRecord(contentHash: hash) {
+                return alreadyImported(path, format.rawValue, hash, record, started)
             }
             let importer = try makeImporter(path: path, format: format, options: options)
-            return try run(importer, source: path, format: format.rawValue, sha256: sha, options: options, started: started)
+            return try run(
+                importer, source: path, format: format.rawValue, contentHash: hash, options: options, started: started)
         }
         // A plain CSV file is hashed from the regions its reader reads (one read of the file);
         // any other file by a worker that reads it again.
@@ -102,23 +103,27 @@ public struct Ingestor {
             defer { _ = digest.value() }
             return try run(
                 CSVImporter(path: path, options: options, digest: digest), source: path, format: format.rawValue,
-                sha256: nil, contentHash: { digest.value() }, options: options, started: started)
+                contentHash: nil, hashWhenRead: { digest.value() }, options: options, started: started)
         }
         let hash = BackgroundDigest(path: path)
         defer { _ = try? hash.value() }
         let importer = try makeImporter(path: path, format: format, options: options)
         return try run(
-            importer, source: path, format: format.rawValue, sha256: nil, contentHash: { try hash.value() }, options: options,
-            started: started)
+            importer, source: path, format: format.rawValue, contentHash: nil, hashWhenRead: { try hash.value() },
+            options: options, started: started)
     }
 
     /// Imports a case attribute table (CSV keyed by case id), idempotent by content hash.
     public func ingestCaseAttributes(path: String, options: ImportOptions) throws -> IngestReport {
         let started = Date()
         try checkContent(path: path, format: .csv)
-        let sha = try FileDigest.sha256(path: path)
-        if let record = try store.importRecord(sha256: sha) { return alreadyImported(path, "case-attributes", sha, record, started) }
-        return try run(CaseAttributeImporter(path: path, options: options), source: path, format: "case-attributes", sha256: sha, options: options, started: started)
+        let hash = try FileDigest.contentHash(path: path)
+        if let record = try store.importRecord(contentHash: hash) {
+            return alreadyImported(path, "case-attributes", hash, record, started)
+        }
+        return try run(
+            CaseAttributeImporter(path: path, options: options), source: path, format: "case-attributes",
+            contentHash: hash, options: options, started: started)
     }
 
     /// Extracts events from a source-system database with a mapping (incremental, idempotent).
@@ -131,12 +136,14 @@ public struct Ingestor {
         try checkContent(path: sourcePath, format: .ocel2SQLite)
         return try run(
             SourceExtractor(sourcePath: sourcePath, mapping: mapping, options: options), source: "\(sourcePath) [\(mapping.name)]",
-            format: "extract", sha256: nil, options: options, started: started)
+            format: "extract", contentHash: nil, options: options, started: started)
     }
 
-    private func alreadyImported(_ path: String, _ format: String, _ sha: String, _ record: ImportRecord, _ started: Date) -> IngestReport {
+    private func alreadyImported(
+        _ path: String, _ format: String, _ hash: String, _ record: ImportRecord, _ started: Date
+    ) -> IngestReport {
         IngestReport(
-            file: path, format: format, sha256: sha, alreadyImported: true, rowsRead: 0,
+            file: path, format: format, contentHash: hash, alreadyImported: true, rowsRead: 0,
             eventsRead: record.eventsRead, eventsAdded: 0, duplicates: 0, objectsAdded: 0, rejects: 0, rejectRate: 0,
             warnings: ["already imported as import #\(record.id) (\(record.source)) on \(record.startedAt)": 1],
             seconds: Date().timeIntervalSince(started))
@@ -144,25 +151,29 @@ public struct Ingestor {
 
     /// Runs an importer in one store transaction, enforcing the reject limit.
     ///
-    /// With `contentHash`, the file's hash is asked for once the importer is done: a file some
+    /// With `hashWhenRead`, the file's hash is asked for once the importer is done: a file some
     /// earlier import already had is rolled back and reported as already imported.
     private func run(
-        _ importer: any LogImporter, source: String, format: String, sha256: String?,
-        contentHash: (() throws -> String)? = nil, options: ImportOptions, started: Date
+        _ importer: any LogImporter, source: String, format: String, contentHash: String?,
+        hashWhenRead: (() throws -> String)? = nil, options: ImportOptions, started: Date
     ) throws -> IngestReport {
         var rejects = RejectLog()
         var counts = (read: 0, added: 0, duplicates: 0, objects: 0)
-        var sha256 = sha256
+        var contentHash = contentHash
         let optionsJSON = String(decoding: try JSONEncoder.sorted.encode(options), as: UTF8.self)
         do {
             let size = (try? FileManager.default.attributesOfItem(atPath: source)[.size] as? NSNumber)?.intValue
-            try store.ingest(source: source, format: format, sha256: sha256, options: optionsJSON, expectedBytes: size) { session in
+            try store.ingest(
+                source: source, format: format, contentHash: contentHash, options: optionsJSON, expectedBytes: size
+            ) { session in
                 try importer.run(into: session, rejects: &rejects)
-                if let contentHash {
-                    let sha = try contentHash()
-                    if let record = try store.importRecord(sha256: sha) { throw AlreadyImported(sha256: sha, record: record) }
-                    try session.recordContentHash(sha)
-                    sha256 = sha
+                if let hashWhenRead {
+                    let hash = try hashWhenRead()
+                    if let record = try store.importRecord(contentHash: hash) {
+                        throw AlreadyImported(contentHash: hash, record: record)
+                    }
+                    try session.recordContentHash(hash)
+                    contentHash = hash
                 }
                 session.rejects = rejects.rejects.count
                 if rejects.rate > options.maxRejectRate {
@@ -173,14 +184,14 @@ public struct Ingestor {
                 counts = (session.eventsRead, session.eventsAdded, session.duplicates, session.objectsAdded)
             }
         } catch let known as AlreadyImported {
-            return alreadyImported(source, format, known.sha256, known.record, started)
+            return alreadyImported(source, format, known.contentHash, known.record, started)
         } catch {
             try? rejects.append(toFile: rejectsPath)
             throw error
         }
         try rejects.append(toFile: rejectsPath)
         return IngestReport(
-            file: source, format: format, sha256: sha256 ?? "", alreadyImported: false, rowsRead: rejects.rowsRead,
+            file: source, format: format, contentHash: contentHash ?? "", alreadyImported: false, rowsRead: rejects.rowsRead,
             eventsRead: counts.read, eventsAdded: counts.added, duplicates: counts.duplicates, objectsAdded: counts.objects,
             rejects: rejects.rejects.count, rejectRate: rejects.rate, warnings: rejects.warnings,
             seconds: Date().timeIntervalSince(started))
@@ -248,11 +259,11 @@ extension JSONEncoder {
 /// Thrown inside an import's transaction (so it rolls back) when the file's content hash, found
 /// while it was read, is an earlier import's.
 private struct AlreadyImported: Error {
-    var sha256: String
+    var contentHash: String
     var record: ImportRecord
 }
 
-/// A file's SHA-256, computed on a Dispatch worker thread from the moment it is made.
+/// A file's content hash, computed on a Dispatch worker thread from the moment it is made.
 final class BackgroundDigest: @unchecked Sendable {
     private let done = DispatchGroup()
     // Written by the worker before `done.leave()`, read only after `done.wait()`.
@@ -261,7 +272,7 @@ final class BackgroundDigest: @unchecked Sendable {
     init(path: String) {
         done.enter()
         DispatchQueue.global().async {
-            self.result = Result { try FileDigest.sha256(path: path) }
+            self.result = Result { try FileDigest.contentHash(path: path) }
             self.done.leave()
         }
     }

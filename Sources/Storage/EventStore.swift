@@ -47,8 +47,8 @@ public final class EventStore {
     public static var schemaVersion: Int { Schema.latestVersion }
 
     /// The import record of a file already ingested, found by its content hash.
-    public func importRecord(sha256: String) throws -> ImportRecord? {
-        try importRecords(where: "sha256 = ?", [.text(sha256)]).first
+    public func importRecord(contentHash: String) throws -> ImportRecord? {
+        try importRecords(where: "content_hash = ?", [.text(contentHash)]).first
     }
 
     /// All import records, oldest first.
@@ -56,13 +56,13 @@ public final class EventStore {
 
     private func importRecords(where condition: String, _ arguments: [SQLiteValue]) throws -> [ImportRecord] {
         let statement = try db.prepare(
-            "SELECT id, source, format, sha256, started_at, events_read, events_added, duplicates, objects_added, rejects FROM import_record WHERE \(condition) ORDER BY id")
+            "SELECT id, source, format, content_hash, started_at, events_read, events_added, duplicates, objects_added, rejects FROM import_record WHERE \(condition) ORDER BY id")
         try statement.bind(arguments)
         var records: [ImportRecord] = []
         while try statement.step() {
             records.append(ImportRecord(
                 id: statement.int64(0), source: statement.text(1), format: statement.text(2),
-                sha256: statement.optionalText(3), startedAt: statement.text(4), eventsRead: Int(statement.int64(5)),
+                contentHash: statement.optionalText(3), startedAt: statement.text(4), eventsRead: Int(statement.int64(5)),
                 eventsAdded: Int(statement.int64(6)), duplicates: Int(statement.int64(7)),
                 objectsAdded: Int(statement.int64(8)), rejects: Int(statement.int64(9))))
         }
@@ -85,12 +85,12 @@ public final class EventStore {
     /// - Parameters:
     ///   - source: the file or mapping read, for the import record.
     ///   - format: the input format's name.
-    ///   - sha256: the file's content hash; a second import with the same hash is refused by
-    ///     the unique constraint, so callers check `importRecord(sha256:)` first.
+    ///   - contentHash: the file's content hash; a second import with the same hash is refused
+    ///     by the unique constraint, so callers check `importRecord(contentHash:)` first.
     ///   - expectedBytes: the input's size, when known: the first import into an empty store of
     ///     at least `largeImportBytes` gives the store 64 KiB pages (see `useLargePages()`).
     public func ingest<T>(
-        source: String, format: String, sha256: String?, options: String? = nil, expectedBytes: Int? = nil,
+        source: String, format: String, contentHash: String?, options: String? = nil, expectedBytes: Int? = nil,
         _ body: (IngestSession) throws -> T
     ) throws -> T {
         let switched = db.useRollbackJournal()
@@ -103,9 +103,9 @@ public final class EventStore {
         defer { try? db.execute("PRAGMA cache_size = -\(EventStore.cacheKiB)") }
         return try db.transaction {
             let insert = try db.prepare(
-                "INSERT INTO import_record (source, format, sha256, started_at, options) VALUES (?, ?, ?, ?, ?)")
+                "INSERT INTO import_record (source, format, content_hash, started_at, options) VALUES (?, ?, ?, ?, ?)")
             try insert.bind([
-                .text(source), .text(format), sha256.map { .text($0) } ?? .null,
+                .text(source), .text(format), contentHash.map { .text($0) } ?? .null,
                 .text(Timestamp.format(Int64(Date().timeIntervalSince1970 * 1_000_000))),
                 options.map { .text($0) } ?? .null,
             ])
@@ -195,7 +195,8 @@ public struct ImportRecord: Sendable, Equatable {
     public var id: Int64
     public var source: String
     public var format: String
-    public var sha256: String?
+    /// The file's content hash, `blake3:<hex>` (`sha256:<hex>` from before schema version 4).
+    public var contentHash: String?
     public var startedAt: String
     public var eventsRead: Int
     public var eventsAdded: Int

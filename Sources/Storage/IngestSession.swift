@@ -357,9 +357,9 @@ public final class IngestSession {
     /// while the file was read); the caller has checked no other import has it.
     ///
     /// - Throws: `StoreError` (the unique constraint, should another import have it).
-    public func recordContentHash(_ sha256: String) throws {
-        let update = try db.prepare("UPDATE import_record SET sha256 = ? WHERE id = ?")
-        try update.bind([.text(sha256), .integer(importID)])
+    public func recordContentHash(_ contentHash: String) throws {
+        let update = try db.prepare("UPDATE import_record SET content_hash = ? WHERE id = ?")
+        try update.bind([.text(contentHash), .integer(importID)])
         try update.run()
     }
 

@@ -88,6 +88,12 @@ enum Schema {
         // hold nothing (see EventSegment.swift). WBS1 segments stay readable, so no table
         // changes; the version stops an older build from misreading the new segments.
         "-- event segments WBS2",
+        // Version 4: import records keep a content hash named by its algorithm, `blake3:<hex>`
+        // for new imports; the SHA-256 hashes of earlier imports become `sha256:<hex>`.
+        """
+        ALTER TABLE import_record RENAME COLUMN sha256 TO content_hash;
+        UPDATE import_record SET content_hash = 'sha256:' || content_hash WHERE content_hash IS NOT NULL;
+        """,
     ]
 
     /// The version this build writes.

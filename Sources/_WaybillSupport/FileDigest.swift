@@ -1,18 +1,23 @@
 import Crypto
 import Foundation
 
-/// SHA-256 of files and bytes, as lowercase hex: import records and model hashes.
+/// Content hashes of imported files, and SHA-256 of bytes (model hashes), as lowercase hex.
 public enum FileDigest {
-    /// The SHA-256 of a file's bytes as stored on disk (compressed bytes for gzip).
+    /// The prefix of a content hash: the algorithm's name. Stores migrated from schema version 3
+    /// keep their earlier hashes as `sha256:` and a hex SHA-256.
+    public static let contentHashPrefix = "blake3:"
+
+    /// The content hash of a file's bytes as stored on disk (compressed bytes for gzip):
+    /// `blake3:` and the BLAKE3 hash in hex.
     ///
-    /// - Complexity: O(*n*) in the file size, streaming in 4 MiB chunks.
-    public static func sha256(path: String) throws -> String {
+    /// - Complexity: O(*n*) in the file size, streaming in 512 KiB chunks.
+    public static func contentHash(path: String) throws -> String {
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw ByteSource.ReadError(path: path, reason: "no such file")
         }
         defer { try? handle.close() }
-        var hasher = SHA256()
-        var buffer = [UInt8](repeating: 0, count: 1 << 22)
+        var hasher = Blake3Hasher()
+        var buffer = [UInt8](repeating: 0, count: 1 << 19)
         while true {
             let n = buffer.withUnsafeMutableBytes { read(handle.fileDescriptor, $0.baseAddress!, $0.count) }
             if n < 0 {
@@ -20,10 +25,13 @@ public enum FileDigest {
                 throw ByteSource.ReadError(path: path, reason: "read failed: \(String(cString: strerror(errno)))")
             }
             if n == 0 { break }
-            buffer.withUnsafeBytes { hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
+            buffer.withUnsafeBytes { hasher.update(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
         }
-        return hex(hasher.finalize())
+        return contentHash(hasher)
     }
+
+    /// The content hash of what `hasher` was fed.
+    public static func contentHash(_ hasher: Blake3Hasher) -> String { contentHashPrefix + hex(hasher.finalize()) }
 
     /// The SHA-256 of some bytes.
     public static func sha256<D: DataProtocol>(bytes: D) -> String {

@@ -1,9 +1,9 @@
-import Crypto
 import Dispatch
 
-/// The SHA-256 of a file computed on a worker thread from the regions a reader hands it as it
-/// reads the file, so the file is read once: a hash that read the file itself read every byte a
-/// second time through the kernel (a twentieth of the CSV importer's time on one core).
+/// The content hash of a file (as `FileDigest.contentHash(path:)` gives it) computed on a worker
+/// thread from the regions a reader hands it as it reads the file, so the file is read once: a
+/// hash that read the file itself read every byte a second time through the kernel (a twentieth
+/// of the CSV importer's time on one core).
 ///
 /// The reader calls `feed(_:)` with each region it has read, in file order, and
 /// `waitUntilDone()` before it changes or frees a region it fed; `value()` gives the hash once
@@ -12,7 +12,7 @@ public final class StreamDigest: @unchecked Sendable {
     private let queue = DispatchQueue(label: "waybill.stream-digest")
     private let work = DispatchGroup()
     /// Touched only on `queue` (and by `value()` after `work` is done).
-    private var hasher = SHA256()
+    private var hasher = Blake3Hasher()
 
     public init() {}
 
@@ -26,7 +26,7 @@ public final class StreamDigest: @unchecked Sendable {
         let start = Int(bitPattern: region.baseAddress), count = region.count
         work.enter()
         queue.async {
-            self.hasher.update(bufferPointer: UnsafeRawBufferPointer(start: UnsafeRawPointer(bitPattern: start), count: count))
+            self.hasher.update(UnsafeRawBufferPointer(start: UnsafeRawPointer(bitPattern: start), count: count))
             self.work.leave()
         }
     }
@@ -37,6 +37,6 @@ public final class StreamDigest: @unchecked Sendable {
     /// The hash of everything fed, as lowercase hex (waits for the worker).
     public func value() -> String {
         work.wait()
-        return FileDigest.hex(hasher.finalize())
+        return FileDigest.contentHash(hasher)
     }
 }

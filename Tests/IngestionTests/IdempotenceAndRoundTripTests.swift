@@ -50,7 +50,7 @@ import _WaybillSupport
         let ingestor = Ingestor(store: store, rejectsPath: ws.rejectsPath)
         let second = try ingestor.ingest(path: copy, options: ImportOptions())
         #expect(second.alreadyImported && second.eventsAdded == 0)
-        #expect(second.sha256 == first.sha256 && !first.sha256.isEmpty)
+        #expect(second.contentHash == first.contentHash && !first.contentHash.isEmpty)
         #expect(try store.eventCount() == 8_577)
         #expect(try store.importRecords().count == 1)
         // A new file hashed while read keeps its hash on its import record.
@@ -58,8 +58,35 @@ import _WaybillSupport
             "case_id,activity,timestamp\nz1,A,2026-01-05T10:00:00Z\n", to: "other.csv", in: ws.root)
         let third = try ingestor.ingest(path: other, options: ImportOptions())
         #expect(!third.alreadyImported && third.eventsAdded == 1)
-        #expect(try store.importRecords().last?.sha256 == FileDigest.sha256(path: other))
+        #expect(try store.importRecords().last?.contentHash == FileDigest.contentHash(path: other))
         #expect(try ingestor.ingest(path: other, options: ImportOptions()).alreadyImported)
+    }
+
+    /// A store of schema version 3 recorded SHA-256 hashes; migrated, it keeps them as
+    /// `sha256:<hex>`. The same file imported again is not found by its hash (now BLAKE3) but
+    /// adds nothing by its events' identities, and from then on is found by its new hash.
+    @Test func aVersion3StoreKeepsItsSHA256HashesAndAddsNothingTwice() throws {
+        let fixture = Fixtures.path("receipt.csv")
+        let sha256 = FileDigest.sha256(bytes: try Data(contentsOf: URL(fileURLWithPath: fixture)))
+        let path: String
+        do {
+            let (store, first, ws) = try importFixture("receipt.csv")
+            #expect(first.contentHash.hasPrefix(FileDigest.contentHashPrefix) && first.contentHash.count == 7 + 64)
+            // Put the store back as a version-3 build wrote it.
+            try store.db.execute("ALTER TABLE import_record RENAME COLUMN content_hash TO sha256")
+            try store.db.execute("UPDATE import_record SET sha256 = '\(sha256)'")
+            try store.db.execute("PRAGMA user_version = 3")
+            path = ws.root.path
+        }
+        let ws = try Workspace(path: path)
+        let store = try ws.openStore()
+        #expect(try store.importRecords().map(\.contentHash) == ["sha256:\(sha256)"])
+        let ingestor = Ingestor(store: store, rejectsPath: ws.rejectsPath)
+        let again = try ingestor.ingest(path: fixture, options: ImportOptions())
+        #expect(!again.alreadyImported && again.eventsAdded == 0 && again.duplicates == 8_577)
+        #expect(try store.eventCount() == 8_577)
+        #expect(try ingestor.ingest(path: fixture, options: ImportOptions()).alreadyImported)
+        #expect(try store.importRecords().map(\.contentHash) == ["sha256:\(sha256)", again.contentHash])
     }
 
     /// A plain CSV is hashed from the regions its reader reads: over several buffer fills, with
@@ -72,7 +99,7 @@ import _WaybillSupport
         let path = Fixtures.write(text, to: "big.csv", in: ws.root)
         let report = try Ingestor(store: try ws.openStore(), rejectsPath: ws.rejectsPath).ingest(path: path, options: ImportOptions())
         #expect(report.eventsAdded == 120_001)
-        #expect(report.sha256 == (try FileDigest.sha256(path: path)))
+        #expect(report.contentHash == (try FileDigest.contentHash(path: path)))
     }
 
     @Test func aGrownExportAddsOnlyItsNewEvents() throws {

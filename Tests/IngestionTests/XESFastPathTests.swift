@@ -57,7 +57,7 @@ private func outcome(
     for path in paths {
         var rejects = RejectLog()
         do {
-            try store.ingest(source: path, format: "xes", sha256: nil) { session in
+            try store.ingest(source: path, format: "xes", contentHash: nil) { session in
                 if reference {
                     try XESReferenceImporter(path: path, options: options).run(into: session, rejects: &rejects)
                 } else if let batchBytes {

@@ -19,7 +19,7 @@ import _TestSupport
     /// any import into a store that holds something, leaves the pages as they are.
     @Test func aLargeFirstImportGetsLargePages() throws {
         func add(_ store: EventStore, bytes: Int, identity: Int64) throws {
-            try store.ingest(source: "t\(identity)", format: "test", sha256: nil, expectedBytes: bytes) { session in
+            try store.ingest(source: "t\(identity)", format: "test", contentHash: nil, expectedBytes: bytes) { session in
                 _ = try session.addEvent(
                     identity: identity, externalID: nil, activity: "A", time: 0, startTime: nil, lifecycle: nil, resource: nil,
                     attributes: nil, allowRepeats: true)
@@ -61,7 +61,7 @@ import _TestSupport
         let (store, _) = try freshStore()
         struct Boom: Error {}
         #expect(throws: Boom.self) {
-            try store.ingest(source: "x", format: "test", sha256: "abc") { session in
+            try store.ingest(source: "x", format: "test", contentHash: "abc") { session in
                 let object = try session.object("c1", type: "case")
                 let outcome = try session.addEvent(
                     identity: 1, externalID: nil, activity: "A", time: 0, startTime: nil, lifecycle: nil, resource: nil,
@@ -79,7 +79,7 @@ import _TestSupport
     @Test func eventIdentityKeepsRepeatsAndSkipsReimports() throws {
         let (store, _) = try freshStore()
         func offer(_ n: Int, sha: String) throws -> [IngestSession.EventOutcome] {
-            try store.ingest(source: sha, format: "test", sha256: sha) { session in
+            try store.ingest(source: sha, format: "test", contentHash: sha) { session in
                 try (0..<n).map { _ in
                     try session.addEvent(
                         identity: 42, externalID: nil, activity: "A", time: 0, startTime: nil, lifecycle: nil, resource: nil,
@@ -97,7 +97,7 @@ import _TestSupport
 
     @Test func caseViewOrdersByTimeWithTiesInInsertionOrder() throws {
         let (store, _) = try freshStore()
-        try store.ingest(source: "t", format: "test", sha256: nil) { session in
+        try store.ingest(source: "t", format: "test", contentHash: nil) { session in
             let c = try session.object("c", type: "case").id
             for (i, (activity, time)) in [("late", 30), ("tie-1", 10), ("early", 5), ("tie-2", 10)].enumerated() {
                 if case .added(let id) = try session.addEvent(

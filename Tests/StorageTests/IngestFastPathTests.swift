@@ -145,7 +145,7 @@ import _WaybillSupport
             // identity (about three here, and eight of the value 0).
             raw.append(strict ? Int64(bitPattern: r | 1) : (r % 20_000 == 0 ? 0 : Int64(bitPattern: r % 50_000)))
         }
-        try store.ingest(source: "test", format: "test", sha256: nil) { session in
+        try store.ingest(source: "test", format: "test", contentHash: nil) { session in
             for (k, identity) in raw.enumerated() {
                 let outcome = try session.addEvent(
                     identity: identity, externalID: nil, activityID: try session.activityID("a"), time: Int64(k),
@@ -231,12 +231,12 @@ import _WaybillSupport
             }
             handedOut[name] = id
         }
-        try store.ingest(source: "a", format: "test", sha256: nil) { session in
+        try store.ingest(source: "a", format: "test", contentHash: nil) { session in
             for i in 0..<(IngestSession.objectBatch + 10) { try new(session, "o\(i)") }
             handedOut["other"] = try session.object("other", type: "items").id
             for i in 0..<3 { try new(session, "p\(i)") }
         }
-        try store.ingest(source: "b", format: "test", sha256: nil) { session in
+        try store.ingest(source: "b", format: "test", contentHash: nil) { session in
             // The type has objects now: found or inserted one at a time, never twice.
             try new(session, "o1")
             try new(session, "q1")
@@ -261,9 +261,9 @@ import _WaybillSupport
                 try session.newObject(UnsafeBufferPointer(b), type: "orders", newAttributeJSON: nil) { [] }
             }
         }
-        try store.ingest(source: "a", format: "test", sha256: nil) { session in try new(session, "kept") }
+        try store.ingest(source: "a", format: "test", contentHash: nil) { session in try new(session, "kept") }
         #expect(throws: StoreError.self) {
-            try store.ingest(source: "b", format: "test", sha256: nil) { session in
+            try store.ingest(source: "b", format: "test", contentHash: nil) { session in
                 // "kept" is in the store, so the type takes the one-at-a-time path: use a new type's
                 // batch, where asking twice for one id breaks `newObject`'s contract.
                 for i in 0..<10 { try new(session, "x\(i)") }
@@ -343,13 +343,13 @@ import _WaybillSupport
             }
             return added
         }
-        try store.ingest(source: "a", format: "test", sha256: nil) { session in
+        try store.ingest(source: "a", format: "test", contentHash: nil) { session in
             _ = try session.activityID("A")
             #expect(try offer(session) == ids.count)
         }
         #expect(try storedIdentities(store) == Self.reference(ids))
         // The same events again: every one is found stored.
-        let again = try store.ingest(source: "b", format: "test", sha256: nil) { session in try offer(session) }
+        let again = try store.ingest(source: "b", format: "test", contentHash: nil) { session in try offer(session) }
         #expect(again == 0)
     }
 
@@ -392,7 +392,7 @@ import _WaybillSupport
             let path = Fixtures.temporaryDirectory("linked-event").appendingPathComponent("waybill.sqlite").path
             let store = try EventStore(path: path)
             for (round, count) in [(0, EventSegment.capacity + 3_000), (1, 5_000)] {
-                try store.ingest(source: "r\(round)", format: "test", sha256: nil) { session in
+                try store.ingest(source: "r\(round)", format: "test", contentHash: nil) { session in
                     let activity = try session.activityID("A")
                     var objects: [Int64] = []
                     for o in 0..<50 { objects.append(try session.object("o\(o)", type: "order").id) }

@@ -100,7 +100,7 @@ import _TestSupport
     @Test func aVersion2StoreMigratesAndReadsItsOldSegments() throws {
         let path = Fixtures.temporaryDirectory("segment-layout").appendingPathComponent("waybill.sqlite").path
         func add(_ store: EventStore, _ name: String, count: Int) throws {
-            try store.ingest(source: name, format: "test", sha256: nil) { session in
+            try store.ingest(source: name, format: "test", contentHash: nil) { session in
                 for i in 0..<count {
                     let outcome = try session.addEvent(
                         identity: Int64(name.utf8.count) << 20 + Int64(i), externalID: nil, activity: "A\(i % 3)",
@@ -116,7 +116,8 @@ import _TestSupport
         do {
             let store = try EventStore(path: path)
             try add(store, "first", count: 300)
-            // Rewrite the segments as an older build wrote them, and mark the store version 2.
+            // Rewrite the segments and the import record as an older build wrote them, and mark the
+            // store version 2.
             let rows = try store.db.prepare("SELECT id, data FROM event_segment")
             var legacy: [(Int64, [UInt8])] = []
             while try rows.step() {
@@ -127,6 +128,7 @@ import _TestSupport
                 update.bind(id, at: 2)
                 try bytes.withUnsafeBytes { try update.run(bindingBlob: $0, at: 1) }
             }
+            try store.db.execute("ALTER TABLE import_record RENAME COLUMN content_hash TO sha256")
             try store.db.execute("PRAGMA user_version = 2")
             before = try store.eventTable()
         }

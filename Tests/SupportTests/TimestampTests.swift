@@ -198,8 +198,7 @@ import _TestSupport
     }
 
     @Test func gzipIsReadTransparentlyAndTruncationIsAnError() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("wb-gz-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = Fixtures.temporaryDirectory("wb-gz")
         let text = String(repeating: "line of text 0123456789\n", count: 50_000)
         let plain = dir.appendingPathComponent("a.txt").path
         try Data(text.utf8).write(to: URL(fileURLWithPath: plain))

@@ -12,10 +12,29 @@ public enum Fixtures {
     /// The golden files folder, `Tests/Goldens`.
     public static let goldens: URL = directory.deletingLastPathComponent().appendingPathComponent("Goldens")
 
-    /// A new empty temporary folder.
+    /// The folder of this test process's temporary folders, `$TMPDIR/waybill-tests/<pid>`. It is
+    /// removed when the process exits; folders left by test processes no longer running (killed,
+    /// crashed) are removed when the next one starts, so repeated test runs do not fill the disk.
+    static let scratchRoot: URL = {
+        let base = FileManager.default.temporaryDirectory.appendingPathComponent("waybill-tests", isDirectory: true)
+        try! FileManager.default.createDirectory(at: base, withIntermediateDirectories: true)
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: base.path)) ?? [] {
+            if let pid = Int32(name), pid != getpid(), kill(pid, 0) != 0, errno == ESRCH {
+                try? FileManager.default.removeItem(at: base.appendingPathComponent(name))
+            }
+        }
+        let root = base.appendingPathComponent("\(getpid())", isDirectory: true)
+        try! FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        atexit {
+            let root = FileManager.default.temporaryDirectory.appendingPathComponent("waybill-tests/\(getpid())")
+            try? FileManager.default.removeItem(at: root)
+        }
+        return root
+    }()
+
+    /// A new empty temporary folder, inside `scratchRoot`.
     public static func temporaryDirectory(_ label: String = "waybill") -> URL {
-        let url = FileManager.default.temporaryDirectory
-            .appendingPathComponent("\(label)-\(UUID().uuidString)", isDirectory: true)
+        let url = scratchRoot.appendingPathComponent("\(label)-\(UUID().uuidString)", isDirectory: true)
         try! FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
     }

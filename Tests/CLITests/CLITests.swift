@@ -139,30 +139,38 @@ enum CLI {
         #expect(refused.stderr.contains("newer Waybill"))
     }
 
+    /// Writes a 400,000-row CSV log (about 30 MB) into `dir` and starts `waybill ingest` of it
+    /// into `workspace`; returns once the ingest has written 4 MB into the store (into the
+    /// write-ahead log, or, as the ingest runs under the rollback journal, past the end of the
+    /// store file), or has ended. Returns the process, the log's path and the stderr pipe.
+    static func startIngestOfABigLog(in dir: URL, workspace ws: URL) throws -> (Process, String, Pipe) {
+        var big = "case_id,activity,timestamp,amount,note\n"
+        big.reserveCapacity(40_000_000)
+        for i in 0..<400_000 {
+            let day = String(format: "%02d", 1 + i % 28), minute = String(format: "%02d", i % 60)
+            big += "case-\(i / 8),activity \(i % 8),2026-01-\(day)T10:\(minute):00Z,\(i),some free text \(i)\n"
+        }
+        let path = Fixtures.write(big, to: "big.csv", in: dir)
+        func size(_ name: String) -> Int {
+            (try? FileManager.default.attributesOfItem(atPath: ws.appendingPathComponent(name).path)[.size] as? Int) ?? 0
+        }
+        let storeBefore = size("waybill.sqlite")
+        let (process, _, stderr) = try CLI.start(["ingest", path, "--workspace", ws.path])
+        let deadline = Date().addingTimeInterval(120)
+        while process.isRunning && Date() < deadline {
+            if size("waybill.sqlite-wal") > 4_000_000 || size("waybill.sqlite") > storeBefore + 4_000_000 { break }
+            usleep(1_000)
+        }
+        return (process, path, stderr)
+    }
+
     /// A process killed in the middle of an ingest leaves the store exactly as it was.
     @Test func killedIngestLeavesNoHalfState() throws {
         let dir = Fixtures.temporaryDirectory("kill")
         let ws = dir.appendingPathComponent("ws")
         let first = try CLI.run("ingest", Fixtures.path("running-example.csv"), "--workspace", ws.path)
         #expect(first.status == 0)
-        var big = "case_id,activity,timestamp,amount,note\n"
-        big.reserveCapacity(40_000_000)
-        for i in 0..<400_000 {
-            big += "case-\(i / 8),activity \(i % 8),2026-01-\(String(format: "%02d", 1 + i % 28))T10:\(String(format: "%02d", i % 60)):00Z,\(i),some free text \(i)\n"
-        }
-        let path = Fixtures.write(big, to: "big.csv", in: dir)
-        // Killed once the ingest has written 4 MB into the store: into the write-ahead log, or
-        // (as the ingest runs under the rollback journal) past the end of the store file.
-        func size(_ name: String) -> Int {
-            (try? FileManager.default.attributesOfItem(atPath: ws.appendingPathComponent(name).path)[.size] as? Int) ?? 0
-        }
-        let storeBefore = size("waybill.sqlite")
-        let (process, _, _) = try CLI.start(["ingest", path, "--workspace", ws.path])
-        let deadline = Date().addingTimeInterval(120)
-        while process.isRunning && Date() < deadline {
-            if size("waybill.sqlite-wal") > 4_000_000 || size("waybill.sqlite") > storeBefore + 4_000_000 { break }
-            usleep(1_000)
-        }
+        let (process, _, _) = try Self.startIngestOfABigLog(in: dir, workspace: ws)
         #expect(process.isRunning, "the ingest finished before it could be killed; make the file larger")
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
@@ -174,6 +182,27 @@ enum CLI {
         #expect(object?["imports"] as? Int == 1)
         let again = try CLI.run("ingest", Fixtures.path("running-example.xes"), "--workspace", ws.path)
         #expect(again.status == 0, "\(again.stderr)")
+    }
+
+    /// A CSV file that shrinks while it is read in place (through a mapping, where reading past
+    /// the new end raises SIGBUS) ends the ingest with one error line and exit code 3, not a
+    /// crash, and the store is as it was.
+    @Test func fileShrunkDuringIngestIsAnErrorNotACrash() throws {
+        let dir = Fixtures.temporaryDirectory("shrink")
+        let ws = dir.appendingPathComponent("ws")
+        #expect(try CLI.run("ingest", Fixtures.path("running-example.csv"), "--workspace", ws.path).status == 0)
+        let (process, path, stderr) = try Self.startIngestOfABigLog(in: dir, workspace: ws)
+        #expect(process.isRunning, "the ingest finished before the file could be cut; make the file larger")
+        #expect(truncate(path, 1_000) == 0)
+        process.waitUntilExit()
+        let message = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(process.terminationReason == .exit && process.terminationStatus == 3, "\(message)")
+        #expect(message.contains("error: \(path): the file shrank while it was read; nothing was imported"), "\(message)")
+        let summary = try CLI.run("summary", "--workspace", ws.path, "--json")
+        #expect(summary.status == 0, "\(summary.stderr)")
+        let object = try JSONSerialization.jsonObject(with: Data(summary.stdout.utf8)) as? [String: Any]
+        #expect(object?["events"] as? Int == 42)
+        #expect(object?["imports"] as? Int == 1)
     }
 
     @Test func conformanceReplaysOnAPNMLModel() throws {

@@ -195,6 +195,46 @@ import _WaybillSupport
         #expect(try Self.read("a,b\nc,d", chunk: 3) == [["a", "b"], ["c", "d"]])
         #expect(try Self.read("a,b\nc,", chunk: 1) == [["a", "b"], ["c", ""]])
     }
+
+    /// `text` written to a file and read in place through a mapping, the window moving
+    /// `window` bytes a fill.
+    static func readMapped(_ text: String, window: Int) throws -> [[String]] {
+        let path = Fixtures.write(text, to: "mapped.csv", in: Fixtures.temporaryDirectory("mapped"))
+        let mapped = try #require(MappedFile(path: path))
+        let reader = try CSVReader(path: path, delimiter: 0x2C, mapped: mapped, window: window)
+        var out: [[String]] = []
+        while try reader.next() { out.append((0..<reader.cellCount).map { reader.string($0) }) }
+        #expect(reader.bytesRead == text.utf8.count)
+        return out
+    }
+
+    /// Read in place through a mapping, with windows smaller and larger than a page and than a
+    /// record, the records are those the reader gives when it reads the same bytes: plain and
+    /// quoted cells, CRLF, a last record with and without a line break, a byte-order mark, files
+    /// ending exactly on a page boundary.
+    @Test(arguments: [7, 100, 4096, 1 << 19])
+    func mappedFileAgreesWithReference(window: Int) throws {
+        var random = SplitMix(seed: UInt64(window))
+        let pieces = ["", "O-0000001", "Order Created", "2026-01-05T00:09:27.020Z", "\"q,uoted\"", "\"multi\nline\"", "é漢"]
+        var texts = ["", "a", "a,b\nc,", "\u{FEFF}h1,h2\nx,y\n"]
+        for _ in 0..<12 {
+            var text = ""
+            // Up to about 200 KB: past the first window, which holds at least 64 KiB.
+            for _ in 0..<Int(1 + random.next() % 1_500) {
+                let cells = (0..<Int(1 + random.next() % 20)).map { _ in pieces[Int(random.next() % UInt64(pieces.count))] }
+                text += cells.joined(separator: ",") + (random.next() % 4 == 0 ? "\r\n" : "\n")
+            }
+            texts.append(random.next() % 3 == 0 ? String(text.dropLast()) : text)
+        }
+        // Exactly one and two pages long, ending with and without a line break.
+        let row = String(repeating: "x", count: 4094) + ",\n"
+        texts += [row, row + String(row.dropLast()) + "y"]
+        for text in texts {
+            #expect(
+                try Self.readMapped(text, window: window) == Self.read(text, chunk: 4096),
+                "\(text.prefix(200).debugDescription)")
+        }
+    }
 }
 
 /// Import, export and re-import lose nothing.

@@ -53,7 +53,13 @@ public struct CSVImporter: LogImporter {
         defer { progress.finish() }
         let reader: CSVReader
         do {
-            reader = try CSVReader(path: path, delimiter: options.delimiter, source: source, digest: digest)
+            // A plain file is read in place through a mapping; gzip (and what cannot be mapped)
+            // through the byte source.
+            if !source.isGzip, let mapped = MappedFile(path: path) {
+                reader = try CSVReader(path: path, delimiter: options.delimiter, mapped: mapped, digest: digest)
+            } else {
+                reader = try CSVReader(path: path, delimiter: options.delimiter, source: source, digest: digest)
+            }
         } catch let error as ByteSource.ReadError {
             throw IngestionError(.unreadable, file: path, error.reason)
         }
@@ -102,7 +108,7 @@ public struct CSVImporter: LogImporter {
             attributeColumns: attributeColumns, caseType: options.caseType,
             timestamps: try TimestampReader(format: options.timestampFormat, timeZone: options.timeZone), session: session)
         while try readRecord(reader, source) {
-            if reader.line & 0x3FFF == 0 { progress.update(source.bytesRead) }
+            if reader.line & 0x3FFF == 0 { progress.update(source.isGzip ? source.bytesRead : reader.bytesRead) }
             if reader.isBlank { continue }
             rejects.rowsRead += 1
             guard reader.cellCount == header.count else {

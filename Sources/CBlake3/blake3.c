@@ -3,8 +3,8 @@
 // a fifth of a one-core CSV ingest; BLAKE3 is as collision resistant for this use and hashes
 // sixteen 1 KiB chunks at once in AVX-512 vectors. swift-crypto has no BLAKE3 and Debian 12 has
 // no libblake3, so the hash is here: a portable loop, an eight-lane AVX2 loop and a sixteen-lane
-// AVX-512 loop, and the tree of chunks and parents they share. Tests compare the loops with each other and with hashes made
-// by the reference implementation (Tests/IngestionTests/Fixtures/blake3).
+// AVX-512 loop, and the tree of chunks and parents they share. Tests compare the loops with each
+// other and with hashes made by the reference implementation (Tests/Goldens/blake3).
 //
 // Terms (from the specification): the input is cut into 1 KiB chunks of sixteen 64-byte blocks;
 // a chunk's blocks chain through the compression function into its chaining value (CV); pairs of
@@ -216,29 +216,30 @@ WB_AVX512 static void hash16_avx512(
         for (int i = 0; i < 8; i++) store32(out + 32 * j + 4 * i, words[i][j]);
     }
 }
+
 #define WB_AVX2 __attribute__((target("avx2")))
 
 /// Rotations right by 16 and 8 as byte shuffles; by 12 and 7 as two shifts (AVX2 has no rotate).
-#define ROTR16_8(x)                                                                                  \
+#define ROTR16_AVX2(x)                                                                                  \
     _mm256_shuffle_epi8(                                                                             \
         x, _mm256_setr_epi8(2, 3, 0, 1, 6, 7, 4, 5, 10, 11, 8, 9, 14, 15, 12, 13, 2, 3, 0, 1, 6, 7, 4, 5, \
                             10, 11, 8, 9, 14, 15, 12, 13))
-#define ROTR8_8(x)                                                                                   \
+#define ROTR8_AVX2(x)                                                                                   \
     _mm256_shuffle_epi8(                                                                             \
         x, _mm256_setr_epi8(1, 2, 3, 0, 5, 6, 7, 4, 9, 10, 11, 8, 13, 14, 15, 12, 1, 2, 3, 0, 5, 6, 7, 4, \
                             9, 10, 11, 8, 13, 14, 15, 12))
-#define ROTR_8(x, c) _mm256_or_si256(_mm256_srli_epi32(x, c), _mm256_slli_epi32(x, 32 - (c)))
+#define ROTR_AVX2(x, c) _mm256_or_si256(_mm256_srli_epi32(x, c), _mm256_slli_epi32(x, 32 - (c)))
 
 #define G8(a, b, c, d, x, y)                                                                         \
     do {                                                                                             \
         a = _mm256_add_epi32(_mm256_add_epi32(a, b), x);                                             \
-        d = ROTR16_8(_mm256_xor_si256(d, a));                                                        \
+        d = ROTR16_AVX2(_mm256_xor_si256(d, a));                                                        \
         c = _mm256_add_epi32(c, d);                                                                  \
-        b = ROTR_8(_mm256_xor_si256(b, c), 12);                                                      \
+        b = ROTR_AVX2(_mm256_xor_si256(b, c), 12);                                                      \
         a = _mm256_add_epi32(_mm256_add_epi32(a, b), y);                                             \
-        d = ROTR8_8(_mm256_xor_si256(d, a));                                                         \
+        d = ROTR8_AVX2(_mm256_xor_si256(d, a));                                                         \
         c = _mm256_add_epi32(c, d);                                                                  \
-        b = ROTR_8(_mm256_xor_si256(b, c), 7);                                                       \
+        b = ROTR_AVX2(_mm256_xor_si256(b, c), 7);                                                       \
     } while (0)
 
 /// Words `k` to `k + 7` of eight rows into vectors `k` to `k + 7` of `m`: an 8 x 8 transpose of

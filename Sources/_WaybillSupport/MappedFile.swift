@@ -51,6 +51,7 @@ public final class MappedFile {
 
     deinit {
         if let base { munmap(base, size) }
+        MappedFile.current = nil
     }
 
     /// Maps the page tables of `range` now, in one call rather than a fault per few pages
@@ -78,15 +79,15 @@ public final class MappedFile {
         released = end
     }
 
-    /// The path of the file mapped last, for the SIGBUS message (a C string kept for the
-    /// process's life: the handler may only call `write`).
+    /// The path of the file mapped last while it stays mapped, for the SIGBUS message (a C
+    /// string, since the handler may only call `write`).
     nonisolated(unsafe) private static var currentPath: UnsafeMutablePointer<CChar>?
 
-    private static var current: String {
-        get { currentPath.map { String(cString: $0) } ?? "" }
+    private static var current: String? {
+        get { currentPath.map { String(cString: $0) } }
         set {
             let old = currentPath
-            currentPath = strdup(newValue)
+            currentPath = newValue.map { strdup($0) }
             free(old)
         }
     }
@@ -109,11 +110,17 @@ public final class MappedFile {
 
     nonisolated(unsafe) private static var exitStatus: Int32 = 1
 
-    /// The SIGBUS handler's body: only `write` and `_exit`, which are safe in a signal handler.
+    /// The SIGBUS handler's body: only calls that are safe in a signal handler. A SIGBUS with no
+    /// file mapped is not a shrunk file: it gets the default action (the process ends on it).
     private static func sigbus() -> Never {
+        guard let path = currentPath else {
+            signal(SIGBUS, SIG_DFL)
+            raise(SIGBUS)
+            _exit(exitStatus)
+        }
         func say(_ text: UnsafePointer<CChar>) { _ = write(2, text, strlen(text)) }
         say("error: ")
-        if let path = currentPath { say(path) }
+        say(path)
         say(": the file shrank while it was read; nothing was imported\n")
         _exit(exitStatus)
     }

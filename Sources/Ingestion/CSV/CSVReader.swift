@@ -192,8 +192,9 @@ final class CSVReader {
         // The first window holds at least the 64 KiB the reader's checks look at (a byte-order
         // mark, NUL bytes), as the first read does.
         let end = min(file.size, oldEnd + (oldEnd == 0 ? max(window, 65_536) : window))
-        // Cell bounds are 32-bit offsets into the window.
-        guard end - start <= Int(UInt32.max) else { throw IngestionError.recordTooLong(path, line: nextLine) }
+        // Cell bounds are 32-bit offsets into the window; a window holds at most 2 GiB, as the
+        // read buffer does.
+        guard end - start <= Int(Int32.max) else { throw IngestionError.recordTooLong(path, line: nextLine) }
         file.release(upTo: start)
         if end == oldEnd { exhausted = true }
         file.prefetch(oldEnd..<end)

@@ -1,3 +1,5 @@
+import Synchronization
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -25,6 +27,8 @@ public final class MappedFile {
     public let pageSize: Int
     /// The file offset below which pages were released.
     private var released = 0
+    /// The path as a C string, owned by this mapping, for the SIGBUS message.
+    private let cPath: UnsafeMutablePointer<CChar>?
 
     /// Maps the file at `path`; nil when it cannot be mapped (not a regular file, say), for the
     /// caller to read it instead.
@@ -39,6 +43,7 @@ public final class MappedFile {
         pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
         if size == 0 {
             base = nil
+            cPath = nil
             return
         }
         guard let address = mmap(nil, size, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0), address != MAP_FAILED else {
@@ -46,12 +51,17 @@ public final class MappedFile {
         }
         _ = madvise(address, size, MADV_SEQUENTIAL)
         base = address.assumingMemoryBound(to: UInt8.self)
-        MappedFile.current = path
+        cPath = strdup(path)
+        MappedFile.currentPath.store(Int(bitPattern: cPath), ordering: .releasing)
     }
 
     deinit {
         if let base { munmap(base, size) }
-        MappedFile.current = nil
+        // Out of the SIGBUS message only if no mapping made since took its place; each mapping
+        // frees only its own string, so mappings on several threads never free one twice.
+        _ = MappedFile.currentPath.compareExchange(
+            expected: Int(bitPattern: cPath), desired: 0, ordering: .acquiringAndReleasing)
+        free(cPath)
     }
 
     /// Maps the page tables of `range` now, in one call rather than a fault per few pages
@@ -79,18 +89,9 @@ public final class MappedFile {
         released = end
     }
 
-    /// The path of the file mapped last while it stays mapped, for the SIGBUS message (a C
-    /// string, since the handler may only call `write`).
-    nonisolated(unsafe) private static var currentPath: UnsafeMutablePointer<CChar>?
-
-    private static var current: String? {
-        get { currentPath.map { String(cString: $0) } }
-        set {
-            let old = currentPath
-            currentPath = newValue.map { strdup($0) }
-            free(old)
-        }
-    }
+    /// The C string of the path of the file mapped last, while it stays mapped (0 when none),
+    /// for the SIGBUS message: the handler may only call `write`.
+    private static let currentPath = Atomic<Int>(0)
 
     /// Makes a SIGBUS (a mapped file that shrank while read) end the process with one line,
     /// `error: FILE: the file shrank while it was read; nothing was imported`, and exit
@@ -113,7 +114,7 @@ public final class MappedFile {
     /// The SIGBUS handler's body: only calls that are safe in a signal handler. A SIGBUS with no
     /// file mapped is not a shrunk file: it gets the default action (the process ends on it).
     private static func sigbus() -> Never {
-        guard let path = currentPath else {
+        guard let path = UnsafePointer<CChar>(bitPattern: currentPath.load(ordering: .acquiring)) else {
             signal(SIGBUS, SIG_DFL)
             raise(SIGBUS)
             _exit(exitStatus)

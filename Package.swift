@@ -42,6 +42,8 @@ let package = Package(
         .target(name: "CByteScan"),
         // BLAKE3, the content hash of imported files (see Sources/CBlake3/blake3.c for why it is C).
         .target(name: "CBlake3"),
+        // `sync_file_range` and `cachestat`, which Swift cannot call through Glibc (see Sources/CFileSync).
+        .target(name: "CFileSync"),
 
         .target(
             name: "_WaybillSupport",
@@ -50,7 +52,7 @@ let package = Package(
 
         // MARK: - Pipeline stages (public API)
 
-        .target(name: "Storage", dependencies: ["CSQLite", "_WaybillSupport"], swiftSettings: swiftSettings),
+        .target(name: "Storage", dependencies: ["CSQLite", "CFileSync", "_WaybillSupport"], swiftSettings: swiftSettings),
         .target(
             name: "Ingestion",
             dependencies: ["Storage", "_WaybillSupport", "CByteScan", .product(name: "Yams", package: "Yams")],

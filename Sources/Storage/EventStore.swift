@@ -111,6 +111,7 @@ public final class EventStore {
             ])
             try insert.run()
             let session = try IngestSession(db: db, importID: db.lastInsertRowID)
+            if switched { session.writeback = WritebackPacer(path: path) }
             let result = try body(session)
             try session.finish()
             return result

@@ -43,6 +43,9 @@ public final class IngestSession {
     private var lateLinkSet: Set<LinkKey> = []
     /// The bytes of the segment being written, reused from segment to segment.
     private var encodeBuffer: [UInt8] = []
+    /// Starts the writeback of the store's pages as the import grows it (set by `EventStore.ingest`
+    /// when the import writes the database file itself, not a write-ahead log).
+    var writeback: WritebackPacer?
     /// Event-to-object links written.
     @exclusivity(unchecked) public private(set) var linksAdded = 0
 
@@ -536,6 +539,7 @@ public final class IngestSession {
         insertSegment.bind(minTime, at: 5)
         insertSegment.bind(maxTime, at: 6)
         try encodeBuffer.withUnsafeBytes { try insertSegment.run(bindingBlob: $0, at: 7) }
+        writeback?.fileMayHaveGrown()
     }
 
     /// Writes links that could not join their event's segment as link-only segments, one per

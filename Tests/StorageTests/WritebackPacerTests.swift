@@ -1,0 +1,70 @@
+import Foundation
+import Testing
+import _TestSupport
+@testable import Storage
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The store's writeback pacer: when it asks, and that asking moves the file's pages on.
+@Suite struct WritebackPacerTests {
+    /// Appends `count` bytes to the file open as `fd`.
+    static func append(_ fd: Int32, _ count: Int) {
+        let bytes = [UInt8](repeating: 0x5A, count: count)
+        let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, count) }
+        precondition(written == count)
+    }
+
+    /// One request per `interval` bytes of growth, counted from the size at the start; a file
+    /// that does not grow gets none.
+    @Test func asksOncePerIntervalOfGrowth() throws {
+        let file = Fixtures.temporaryDirectory("pacer").appendingPathComponent("store").path
+        let fd = open(file, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        try #require(fd >= 0)
+        defer { close(fd) }
+        Self.append(fd, 300_000)  // there before the pacer: not counted
+        let pacer = try #require(WritebackPacer(path: file, interval: 1 << 20))
+        #expect(pacer.path == file && pacer.requests == 0)
+        for step in 1...10 {
+            Self.append(fd, 256 << 10)
+            pacer.fileMayHaveGrown()
+            #expect(pacer.requests == step / 4, "after \(step) quarters of the interval")
+        }
+        pacer.fileMayHaveGrown()
+        pacer.fileMayHaveGrown()
+        #expect(pacer.requests == 2)
+    }
+
+    @Test func aMissingFileIsNotPaced() {
+        #expect(WritebackPacer(path: Fixtures.temporaryDirectory("pacer").appendingPathComponent("none").path) == nil)
+    }
+
+    /// The pages written before a request are no longer dirty after it: they are on their way to
+    /// the disk or there. (Needs `cachestat`, Linux 6.5 on, and a file system with a page cache
+    /// that writes back, as the store's has; elsewhere there is nothing to see.)
+    @Test func aRequestStartsTheWriteback() throws {
+        let file = Fixtures.temporaryDirectory("pacer").appendingPathComponent("store").path
+        let fd = open(file, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        try #require(fd >= 0)
+        defer { close(fd) }
+        let pacer = try #require(WritebackPacer(path: file, interval: 4 << 20))
+        Self.append(fd, 8 << 20)
+        guard let before = pacer.pageCounts(), before.dirty > 0 else { return }
+        pacer.fileMayHaveGrown()
+        #expect(pacer.requests == 1)
+        let after = try #require(pacer.pageCounts())
+        #expect(after.dirty < before.dirty / 8, "dirty pages \(before.dirty) -> \(after.dirty)")
+    }
+
+    /// An import into a store in its usual write-ahead-log mode runs under the rollback journal
+    /// and writes the database file itself: the session paces that file.
+    @Test func anImportPacesTheStoreFile() throws {
+        let path = Fixtures.temporaryDirectory("pacer").appendingPathComponent(EventStore.fileName).path
+        let store = try EventStore(path: path)
+        let paced = try store.ingest(source: "t", format: "test", contentHash: nil) { session in
+            session.writeback?.path
+        }
+        #expect(paced == path)
+    }
+}

@@ -26,7 +26,7 @@ int wb_start_writeback(int fd) {
 #define SYS_cachestat 451
 #endif
 
-int wb_dirty_pages(int fd, long long *dirty, long long *writeback) {
+int wb_page_counts(int fd, long long *cached, long long *dirty, long long *writeback) {
 #if defined(__linux__)
     // The kernel's `struct cachestat_range` and `struct cachestat`, spelled out for the same
     // reason.
@@ -34,11 +34,12 @@ int wb_dirty_pages(int fd, long long *dirty, long long *writeback) {
     struct { uint64_t cache, dirty, writeback, evicted, recently_evicted; } stat;
     memset(&stat, 0, sizeof stat);
     if (syscall(SYS_cachestat, fd, &range, &stat, 0) != 0) return errno;
+    *cached = (long long)stat.cache;
     *dirty = (long long)stat.dirty;
     *writeback = (long long)stat.writeback;
     return 0;
 #else
-    (void)fd; (void)dirty; (void)writeback;
+    (void)fd; (void)cached; (void)dirty; (void)writeback;
     return ENOSYS;
 #endif
 }

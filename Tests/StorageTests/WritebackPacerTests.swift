@@ -7,7 +7,8 @@ import _TestSupport
     import Glibc
 #endif
 
-/// The store's writeback pacer: when it asks, and that asking moves the file's pages on.
+/// The store's writeback pacer: when it asks, and that asking moves the file's pages on and out
+/// of the cache.
 @Suite struct WritebackPacerTests {
     /// Appends `count` bytes to the file open as `fd`.
     static func append(_ fd: Int32, _ count: Int) {
@@ -41,8 +42,8 @@ import _TestSupport
     }
 
     /// The pages written before a request are no longer dirty after it: they are on their way to
-    /// the disk or there. (Needs `cachestat`, Linux 6.5 on, and a file system with a page cache
-    /// that writes back, as the store's has; elsewhere there is nothing to see.)
+    /// the disk or there. (The page counts need `cachestat`, Linux 6.5 on, and a file system with
+    /// a page cache that writes back, as the store's has; elsewhere there is nothing to see.)
     @Test func aRequestStartsTheWriteback() throws {
         let file = Fixtures.temporaryDirectory("pacer").appendingPathComponent("store").path
         let fd = open(file, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
@@ -55,6 +56,27 @@ import _TestSupport
         #expect(pacer.requests == 1)
         let after = try #require(pacer.pageCounts())
         #expect(after.dirty < before.dirty / 8, "dirty pages \(before.dirty) -> \(after.dirty)")
+    }
+
+    /// A request drops the pages below the size of the request before, once they are on disk,
+    /// and keeps the newer ones.
+    @Test func aRequestDropsThePagesThatReachedTheDisk() throws {
+        let file = Fixtures.temporaryDirectory("pacer").appendingPathComponent("store").path
+        let fd = open(file, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        try #require(fd >= 0)
+        defer { close(fd) }
+        let pacer = try #require(WritebackPacer(path: file, interval: 4 << 20))
+        Self.append(fd, 4 << 20)
+        pacer.fileMayHaveGrown()
+        // The first request drops nothing: nothing was below the size at the start.
+        guard let first = pacer.pageCounts(), first.cached >= 1024 else { return }
+        fsync(fd)  // the pages of the first request on disk, whatever the disk's speed
+        Self.append(fd, 4 << 20)
+        pacer.fileMayHaveGrown()
+        #expect(pacer.requests == 2)
+        let second = try #require(pacer.pageCounts())
+        // The first 4 MiB gone, the second 4 MiB still there (a page or two of slack).
+        #expect(second.cached >= 1000 && second.cached <= 1030, "cached pages \(first.cached) -> \(second.cached)")
     }
 
     /// An import into a store in its usual write-ahead-log mode runs under the rollback journal

@@ -10,10 +10,11 @@
 /// `syscall` it could be reached through is variadic.
 int wb_start_writeback(int fd);
 
-/// Counts the pages of the file open as `fd` that are in the page cache and dirty (written, not
-/// yet sent to the disk) and under writeback (sent, not yet done), with Linux's `cachestat` call
-/// (6.5 on). Returns 0, or the `errno` of the call (`ENOSYS` on older kernels and elsewhere).
-/// For tests and diagnostics: it shows whether `wb_start_writeback` moved the pages on.
-int wb_dirty_pages(int fd, long long *dirty, long long *writeback);
+/// Counts the pages of the file open as `fd` that are in the page cache, the ones of them that
+/// are dirty (written, not yet sent to the disk) and the ones under writeback (sent, not yet
+/// done), with Linux's `cachestat` call (6.5 on). Returns 0, or the `errno` of the call (`ENOSYS`
+/// on older kernels and elsewhere). For tests and diagnostics: it shows what `wb_start_writeback`
+/// and a drop of written pages did.
+int wb_page_counts(int fd, long long *cached, long long *dirty, long long *writeback);
 
 #endif

@@ -10,6 +10,14 @@ import _TestSupport
 /// The store's writeback pacer: when it asks, and that asking moves the file's pages on and out
 /// of the cache.
 @Suite struct WritebackPacerTests {
+    /// A new empty file in a scratch folder, open for writing.
+    static func newFile() throws -> (path: String, fd: Int32) {
+        let file = Fixtures.temporaryDirectory("pacer").appendingPathComponent("store").path
+        let fd = open(file, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        try #require(fd >= 0)
+        return (file, fd)
+    }
+
     /// Appends `count` bytes to the file open as `fd`.
     static func append(_ fd: Int32, _ count: Int) {
         let bytes = [UInt8](repeating: 0x5A, count: count)
@@ -20,9 +28,7 @@ import _TestSupport
     /// One request per `interval` bytes of growth, counted from the size at the start; a file
     /// that does not grow gets none.
     @Test func asksOncePerIntervalOfGrowth() throws {
-        let file = Fixtures.temporaryDirectory("pacer").appendingPathComponent("store").path
-        let fd = open(file, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        try #require(fd >= 0)
+        let (file, fd) = try Self.newFile()
         defer { close(fd) }
         Self.append(fd, 300_000)  // there before the pacer: not counted
         let pacer = try #require(WritebackPacer(path: file, interval: 1 << 20))
@@ -45,9 +51,7 @@ import _TestSupport
     /// the disk or there. (The page counts need `cachestat`, Linux 6.5 on, and a file system with
     /// a page cache that writes back, as the store's has; elsewhere there is nothing to see.)
     @Test func aRequestStartsTheWriteback() throws {
-        let file = Fixtures.temporaryDirectory("pacer").appendingPathComponent("store").path
-        let fd = open(file, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        try #require(fd >= 0)
+        let (file, fd) = try Self.newFile()
         defer { close(fd) }
         let pacer = try #require(WritebackPacer(path: file, interval: 4 << 20))
         Self.append(fd, 8 << 20)
@@ -61,9 +65,7 @@ import _TestSupport
     /// A request drops the pages below the size of the request before, once they are on disk,
     /// and keeps the newer ones.
     @Test func aRequestDropsThePagesThatReachedTheDisk() throws {
-        let file = Fixtures.temporaryDirectory("pacer").appendingPathComponent("store").path
-        let fd = open(file, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        try #require(fd >= 0)
+        let (file, fd) = try Self.newFile()
         defer { close(fd) }
         let pacer = try #require(WritebackPacer(path: file, interval: 4 << 20))
         Self.append(fd, 4 << 20)

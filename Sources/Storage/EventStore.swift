@@ -111,7 +111,9 @@ public final class EventStore {
             ])
             try insert.run()
             let session = try IngestSession(db: db, importID: db.lastInsertRowID)
-            if switched { session.writeback = WritebackPacer(path: path) }
+            // Paced only when the pages go to the database file itself: under WAL they go to the
+            // log, whose checkpoint reads them back, better from the cache.
+            if try db.journalMode() != "wal" { session.writeback = WritebackPacer(path: path) }
             let result = try body(session)
             try session.finish()
             return result

@@ -91,4 +91,18 @@ import _TestSupport
         }
         #expect(paced == path)
     }
+
+    /// With another connection on the store the import stays in the write-ahead log, and the
+    /// log's pages are left in the cache for the checkpoint.
+    @Test func anImportIntoTheLogIsNotPaced() throws {
+        let path = Fixtures.temporaryDirectory("pacer").appendingPathComponent(EventStore.fileName).path
+        let store = try EventStore(path: path)
+        let reader = try EventStore(path: path)
+        _ = try reader.importRecords()
+        let paced = try store.ingest(source: "t", format: "test", contentHash: nil) { session in
+            session.writeback?.path
+        }
+        #expect(paced == nil)
+        #expect(try reader.importRecords().count == 1)
+    }
 }

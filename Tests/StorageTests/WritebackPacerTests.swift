@@ -18,6 +18,21 @@ import _TestSupport
         return (file, fd)
     }
 
+    /// False for a file in memory (tmpfs, ramfs), whose pages have no disk to go to: the file
+    /// system of the longest mount point in `/proc/mounts` that holds the path.
+    static func writesBack(_ path: String) -> Bool {
+        guard let mounts = try? String(contentsOfFile: "/proc/mounts", encoding: .utf8) else { return false }
+        var best: (point: String, type: String) = ("", "")
+        for line in mounts.split(separator: "\n") {
+            let fields = line.split(separator: " ")
+            guard fields.count > 2 else { continue }
+            let point = String(fields[1])
+            let holds = point == "/" || path == point || path.hasPrefix(point + "/")
+            if holds && point.count > best.point.count { best = (point, String(fields[2])) }
+        }
+        return !best.type.isEmpty && !["tmpfs", "ramfs"].contains(best.type)
+    }
+
     /// Appends `count` bytes to the file open as `fd`.
     static func append(_ fd: Int32, _ count: Int) {
         let bytes = [UInt8](repeating: 0x5A, count: count)
@@ -55,7 +70,7 @@ import _TestSupport
         defer { close(fd) }
         let pacer = try #require(WritebackPacer(path: file, interval: 4 << 20))
         Self.append(fd, 8 << 20)
-        guard let before = pacer.pageCounts(), before.dirty > 0 else { return }
+        guard Self.writesBack(file), let before = pacer.pageCounts(), before.dirty > 0 else { return }
         pacer.fileMayHaveGrown()
         #expect(pacer.requests == 1)
         let after = try #require(pacer.pageCounts())
@@ -71,7 +86,7 @@ import _TestSupport
         Self.append(fd, 4 << 20)
         pacer.fileMayHaveGrown()
         // The first request drops nothing: nothing was below the size at the start.
-        guard let first = pacer.pageCounts(), first.cached >= 1024 else { return }
+        guard Self.writesBack(file), let first = pacer.pageCounts(), first.cached >= 1024 else { return }
         fsync(fd)  // the pages of the first request on disk, whatever the disk's speed
         Self.append(fd, 4 << 20)
         pacer.fileMayHaveGrown()

@@ -13,24 +13,26 @@ import CFileSync
 /// the kernel leaves them there, dirty, until a flusher's threshold or the commit's `fsync`. A
 /// 1 M-order CSV import writes 1.2 GB. Two costs followed, both measured on that import:
 /// - The commit waited 0.6 s for the disk, 7 % of the import, with the processor idle.
-/// - Every page of the 1.2 GB was memory the kernel had to find for the page cache. On a virtual
-///   machine whose host takes back the guest's free memory, that memory is new to the host each
-///   time: the copy into it faulted page by page, and `pwrite` took 2 to 4 s of system time where
-///   a copy into recycled pages takes 0.3 s.
+/// - Every page of the 1.2 GB was memory the kernel had to find for the page cache, and on the
+///   virtual machines we run on, memory left free for a while is slow to use again (the host
+///   likely takes it back: they have a virtio balloon). Writing 1.2 GB with `dd` took 4.1 s of
+///   system time, and 0.3 to 0.4 s when repeated at once into the memory just freed; the
+///   import's `pwrite`s took 3.4 s (under strace).
 ///
 /// So every `interval` bytes of file growth the pacer asks for writeback of the dirty pages
 /// (`sync_file_range` with `SYNC_FILE_RANGE_WRITE`, which queues the writes and returns), and
 /// drops the pages below the size of the request before, which have had an interval to reach the
 /// disk (`posix_fadvise` with `POSIX_FADV_DONTNEED`, which leaves dirty and in-flight pages be).
 /// The disk works alongside the import; the page cache holds about two intervals of the store,
-/// whose pages the kernel reuses while they are still warm; and the commit has the last few
-/// megabytes left to sync. This is RocksDB's `bytes_per_sync` and PostgreSQL's
-/// `backend_flush_after`, with the drop-behind of PostgreSQL's ring buffer for bulk writes.
+/// whose pages the kernel reuses while they are still warm (the `pwrite`s: 0.95 s); and the
+/// commit has the last few megabytes left to sync (0.01 s). This is RocksDB's `bytes_per_sync`
+/// and PostgreSQL's `backend_flush_after`, with the drop-behind of PostgreSQL's ring buffer for
+/// bulk writes.
 ///
 /// What it changes: durability not at all (the commit still syncs; writes only go earlier).
-/// Reads of the new store after the import come from the disk, not the cache. SQLite keeps the
-/// pages it reuses (the tables' right edges, the indexes) in its own cache: a 1 M-order import
-/// makes the same 85 reads either way.
+/// The first read of a new store after a large import comes from the disk, not the cache.
+/// SQLite keeps the pages it reuses (the tables' right edges, the indexes) in its own cache: a
+/// 1 M-order import makes the same 85 reads either way.
 ///
 /// The pacer opens the file itself: both calls act on the file's pages whichever descriptor
 /// names it. Where a call does not exist or fails, the pacer stops; nothing is lost.

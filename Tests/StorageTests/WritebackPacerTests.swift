@@ -99,6 +99,32 @@ import _TestSupport
             "cached pages \(first.cached) -> \(second.cached)")
     }
 
+    /// The pages the file had before the pacer (a store's earlier imports, its indexes) stay in
+    /// the cache; only appended ones are dropped.
+    @Test func thePagesFromBeforeThePacerAreKept() throws {
+        let (file, fd) = try Self.newFile()
+        defer { close(fd) }
+        let pages = (4 << 20) / Int(sysconf(Int32(_SC_PAGESIZE)))  // in 4 MiB
+        Self.append(fd, 4 << 20)
+        fsync(fd)
+        let pacer = try #require(WritebackPacer(path: file, interval: 4 << 20))
+        Self.append(fd, 4 << 20)
+        guard Self.writesBack(file), let start = pacer.pageCounts(), start.cached >= 2 * pages else { return }
+        pacer.fileMayHaveGrown()
+        let first = try #require(pacer.pageCounts())
+        // The first request drops none of the pages from before the pacer.
+        #expect(first.cached >= 2 * pages - pages / 20, "cached pages \(start.cached) -> \(first.cached)")
+        fsync(fd)
+        Self.append(fd, 4 << 20)
+        pacer.fileMayHaveGrown()
+        #expect(pacer.requests == 2)
+        // The first 4 MiB (from before) and the third kept, the second (appended, on disk) gone.
+        let second = try #require(pacer.pageCounts())
+        #expect(
+            second.cached >= 2 * pages - pages / 20 && second.cached <= 2 * pages + pages / 20,
+            "cached pages \(first.cached) -> \(second.cached)")
+    }
+
     /// An import into a store in its usual write-ahead-log mode runs under the rollback journal
     /// and writes the database file itself: the session paces that file.
     @Test func anImportPacesTheStoreFile() throws {

@@ -21,8 +21,10 @@ import CFileSync
 ///
 /// So every `interval` bytes of file growth the pacer asks for writeback of the dirty pages
 /// (`sync_file_range` with `SYNC_FILE_RANGE_WRITE`, which queues the writes and returns), and
-/// drops the pages below the size of the request before, which have had an interval to reach the
-/// disk (`posix_fadvise` with `POSIX_FADV_DONTNEED`, which leaves dirty and in-flight pages be).
+/// drops the pages the transaction appended below the size of the request before, which have had
+/// an interval to reach the disk (`posix_fadvise` with `POSIX_FADV_DONTNEED`, which leaves dirty
+/// and in-flight pages be). The file's pages from before the pacer are kept: an import into a
+/// large store still reads its indexes there, from the cache.
 /// The disk works alongside the import; the page cache holds about two intervals of the store,
 /// whose pages the kernel reuses while they are still warm (the `pwrite`s: 0.95 s); and the
 /// commit has the last few megabytes left to sync (0.01 s). This is RocksDB's `bytes_per_sync`
@@ -44,6 +46,8 @@ public final class WritebackPacer {
     /// Requests made.
     public private(set) var requests = 0
     private var fd: Int32
+    /// The file's size at the start: pages below it are never dropped.
+    private let origin: Int
     /// The file's size at the last request (or at the start).
     private var mark: Int
 
@@ -60,7 +64,8 @@ public final class WritebackPacer {
         self.path = path
         self.interval = interval
         self.fd = fd
-        mark = Int(info.st_size)
+        origin = Int(info.st_size)
+        mark = origin
     }
 
     /// 32 MiB: a few seconds of the disk's work would be too much to leave to the commit, and
@@ -70,7 +75,8 @@ public final class WritebackPacer {
     deinit { if fd >= 0 { close(fd) } }
 
     /// When the file has grown by `interval` bytes since the last request, asks for writeback
-    /// of its dirty pages and drops the pages below the last request's size.
+    /// of its dirty pages and drops the pages appended since the start below the last request's
+    /// size.
     ///
     /// - Complexity: O(1) (one `fstat`), plus the kernel's walk over the file's cached pages
     ///   when a request is made.
@@ -88,7 +94,7 @@ public final class WritebackPacer {
             return
         }
         // Pages rewritten since are dirty again and stay; they go with a later request.
-        _ = posix_fadvise(fd, 0, off_t(previous), POSIX_FADV_DONTNEED)
+        if previous > origin { _ = posix_fadvise(fd, off_t(origin), off_t(previous - origin), POSIX_FADV_DONTNEED) }
         requests += 1
     }
 
